@@ -1,0 +1,26 @@
+"""Versioned content (YAML data with its public source named in each file) and its loader."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+class ContentError(ValueError):
+    """A content file is missing a required part or is malformed."""
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """Load ``content/<name>.yaml``; every file must name its version and public source."""
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ContentError(f"{name}.yaml: top level must be a mapping")
+    for key in ("version", "source"):
+        if not data.get(key):
+            raise ContentError(f"{name}.yaml: '{key}' is required")
+    return data

@@ -1,0 +1,1 @@
+"""The Django project: inventory, accounts and (later) assessments, monitoring and reports."""

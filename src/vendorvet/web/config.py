@@ -1,0 +1,108 @@
+"""Configuration from the environment, with safe defaults.
+
+Everything a deployment may set is read here, once, so ``vendorvet check-config``
+can tell an operator what is missing before the first production start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """Per-user data directory (override with VENDORVET_DATA_DIR)."""
+    configured = os.environ.get("VENDORVET_DATA_DIR")
+    path = Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir("vendorvet"))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'vendorvet.sqlite3'}"
+
+
+def secret_key() -> tuple[str, str]:
+    """Return (key, origin). Origin is 'env', or 'file' for a generated key kept in the data dir."""
+    from_env = os.environ.get("SECRET_KEY") or os.environ.get("VENDORVET_SECRET_KEY")
+    if from_env:
+        return from_env, "env"
+    key_file = data_dir() / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip(), "file"
+    key = secrets.token_urlsafe(50)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key, "file"
+
+
+@dataclass
+class ConfigProblem:
+    setting: str
+    level: str  # "error" blocks production, "warning" should be looked at
+    message: str
+
+
+@dataclass
+class ConfigReport:
+    problems: list[ConfigProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+
+def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
+    """What a production deployment still lacks. Pure: reads only ``environ``."""
+    env = dict(os.environ if environ is None else environ)
+    report = ConfigReport()
+
+    def add(setting: str, level: str, message: str) -> None:
+        report.problems.append(ConfigProblem(setting, level, message))
+
+    key = env.get("SECRET_KEY") or env.get("VENDORVET_SECRET_KEY") or ""
+    if not key:
+        add("SECRET_KEY", "error", "not set; a generated key in the data directory is only fit for a demo")
+    elif len(key) < 50 or len(set(key)) < 5:
+        add("SECRET_KEY", "error", "too short or too simple (use at least 50 random characters)")
+    db = env.get("DATABASE_URL", "")
+    if not db:
+        add("DATABASE_URL", "warning", "not set; using the embedded SQLite database (use PostgreSQL in production)")
+    elif db.startswith("sqlite"):
+        add("DATABASE_URL", "warning", "SQLite is the embedded default; PostgreSQL is the production database")
+    if env.get("VENDORVET_DEBUG", "").lower() in TRUE_WORDS:
+        add("VENDORVET_DEBUG", "error", "debug mode exposes internals; unset it in production")
+    hosts = [h.strip() for h in env.get("VENDORVET_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not hosts:
+        add("VENDORVET_ALLOWED_HOSTS", "error", "not set; only 127.0.0.1 and localhost are accepted")
+    elif "*" in hosts:
+        add("VENDORVET_ALLOWED_HOSTS", "error", "'*' accepts any Host header; list the real host names")
+    if env.get("VENDORVET_HTTPS", "").lower() not in TRUE_WORDS:
+        add("VENDORVET_HTTPS", "warning", "not set; cookies are not marked Secure and HSTS is off (set it behind TLS)")
+    if not env.get("VENDORVET_CSRF_TRUSTED_ORIGINS") and hosts and "*" not in hosts:
+        add("VENDORVET_CSRF_TRUSTED_ORIGINS", "warning", "not set; needed when a TLS proxy sits in front")
+    if not env.get("VENDORVET_DATA_DIR"):
+        add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
+    return report

@@ -1,0 +1,37 @@
+"""``field__has=value`` on JSON list fields, on SQLite and PostgreSQL alike.
+
+Django's ``contains`` on JSONField is not supported by SQLite; inventory filters
+("data category = personal") need one lookup that works on both databases.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import JSONField, Lookup
+
+
+@JSONField.register_lookup
+class Has(Lookup):
+    lookup_name = "has"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def process_rhs(self, compiler, connection):
+        return "%s", [self.rhs]
+
+    def as_sql(self, compiler, connection):  # pragma: no cover - dispatched per vendor
+        raise NotImplementedError(f"'has' lookup is not implemented for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value = %s)",
+            [*lhs_params, str(self.rhs)],
+        )
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} @> %s::jsonb", [*lhs_params, json.dumps([self.rhs])]

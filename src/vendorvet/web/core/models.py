@@ -1,0 +1,203 @@
+"""Base models: every inventory object belongs to a tenant and logs its changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vendorvet.web.core.context import (
+    TenantScopeError,
+    current_tenant,
+    require_actor,
+)
+from vendorvet.web.core.managers import AllTenantsManager, TenantScopedManager
+
+NOT_LOGGED = {"id", "tenant", "created", "last_updated"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The logged state of an object: concrete fields, foreign keys as ids."""
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in NOT_LOGGED or getattr(f, "change_log_exclude", False):
+            continue
+        data[f.name] = _jsonable(getattr(instance, f.attname))
+    return data
+
+
+class TenantOwnedModel(models.Model):
+    """Abstract base: tenant FK, timestamps, scoped managers, change logging.
+
+    ``change_log_parent`` names a FK whose target is shown as the related object in
+    the history (an endpoint's changes appear in its integration's history).
+    """
+
+    tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, editable=False, related_name="+")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = TenantScopedManager()
+    all_tenants = AllTenantsManager()
+
+    change_log_parent: str | None = None
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_tenants"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._prechange = snapshot(instance) if len(values) == len(cls._meta.concrete_fields) else None
+        return instance
+
+    # -- tenant integrity -------------------------------------------------
+    def _check_tenant(self) -> None:
+        active = current_tenant()
+        if self.tenant_id is None:
+            if active is None:
+                raise TenantScopeError(f"cannot save {self._meta.label} with no active tenant")
+            self.tenant = active
+        elif active is not None and self.tenant_id != active.pk:
+            raise TenantScopeError(f"{self._meta.label} belongs to another tenant than the active one")
+        for f in self._meta.concrete_fields:
+            if isinstance(f, models.ForeignKey) and f.name != "tenant":
+                remote = f.related_model
+                if isinstance(remote, type) and issubclass(remote, TenantOwnedModel):
+                    rid = getattr(self, f.attname)
+                    if rid is None:
+                        continue
+                    related = getattr(self, f.name)
+                    if related.tenant_id != self.tenant_id:
+                        raise TenantScopeError(f"{self._meta.label}.{f.name} points into another tenant")
+
+    # -- change log -------------------------------------------------------
+    def _log(self, action: str, pre: dict | None, post: dict | None) -> None:
+        if not getattr(self, "change_logged", True):
+            return
+        if action == ObjectChange.UPDATE and pre == post:
+            return
+        actor = require_actor()
+        related_ct = related_id = None
+        if self.change_log_parent:
+            parent = getattr(self, self.change_log_parent, None)
+            if parent is not None:
+                related_ct = ContentType.objects.get_for_model(parent, for_concrete_model=True)
+                related_id = parent.pk
+        ObjectChange.all_tenants.create(
+            tenant_id=self.tenant_id,
+            action=action,
+            actor_kind=actor.kind,
+            actor_label=actor.label[:150],
+            user_id=getattr(actor.user, "pk", None),
+            token_id=getattr(actor.token, "pk", None),
+            request_id=actor.request_id,
+            changed_object_type=ContentType.objects.get_for_model(self, for_concrete_model=True),
+            changed_object_id=self.pk,
+            object_repr=str(self)[:200],
+            related_object_type=related_ct,
+            related_object_id=related_id,
+            prechange_data=pre,
+            postchange_data=post,
+        )
+
+    def save(self, *args, **kwargs):
+        self._check_tenant()
+        require_actor()  # fail before writing anything
+        creating = self._state.adding or self.pk is None
+        pre = None
+        if not creating:
+            pre = getattr(self, "_prechange", None)
+            if pre is None:
+                stored = type(self).all_tenants.filter(pk=self.pk).first()
+                pre = snapshot(stored) if stored else None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            post = snapshot(self)
+            self._log(ObjectChange.CREATE if creating else ObjectChange.UPDATE, pre, post)
+        self._prechange = post
+
+    def delete(self, *args, **kwargs):
+        self._check_tenant()
+        require_actor()
+        pre = snapshot(self)
+        pk = self.pk
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.pk = pk
+            self._log(ObjectChange.DELETE, pre, None)
+            self.pk = None
+        return result
+
+
+class ObjectChange(models.Model):
+    """One recorded change: who (user, token, CLI, task), when, what (before/after)."""
+
+    CREATE, UPDATE, DELETE = "create", "update", "delete"
+    ACTIONS = [(CREATE, _("created")), (UPDATE, _("updated")), (DELETE, _("deleted"))]
+
+    tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, related_name="+")
+    time = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    actor_kind = models.CharField(max_length=10)
+    actor_label = models.CharField(max_length=150)
+    user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.ForeignKey("accounts.APIToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    request_id = models.UUIDField()
+    changed_object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    changed_object_id = models.BigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    related_object_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    related_object_id = models.BigIntegerField(null=True, blank=True)
+    prechange_data = models.JSONField(null=True, blank=True)
+    postchange_data = models.JSONField(null=True, blank=True)
+
+    objects = TenantScopedManager()
+    all_tenants = AllTenantsManager()
+
+    class Meta:
+        base_manager_name = "all_tenants"
+        ordering = ["-time", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "changed_object_type", "changed_object_id"]),
+            models.Index(fields=["tenant", "related_object_type", "related_object_id"]),
+            models.Index(fields=["tenant", "-time"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr} by {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("the change history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("the change history is append-only")
+
+    @property
+    def diff(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every field that differs."""
+        pre = self.prechange_data or {}
+        post = self.postchange_data or {}
+        keys = list(dict.fromkeys([*pre.keys(), *post.keys()]))
+        return [(k, pre.get(k), post.get(k)) for k in keys if pre.get(k) != post.get(k)]

@@ -1,0 +1,47 @@
+"""Writes to the inventory, with the role check every interface goes through.
+
+Web views, API views, the importer and the CLI call these; each call checks the
+active actor's permission and validates the object fully before saving.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from django.db import transaction
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
+
+
+def save_object(obj, *, creating: bool | None = None):
+    """Validate and save a vendor, contact, integration or endpoint after a role check."""
+    creating = obj._state.adding if creating is None else creating
+    roles.require(roles.ADD if creating else roles.CHANGE)
+    obj.full_clean(exclude=["tenant"], validate_unique=True)
+    obj.save()
+    return obj
+
+
+def delete_object(obj) -> None:
+    roles.require(roles.DELETE)
+    obj.delete()
+
+
+@transaction.atomic
+def set_endpoints(integration: Integration, urls: Iterable[str]) -> None:
+    """Make the integration's endpoints exactly ``urls`` (order-insensitive, logged per change)."""
+    roles.require(roles.CHANGE)
+    wanted = list(dict.fromkeys(u.strip() for u in urls if u and u.strip()))
+    existing = {e.url: e for e in integration.endpoints.all()}
+    for url, endpoint in existing.items():
+        if url not in wanted:
+            endpoint.delete()
+    for url in wanted:
+        if url not in existing:
+            endpoint = Endpoint(integration=integration, url=url)
+            endpoint.full_clean(exclude=["tenant"])
+            endpoint.save()
+
+
+__all__ = ["save_object", "delete_object", "set_endpoints", "Vendor", "Contact", "Integration", "Endpoint"]

@@ -1,0 +1,13 @@
+"""URL map: web UI, REST API (/api/), Django admin (/admin/)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("vendorvet.web.accounts.urls")),
+    path("api/", include("vendorvet.web.api.urls")),
+    path("", include("vendorvet.web.inventory.urls")),
+]
