@@ -98,7 +98,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = os.environ.get("VENDORVET_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "inventory" / "io" / "locale"]
 TIME_ZONE = os.environ.get("VENDORVET_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

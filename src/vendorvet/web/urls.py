@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("vendorvet.web.accounts.urls")),
     path("api/", include("vendorvet.web.api.urls")),
+    path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

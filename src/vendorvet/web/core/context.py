@@ -3,7 +3,7 @@
 Every write is attributed to an :class:`Actor` (a web user, an API token, a CLI
 user, a background task) and every tenant-owned query is scoped to the active
 tenant. Web middleware, the API, the CLI and tasks enter these contexts; model
-code reads them. Nothing here imports Django models, so it is safe everywhere.
+code reads them. Nothing here imports Django models, so it is safe to import anywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from django.core.exceptions import PermissionDenied
+
 
 class TenantScopeError(RuntimeError):
     """A tenant-owned table was queried or written with no tenant active."""
@@ -23,8 +25,8 @@ class ActorRequiredError(RuntimeError):
     """A change-logged object was written with no actor to attribute it to."""
 
 
-class PermissionDeniedError(PermissionError):
-    """The acting user's role in the active tenant does not allow this."""
+class PermissionDeniedError(PermissionDenied, PermissionError):
+    """The acting user's role in the active tenant does not allow this (HTTP 403 in web and API)."""
 
 
 ACTOR_KINDS = ("user", "token", "cli", "task", "system")
