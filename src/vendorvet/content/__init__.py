@@ -17,7 +17,15 @@ class ContentError(ValueError):
 def load(name: str) -> dict[str, Any]:
     """Load ``content/<name>.yaml``; every file must name its version and public source."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    return parse(name, text)
+
+
+def parse(name: str, text: str) -> dict[str, Any]:
+    """Parse and validate one content document (used by :func:`load` and by tests)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{name}.yaml: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ContentError(f"{name}.yaml: top level must be a mapping")
     for key in ("version", "source"):
