@@ -1,0 +1,117 @@
+"""``vendorvet scan`` — external evidence from a vendor's real endpoints. No database, no Django set-up.
+
+Exit codes: 0 done (and ``--fail-on`` not met), 1 ``--fail-on`` met, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vendorvet.cli.runtime import CLIError
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+FORMATS = ("table", "json", "sarif")
+
+EPILOG = """\
+Safety: targets that resolve to loopback, private, link-local, CGNAT, multicast, reserved or cloud-metadata
+addresses (IPv4-mapped IPv6 included) are refused, also when reached through a redirect, unless
+--allow-private is given. Each name is resolved once and the vetted address is the one connected to.
+At most 5 connections per host; a bounded number of requests per host.
+
+--fail-on SEVERITY exits 1 when any finding with status fail, warn or error has at least that severity
+(a check that could not run is an error: nothing passes silently).
+
+Grade: SSL Labs rating-guide score and caps for TLS (0.7) combined with the Mozilla HTTP Observatory v6
+header score (0.3); every deduction and cap is listed with the result.
+"""
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "scan", help="scan vendor endpoints from outside: TLS, HTTP headers, security.txt, rate limits, DNS",
+        description="Collect external evidence from a vendor's endpoints and judge it against published rules.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("targets", nargs="+", metavar="TARGET", help="https://host[:port][/path] or host[:port]")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument("--ca-file", metavar="PEM", type=Path, help="additional trust anchors (internal CAs)")
+    parser.add_argument("--resolve", metavar="HOST:PORT:ADDRESS", action="append", default=[],
+                        help="pin HOST:PORT to ADDRESS, as curl does (repeatable)")
+    parser.add_argument("--nameserver", metavar="ADDRESS[:PORT]", help="DNS server for all lookups")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow targets on private, loopback and other internal addresses")
+    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
+                        help="connect/read timeout per operation (default 10; total per target is 6×)")
+    parser.add_argument("--concurrency", metavar="N", type=int, default=10,
+                        help="targets scanned in parallel (default 10)")
+    parser.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
+                        help="exit 1 if a fail/warn/error finding has this severity or higher: "
+                        + ", ".join(SEVERITIES))
+    parser.set_defaults(func=run)
+
+
+def build_options(args: argparse.Namespace):
+    from vendorvet.engine.net import parse_nameserver, parse_resolve_pins
+    from vendorvet.engine.runner import ScanOptions
+
+    if not 0 < args.timeout <= 300:
+        raise CLIError("--timeout must be between 0 and 300 seconds", 2)
+    if not 1 <= args.concurrency <= 200:
+        raise CLIError("--concurrency must be between 1 and 200", 2)
+    if args.ca_file is not None:
+        if not args.ca_file.is_file():
+            raise CLIError(f"--ca-file {args.ca_file}: no such file", 2)
+        try:
+            from cryptography import x509
+
+            if not x509.load_pem_x509_certificates(args.ca_file.read_bytes()):
+                raise ValueError("no certificate")
+        except ValueError as exc:
+            raise CLIError(f"--ca-file {args.ca_file}: not a PEM certificate file ({exc})", 2) from None
+    try:
+        pins = parse_resolve_pins(args.resolve)
+    except ValueError as exc:
+        raise CLIError(f"--resolve {exc}", 2) from None
+    if args.nameserver:
+        try:
+            parse_nameserver(args.nameserver)
+        except ValueError as exc:
+            raise CLIError(f"--nameserver {args.nameserver!r}: expected ADDRESS[:PORT] ({exc})", 2) from None
+    return ScanOptions(timeout=args.timeout, concurrency=args.concurrency, ca_file=args.ca_file, pins=pins,
+                       nameserver=args.nameserver, allow_private=args.allow_private)
+
+
+def fail_on_met(results, threshold: str | None) -> bool:
+    from vendorvet.engine.models import Severity, Status
+
+    if not threshold:
+        return False
+    rank = Severity(threshold).rank
+    return any(f.status in (Status.FAIL, Status.WARN, Status.ERROR) and f.severity.rank >= rank
+               for r in results for f in r.findings)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vendorvet.engine.models import TargetError, parse_target
+    from vendorvet.engine.outputs import json as json_out
+    from vendorvet.engine.outputs import sarif as sarif_out
+    from vendorvet.engine.outputs import table as table_out
+    from vendorvet.engine.runner import scan
+
+    options = build_options(args)
+    targets = []
+    for raw in args.targets:
+        try:
+            targets.append(parse_target(raw))
+        except TargetError as exc:
+            raise CLIError(str(exc), 2) from None
+    progress = None
+    if args.format == "table" and sys.stderr.isatty():
+        progress = lambda message: print(f"… {message}", file=sys.stderr)  # noqa: E731
+    results = scan(targets, options, progress=progress)
+    writer = {"json": json_out, "sarif": sarif_out, "table": table_out}[args.format]
+    sys.stdout.write(writer.render(results))
+    sys.stdout.flush()
+    return 1 if fail_on_met(results, args.fail_on) else 0

@@ -1,0 +1,246 @@
+"""Our own implementation of the MDN HTTP Observatory scoring rules (algorithm version 6).
+
+Each test returns ``(result, modifier)``; :func:`score` starts at 100, adds the penalties,
+adds bonuses only when the penalised score is at least 90, floors to a multiple of 5 and
+maps to a letter grade with the Observatory's chart. Rules from the public scoring
+documentation (see ``/work/shared/reference/checks.md``); the code is ours.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from vendorvet.engine.checks._httputil import SIX_MONTHS, parse_hsts
+from vendorvet.engine.facts import HttpExchange, HttpFacts
+
+GRADE_CHART = [(100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"), (50, "C"),
+               (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F")]
+SESSION_NAMES = re.compile(r"(sess|sid|session|auth|token|login|jwt|remember)", re.I)
+PRIVATE_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+UNSAFE_REFERRER = {"unsafe-url", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin"}
+
+
+def grade_for(score: int) -> str:
+    return next(grade for floor, grade in GRADE_CHART if score >= floor)
+
+
+def parse_csp(value: str) -> dict[str, list[str]]:
+    policy: dict[str, list[str]] = {}
+    for directive in value.split(";"):
+        parts = directive.strip().split()
+        if parts and parts[0].lower() not in policy:  # first occurrence wins
+            policy[parts[0].lower()] = [p.lower() for p in parts[1:]]
+    return policy
+
+
+def test_csp(r: HttpExchange) -> tuple[str, int]:
+    values = r.header_all("content-security-policy")
+    if not values:
+        if r.header("content-security-policy-report-only"):
+            return "csp-not-implemented-report-only", -25
+        return "csp-not-implemented", -25
+    policy = parse_csp(values[0])
+    if not policy:
+        return "csp-header-invalid", -25
+    default = policy.get("default-src")
+    script = policy.get("script-src", default)
+    style = policy.get("style-src", default)
+    if script is None:
+        script = ["*"]
+    dynamic = any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) or s == "'strict-dynamic'"
+                  for s in script)
+    if "'unsafe-inline'" in script and not dynamic or any(s in ("*", "http:", "https:", "data:") for s in script):
+        return ("csp-implemented-with-unsafe-inline" if "'unsafe-inline'" in script
+                else "csp-implemented-with-insecure-scheme"), -20
+    if any(s.startswith("http:") for d in ("script-src", "object-src", "default-src") for s in policy.get(d, [])):
+        return "csp-implemented-with-insecure-scheme", -20
+    if "'unsafe-eval'" in script:
+        return "csp-implemented-with-unsafe-eval", -10
+    if any(s.startswith("http:") for values in policy.values() for s in values):
+        return "csp-implemented-with-insecure-scheme-in-passive-content-only", -10
+    if style and "'unsafe-inline'" in style:
+        return "csp-implemented-with-unsafe-inline-in-style-src-only", 0
+    if default == ["'none'"]:
+        return "csp-implemented-with-no-unsafe-default-src-none", 10
+    return "csp-implemented-with-no-unsafe", 5
+
+
+def _cookie(value: str) -> dict:
+    parts = [p.strip() for p in value.split(";")]
+    name = parts[0].split("=", 1)[0].strip()
+    attrs = {}
+    for part in parts[1:]:
+        key, _, val = part.partition("=")
+        attrs[key.strip().lower()] = val.strip()
+    return {"name": name, "secure": "secure" in attrs, "httponly": "httponly" in attrs,
+            "samesite": attrs.get("samesite")}
+
+
+def test_cookies(r: HttpExchange, hsts_ok: bool) -> tuple[str, int]:
+    cookies = [_cookie(v) for v in r.header_all("set-cookie")]
+    if not cookies:
+        return "cookies-not-found", 0
+    if any(c["samesite"] is not None and c["samesite"].lower() not in ("strict", "lax", "none") for c in cookies):
+        return "cookies-samesite-flag-invalid", -20
+    for c in cookies:
+        session = bool(SESSION_NAMES.search(c["name"]))
+        if session and not c["secure"]:
+            return ("cookies-session-without-secure-flag-but-protected-by-hsts", -10) if hsts_ok else (
+                "cookies-session-without-secure-flag", -40)
+        if session and not c["httponly"]:
+            return "cookies-session-without-httponly-flag", -30
+    if any(not c["secure"] for c in cookies):
+        return ("cookies-without-secure-flag-but-protected-by-hsts", -5) if hsts_ok else (
+            "cookies-without-secure-flag", -20)
+    if all(c["samesite"] for c in cookies):
+        return "cookies-secure-with-httponly-sessions-and-samesite", 5
+    return "cookies-secure-with-httponly-sessions", 0
+
+
+def test_cors(facts: HttpFacts) -> tuple[str, int]:
+    probe = facts.cors_probe.final if facts.cors_probe and facts.cors_probe.hops else None
+    if probe is None or probe.header("access-control-allow-origin") is None:
+        return "cross-origin-resource-sharing-not-implemented", 0
+    origin = probe.header("access-control-allow-origin").strip()
+    credentials = (probe.header("access-control-allow-credentials") or "").strip().lower() == "true"
+    if origin == facts.probe_origin and credentials:
+        return "cross-origin-resource-sharing-implemented-with-universal-access", -50
+    if origin == "*":
+        return "cross-origin-resource-sharing-implemented-with-public-access", 0
+    return "cross-origin-resource-sharing-implemented-with-restricted-access", 0
+
+
+def test_redirection(facts: HttpFacts) -> tuple[str, int]:
+    plain = facts.plain
+    if plain is None or not plain.hops:
+        return "redirection-not-needed-no-http", 0
+    final = plain.final
+    if not final.url.startswith("https://"):
+        return ("redirection-missing" if len(plain.hops) == 1 else "redirection-not-to-https"), -20
+    first = plain.hops[1].url if len(plain.hops) > 1 else final.url
+    if not first.startswith("https://"):
+        return "redirection-not-to-https-on-initial-redirection", -10
+    if urlsplit(first).hostname != urlsplit(plain.hops[0].url).hostname:
+        return "redirection-off-host-from-http", -5
+    if not facts.tls_verified:
+        return "redirection-invalid-cert", -20
+    return "redirection-to-https", 0
+
+
+def test_referrer(r: HttpExchange) -> tuple[str, int]:
+    value = r.header("referrer-policy")
+    if value is None:
+        return "referrer-policy-not-implemented", 0
+    tokens = [t.strip().lower() for t in value.split(",") if t.strip()]
+    valid = [t for t in tokens if t in PRIVATE_REFERRER | UNSAFE_REFERRER]
+    if not valid:
+        return "referrer-policy-header-invalid", -5
+    if valid[-1] in PRIVATE_REFERRER:  # the last recognised token wins
+        return "referrer-policy-private", 5
+    return "referrer-policy-unsafe", -5
+
+
+def test_hsts(r: HttpExchange, facts: HttpFacts) -> tuple[str, int]:
+    values = r.header_all("strict-transport-security")
+    if not r.url.startswith("https://"):
+        return "hsts-not-implemented-no-https", -20
+    if not values:
+        return "hsts-not-implemented", -20
+    parsed = parse_hsts(values[0])
+    if parsed is None:
+        return "hsts-header-invalid", -20
+    if not facts.tls_verified:
+        return "hsts-invalid-cert", -20
+    if parsed["max_age"] < SIX_MONTHS:
+        return "hsts-implemented-max-age-less-than-six-months", -10
+    return "hsts-implemented-max-age-at-least-six-months", 0
+
+
+SCRIPT_SRC = re.compile(r"<script\b([^>]*)\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def test_sri(r: HttpExchange) -> tuple[str, int]:
+    content_type = (r.header("content-type") or "").lower()
+    if "html" not in content_type:
+        return "sri-not-implemented-response-not-html", 0
+    html = r.body.decode("utf-8", errors="replace")
+    own = urlsplit(r.url).hostname
+    external = [(attrs, src) for attrs, src in SCRIPT_SRC.findall(html)
+                if urlsplit(src).hostname not in (None, own)]
+    if not external:
+        return "sri-not-implemented-but-no-scripts-loaded", 0
+    insecure = any(src.startswith("http:") for _, src in external)
+    with_sri = all("integrity" in attrs.lower() for attrs, _ in external)
+    if with_sri and not insecure:
+        return "sri-implemented-and-external-scripts-loaded-securely", 5
+    if with_sri:
+        return "sri-implemented-but-external-scripts-not-loaded-securely", -20
+    if insecure:
+        return "sri-not-implemented-and-external-scripts-not-loaded-securely", -50
+    return "sri-not-implemented-but-external-scripts-loaded-securely", -5
+
+
+def test_xcto(r: HttpExchange) -> tuple[str, int]:
+    value = r.header("x-content-type-options")
+    if value is None:
+        return "x-content-type-options-not-implemented", -5
+    return ("x-content-type-options-nosniff", 0) if value.strip().lower() == "nosniff" else (
+        "x-content-type-options-header-invalid", -5)
+
+
+def test_xfo(r: HttpExchange) -> tuple[str, int]:
+    csp = r.header_all("content-security-policy")
+    if csp and "frame-ancestors" in parse_csp(csp[0]):
+        return "x-frame-options-implemented-via-csp", 5
+    value = r.header("x-frame-options")
+    if value is None:
+        return "x-frame-options-not-implemented", -20
+    if value.strip().lower() in ("deny", "sameorigin"):
+        return "x-frame-options-sameorigin-or-deny", 0
+    return "x-frame-options-header-invalid", -20
+
+
+def _simple(r: HttpExchange, header: str, prefix: str, good: set[str], neutral: set[str]) -> tuple[str, int]:
+    value = r.header(header)
+    if value is None:
+        return f"{prefix}-not-implemented", 0
+    token = value.split(";")[0].strip().lower()
+    if token in good:
+        return f"{prefix}-implemented-with-{token}", 10
+    if token in neutral:
+        return f"{prefix}-implemented-with-{token}", 0
+    return f"{prefix}-header-invalid", -5
+
+
+def run_tests(facts: HttpFacts) -> dict[str, tuple[str, int]]:
+    r = facts.main.final
+    hsts = test_hsts(r, facts)
+    return {
+        "content-security-policy": test_csp(r),
+        "cookies": test_cookies(r, hsts[1] == 0),
+        "cross-origin-resource-sharing": test_cors(facts),
+        "redirection": test_redirection(facts),
+        "referrer-policy": test_referrer(r),
+        "strict-transport-security": hsts,
+        "subresource-integrity": test_sri(r),
+        "x-content-type-options": test_xcto(r),
+        "x-frame-options": test_xfo(r),
+        "cross-origin-resource-policy": _simple(r, "cross-origin-resource-policy", "corp",
+                                                {"same-origin", "same-site"}, {"cross-origin"}),
+        "cross-origin-opener-policy": _simple(r, "cross-origin-opener-policy", "coop",
+                                              {"same-origin", "same-origin-allow-popups", "noopener-allow-popups"},
+                                              {"unsafe-none"}),
+        "cross-origin-embedder-policy": _simple(r, "cross-origin-embedder-policy", "coep",
+                                                {"require-corp", "credentialless"}, {"unsafe-none"}),
+    }
+
+
+def score(tests: dict[str, tuple[str, int]]) -> tuple[int, str]:
+    penalties = sum(m for _, m in tests.values() if m < 0)
+    bonuses = sum(m for _, m in tests.values() if m > 0)
+    total = 100 + penalties
+    if total >= 90:
+        total += bonuses
+    total = max(0, total - total % 5)
+    return total, grade_for(total)

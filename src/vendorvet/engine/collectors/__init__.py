@@ -1,0 +1,1 @@
+"""Collectors: the only engine code that talks to the network."""

@@ -1,0 +1,174 @@
+"""Grade A–F and a 0–100 score per target, every deduction a readable line.
+
+The published rubric (docs: ``vendorvet scan`` help and this module):
+
+1. **TLS score** — SSL Labs rating guide, as implemented by testssl.sh ``run_rating``:
+   ``0.3 × protocol + 0.3 × key exchange + 0.4 × cipher strength``; protocol is the mean of the best and the
+   worst offered version (TLS 1.2/1.3 = 100, 1.1 = 95, 1.0 = 90, SSL 3.0 = 80, SSL 2.0 = 0); key exchange from
+   the weakest RSA/DH size (< 512 → 20, < 1024 → 40, < 2048 → 80, < 4096 → 90, else 100) or EC size (< 110 →
+   20, < 123 → 40, < 163 → 80, < 225 → 90, else 100); cipher strength is the mean of the strongest and the
+   weakest symmetric key (0 → 0, < 128 → 20, < 256 → 80, else 100). Any category at 0 makes the score 0.
+2. **Header score** — the Mozilla HTTP Observatory score (algorithm v6) from ``http.headers``.
+3. **Overall score** = ``0.7 × TLS + 0.3 × headers`` (TLS alone when the header score is unknown).
+   Letter from the score: A ≥ 80, B ≥ 65, C ≥ 50, D ≥ 35, E ≥ 20, F below.
+4. **Caps** — the final grade is the worse of that letter and every cap: legacy protocols, no forward secrecy,
+   RC4 or chain problems cap at B; no TLS 1.2, 3DES with TLS 1.1+ or TLS compression cap at C; SSL 2.0,
+   export/NULL/anonymous suites, MD5 signatures, key exchange ≤ 1024 bits, Heartbleed, CCS injection or ROBOT
+   give F; an expired, self-signed, untrusted or SHA-1-signed certificate or a name mismatch gives F (SSL Labs'
+   T and M: no pass grade).
+"""
+
+from __future__ import annotations
+
+from vendorvet.engine.facts import LEGACY_PROTOCOLS, ScanFacts, TlsFacts
+from vendorvet.engine.models import Deduction, Status, TargetResult
+
+GRADES = "ABCDEF"
+PROTOCOL_POINTS = {"TLS 1.3": 100, "TLS 1.2": 100, "TLS 1.1": 95, "TLS 1.0": 90, "SSL 3.0": 80, "SSL 2.0": 0}
+TLS_WEIGHT, HEADER_WEIGHT = 0.7, 0.3
+
+
+def letter(score: float) -> str:
+    for threshold, grade in ((80, "A"), (65, "B"), (50, "C"), (35, "D"), (20, "E")):
+        if score >= threshold:
+            return grade
+    return "F"
+
+
+def worse(a: str, b: str) -> str:
+    return a if GRADES.index(a) >= GRADES.index(b) else b
+
+
+def _rsa_points(bits: int) -> int:
+    return 20 if bits < 512 else 40 if bits < 1024 else 80 if bits < 2048 else 90 if bits < 4096 else 100
+
+
+def _ec_points(bits: int) -> int:
+    return 20 if bits < 110 else 40 if bits < 123 else 80 if bits < 163 else 90 if bits < 225 else 100
+
+
+def _cipher_points(bits: int) -> int:
+    return 0 if bits <= 0 else 20 if bits < 128 else 80 if bits < 256 else 100
+
+
+def tls_score(tls: TlsFacts) -> tuple[float, list[Deduction]]:
+    lines: list[Deduction] = []
+    offered = tls.offered()
+    if not offered or not tls.ciphers:
+        return 0.0, [Deduction("no protocol or cipher suite could be negotiated", 100.0)]
+    points = [PROTOCOL_POINTS[p] for p in offered]
+    protocol = (max(points) + min(points)) / 2
+    if protocol < 100:
+        lines.append(Deduction(f"protocol support {protocol:.0f}/100 (best {offered[-1]}, worst {offered[0]})",
+                               round(0.3 * (100 - protocol), 1)))
+
+    kex_candidates: list[tuple[int, str]] = []
+    leaf = tls.leaf
+    if leaf and leaf.key_type in ("RSA", "DSA"):
+        kex_candidates.append((_rsa_points(leaf.key_bits), f"{leaf.key_type} {leaf.key_bits}-bit certificate key"))
+    if leaf and leaf.key_type == "EC":
+        kex_candidates.append((_ec_points(leaf.key_bits), f"EC {leaf.key_bits}-bit certificate key"))
+    dh = [c.dh_bits for c in tls.ciphers if c.dh_bits]
+    ec = [c.ec_bits for c in tls.ciphers if c.ec_bits]
+    if dh:
+        kex_candidates.append((_rsa_points(min(dh)), f"DH group of {min(dh)} bits"))
+    if ec:
+        kex_candidates.append((_ec_points(min(ec)), f"EC group of {min(ec)} bits"))
+    kex, kex_why = min(kex_candidates) if kex_candidates else (100, "")
+    if kex < 100:
+        lines.append(Deduction(f"key exchange {kex}/100 ({kex_why})", round(0.3 * (100 - kex), 1)))
+
+    sizes = [c.key_size for c in tls.ciphers]
+    cipher = (_cipher_points(max(sizes)) + _cipher_points(min(sizes))) / 2
+    if cipher < 100:
+        lines.append(Deduction(f"cipher strength {cipher:.0f}/100 (strongest {max(sizes)}, weakest {min(sizes)} bits)",
+                               round(0.4 * (100 - cipher), 1)))
+    if 0 in (min(points), kex, _cipher_points(min(sizes))):
+        lines.append(Deduction("a category scored 0 (SSL 2.0 or a cipher without encryption): TLS score is 0", 0))
+        return 0.0, lines
+    return 0.3 * protocol + 0.3 * kex + 0.4 * cipher, lines
+
+
+def tls_caps(tls: TlsFacts, failed: set[str]) -> list[Deduction]:
+    caps: list[Deduction] = []
+
+    def cap(grade: str, reason: str) -> None:
+        caps.append(Deduction(reason, 0.0, grade))
+
+    offered = set(tls.offered())
+    if "SSL 2.0" in offered:
+        cap("F", "SSL 2.0 offered")
+    if offered and offered <= {"SSL 2.0", "SSL 3.0"}:
+        cap("F", "SSL 3.0 is the best protocol offered")
+    if offered & {"SSL 3.0", "TLS 1.0", "TLS 1.1"}:
+        cap("B", "legacy protocol versions offered: " + ", ".join(p for p in LEGACY_PROTOCOLS if p in offered))
+    if offered and not offered & {"TLS 1.2", "TLS 1.3"}:
+        cap("C", "no TLS 1.2 or 1.3")
+    names = [c.name.upper() for c in tls.ciphers]
+    if any("EXPORT" in n for n in names) or any(c.anonymous or c.kex == "ANON" for c in tls.ciphers):
+        cap("F", "export-grade or anonymous cipher suites offered")
+    if any("NULL" in n.split("_WITH_")[-1] for n in names):
+        cap("F", "cipher suites without encryption (NULL) offered")
+    if any(0 < c.key_size < 112 for c in tls.ciphers):
+        cap("F", "cipher suites under 112 bits offered")
+    if any("RC4" in n for n in names):
+        cap("B", "RC4 offered")
+    if any(("3DES" in c.name or "DES_EDE" in c.name) and c.protocol in ("TLS 1.1", "TLS 1.2") for c in tls.ciphers):
+        cap("C", "64-bit block cipher (3DES, SWEET32) with TLS 1.1+")
+    if tls.ciphers and not any(c.forward_secret for c in tls.ciphers):
+        cap("B", "no forward secrecy")
+    dh = [c.dh_bits for c in tls.ciphers if c.dh_bits]
+    leaf = tls.leaf
+    weakest = min(dh + ([leaf.key_bits] if leaf and leaf.key_type == "RSA" else []), default=4096)
+    if weakest <= 1024:
+        cap("F", f"key exchange of {weakest} bits")
+    elif weakest < 2048:
+        cap("B", f"key exchange of {weakest} bits (< 2048)")
+    if tls.compression:
+        cap("C", "TLS compression (CRIME)")
+    for check_id, grade, reason in (
+        ("tls.vuln.heartbleed", "F", "vulnerable to Heartbleed"),
+        ("tls.vuln.ccs_injection", "F", "vulnerable to CCS injection"),
+        ("tls.vuln.robot", "F", "vulnerable to ROBOT"),
+        ("tls.cert.expired", "F", "certificate expired or not yet valid (T: not trusted)"),
+        ("tls.cert.trust", "F", "certificate chain not trusted (T: not trusted)"),
+        ("tls.cert.hostname", "F", "certificate name mismatch (M)"),
+    ):
+        if check_id in failed:
+            cap(grade, reason)
+    if leaf:
+        if leaf.signature_hash in ("md5", "md2"):
+            cap("F", f"{leaf.signature_hash.upper()} certificate signature")
+        elif "tls.cert.signature" in failed:
+            cap("F", "SHA-1 certificate signature (T: not trusted)")
+    if tls.chain_in_order is False:
+        cap("B", "certificate chain sent in the wrong order")
+    return caps
+
+
+def grade_target(result: TargetResult, facts: ScanFacts) -> None:
+    """Fill ``grade``, ``score`` and ``deductions`` of ``result``; leaves them empty when TLS was not scanned."""
+    if facts.tls is None or not facts.tls.ok:
+        why = facts.tls.error if facts.tls is not None else "the TLS checks were not selected"
+        result.deductions = [Deduction(f"no grade: TLS could not be scanned ({why})")]
+        result.grade, result.score = None, None
+        return
+    failed = {f.check_id for f in result.findings if f.status == Status.FAIL}
+    tls_points, lines = tls_score(facts.tls.value)
+    header = next((f for f in result.findings if f.check_id == "http.headers"), None)
+    header_score = header.evidence.get("score") if header and header.status != Status.ERROR else None
+    if isinstance(header_score, (int, float)):
+        combined = TLS_WEIGHT * tls_points + HEADER_WEIGHT * max(0, min(100, header_score))
+        if header_score < 100:
+            lines.append(Deduction(f"HTTP header score {header_score}/100 (Mozilla Observatory v6)",
+                                   round(HEADER_WEIGHT * (100 - header_score), 1)))
+    else:
+        combined = tls_points
+        lines.append(Deduction("HTTP header score unavailable: the overall score is the TLS score alone"))
+    grade = letter(combined)
+    for cap in tls_caps(facts.tls.value, failed):
+        lines.append(Deduction(f"capped at {cap.cap}: {cap.reason}", 0.0, cap.cap))
+        grade = worse(grade, cap.cap)
+    result.score = int(round(combined))
+    result.grade = grade
+    result.deductions = lines

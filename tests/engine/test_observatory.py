@@ -1,0 +1,101 @@
+"""http.headers: Observatory v6 scoring from hand-built responses, and one real server with every header."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.conftest import by_id, scan_local
+from tests.engine.servers import Site, serve, server_context
+from vendorvet.engine.checks.http._observatory import grade_for, run_tests, score
+from vendorvet.engine.facts import Fetch, HttpExchange, HttpFacts
+
+URL = "https://api.vendor.example/"
+HARDENED = [
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+    ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Resource-Policy", "same-origin"), ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+    ("Set-Cookie", "sessionid=abc; Secure; HttpOnly; SameSite=Lax"),
+]
+
+
+def facts_with(headers, plain=None, body=b"{}", verified=True) -> HttpFacts:
+    response = HttpExchange("GET", URL, 200, tuple((k.lower(), v) for k, v in headers), body)
+    return HttpFacts(base_url=URL.rstrip("/"), main=Fetch(URL, (response,)), plain=plain,
+                     cors_probe=Fetch(URL, (response,)), probe_origin="https://probe.example", tls_verified=verified)
+
+
+def test_grade_chart():
+    assert [grade_for(s) for s in (135, 100, 95, 85, 80, 75, 65, 60, 55, 45, 40, 30, 25, 20, 0)] == [
+        "A+", "A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F", "F"]
+
+
+def test_hardened_response_earns_bonuses():
+    tests = run_tests(facts_with(HARDENED))
+    assert tests["content-security-policy"] == ("csp-implemented-with-no-unsafe-default-src-none", 10)
+    assert tests["x-frame-options"] == ("x-frame-options-implemented-via-csp", 5)
+    assert tests["cookies"][1] == 5
+    total, grade = score(tests)
+    assert total == 100 + 10 + 5 + 5 + 5 + 10 + 10 + 10 and grade == "A+"
+
+
+def test_bare_api_response():
+    tests = run_tests(facts_with([]))
+    assert tests["content-security-policy"] == ("csp-not-implemented", -25)
+    assert tests["strict-transport-security"] == ("hsts-not-implemented", -20)
+    assert tests["x-frame-options"] == ("x-frame-options-not-implemented", -20)
+    assert tests["x-content-type-options"] == ("x-content-type-options-not-implemented", -5)
+    assert tests["subresource-integrity"] == ("sri-not-implemented-response-not-html", 0)
+    assert score(tests) == (30, "D")
+
+
+@pytest.mark.parametrize("headers, test, expected", [
+    ([("Content-Security-Policy", "script-src 'self' 'unsafe-inline'")], "content-security-policy", -20),
+    ([("Content-Security-Policy", "script-src 'self' 'unsafe-eval'")], "content-security-policy", -10),
+    ([("Content-Security-Policy", "default-src 'self'; img-src http://cdn.example")], "content-security-policy", -10),
+    ([("Content-Security-Policy-Report-Only", "default-src 'none'")], "content-security-policy", -25),
+    ([("Set-Cookie", "sessionid=1; HttpOnly")], "cookies", -40),
+    ([("Set-Cookie", "sessionid=1; Secure")], "cookies", -30),
+    ([("Set-Cookie", "pref=1; Secure; SameSite=Bogus")], "cookies", -20),
+    ([("Referrer-Policy", "unsafe-url")], "referrer-policy", -5),
+    ([("Referrer-Policy", "unsafe-url, strict-origin-when-cross-origin")], "referrer-policy", 5),
+    ([("Strict-Transport-Security", "max-age=300")], "strict-transport-security", -10),
+    ([("X-Frame-Options", "ALLOW-FROM x")], "x-frame-options", -20),
+    ([("Cross-Origin-Opener-Policy", "bogus")], "cross-origin-opener-policy", -5),
+])
+def test_single_modifiers(headers, test, expected):
+    assert run_tests(facts_with(headers))[test][1] == expected
+
+
+def test_sri_for_html_pages():
+    html = b'<script src="https://cdn.example/a.js"></script><script src="/own.js"></script>'
+    tests = run_tests(facts_with([("Content-Type", "text/html")], body=html))
+    assert tests["subresource-integrity"] == ("sri-not-implemented-but-external-scripts-loaded-securely", -5)
+    html = b'<script src="http://cdn.example/a.js"></script>'
+    assert run_tests(facts_with([("Content-Type", "text/html")], body=html))["subresource-integrity"][1] == -50
+
+
+def test_redirection_modifiers():
+    http_200 = HttpExchange("GET", "http://api.vendor.example/", 200, ())
+    assert run_tests(facts_with([], plain=Fetch("http://api.vendor.example/", (http_200,))))["redirection"][1] == -20
+    hop = HttpExchange("GET", "http://api.vendor.example/", 301, (("location", "http://www.vendor.example/"),))
+    https = HttpExchange("GET", "https://www.vendor.example/", 200, ())
+    www = HttpExchange("GET", "http://www.vendor.example/", 301, (("location", "https://www.vendor.example/"),))
+    plain = Fetch("http://api.vendor.example/", (hop, www, https))
+    assert run_tests(facts_with([], plain=plain))["redirection"] == ("redirection-not-to-https-on-initial-redirection",
+                                                                       -10)
+
+
+def test_real_server_scored_in_the_grade(pki):
+    with serve(Site(default=(200, HARDENED, b"{}")), context=server_context(*pki.good)) as (port, _):
+        result = scan_local(port, ca_file=pki.ca_pem, checks=["tls", "http.headers"])
+    finding = by_id(result)["http.headers"]
+    assert finding.status.value == "pass" and finding.evidence["grade"] == "A+"
+    assert finding.evidence["tests"]["x-content-type-options"]["result"] == "x-content-type-options-nosniff"
+    assert not any("header score" in d.reason for d in result.deductions)  # 100/100: nothing deducted
+    with serve(Site(default=(200, [], b"{}")), context=server_context(*pki.good)) as (port, _):
+        bare = scan_local(port, ca_file=pki.ca_pem, checks=["tls", "http.headers"])
+    assert by_id(bare)["http.headers"].status.value == "fail"
+    assert any("HTTP header score 30/100" in d.reason for d in bare.deductions)
+    assert bare.score < result.score
