@@ -6,14 +6,11 @@ Tests run against SQLite by default and PostgreSQL when DATABASE_URL points ther
 
 from __future__ import annotations
 
-import os
-import tempfile
 from contextlib import contextmanager
 
-# Keep tests away from the developer's real data directory and key.
-os.environ.setdefault("VENDORVET_DATA_DIR", tempfile.mkdtemp(prefix="vendorvet-test-"))
+import pytest
 
-import pytest  # noqa: E402
+# The data directory is redirected in tests/settings.py, before Django reads it.
 
 PASSWORD = "correct-horse-battery-staple-42"
 

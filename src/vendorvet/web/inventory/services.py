@@ -11,6 +11,7 @@ from typing import Iterable
 from django.db import transaction
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.context import require_tenant
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
 
 
@@ -18,7 +19,9 @@ def save_object(obj, *, creating: bool | None = None):
     """Validate and save a vendor, contact, integration or endpoint after a role check."""
     creating = obj._state.adding if creating is None else creating
     roles.require(roles.ADD if creating else roles.CHANGE)
-    obj.full_clean(exclude=["tenant"], validate_unique=True)
+    if obj.tenant_id is None:
+        obj.tenant = require_tenant()  # so per-tenant unique constraints are validated, not left to the DB
+    obj.full_clean(validate_unique=True, validate_constraints=True)
     obj.save()
     return obj
 
@@ -39,8 +42,8 @@ def set_endpoints(integration: Integration, urls: Iterable[str]) -> None:
             endpoint.delete()
     for url in wanted:
         if url not in existing:
-            endpoint = Endpoint(integration=integration, url=url)
-            endpoint.full_clean(exclude=["tenant"])
+            endpoint = Endpoint(integration=integration, url=url, tenant=integration.tenant)
+            endpoint.full_clean()
             endpoint.save()
 
 

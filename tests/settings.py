@@ -1,0 +1,16 @@
+"""Test settings: the production settings, with a throwaway data directory.
+
+Set before ``vendorvet.web.settings`` is imported, so no test run touches the
+developer's real data directory, secret key or demo database.
+"""
+
+import os
+import tempfile
+
+os.environ["VENDORVET_DATA_DIR"] = os.environ.get("VENDORVET_TEST_DATA_DIR") or tempfile.mkdtemp(
+    prefix="vendorvet-test-"
+)
+
+from vendorvet.web.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
