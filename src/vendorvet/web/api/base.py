@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vendorvet.web.accounts.models import APIToken, role_in
+from vendorvet.web.api.schema import ApiAutoSchema
 from vendorvet.web.core.context import Actor, reset_for_request, set_for_request
 
 
@@ -23,9 +24,14 @@ def api_tenant_and_actor(request):
 
 
 class TenantContextMixin:
-    """Mix into DRF views (before the DRF base class)."""
+    """Mix into DRF views (before the DRF base class).
+
+    Also maps model validation and protected deletes to API errors (see ``api.exceptions``)
+    and marks every API response as not cacheable (they carry tenant data or keys).
+    """
 
     _context_tokens = None
+    schema = ApiAutoSchema()
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
@@ -40,3 +46,13 @@ class TenantContextMixin:
             if self._context_tokens is not None:
                 reset_for_request(self._context_tokens)
                 self._context_tokens = None
+
+    def get_exception_handler(self):
+        from vendorvet.web.api.exceptions import exception_handler
+
+        return exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response

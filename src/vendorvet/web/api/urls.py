@@ -1,1 +1,29 @@
-urlpatterns = []
+"""REST API under /api/: resources, the OpenAPI document and its interactive docs."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+from rest_framework.routers import SimpleRouter
+
+from vendorvet.web.api import schema  # noqa: F401  (registers the token security scheme)
+from vendorvet.web.api.views.accounts import MeView, TokenViewSet
+from vendorvet.web.api.views.docs import SchemaView, SwaggerDocsView
+from vendorvet.web.api.views.history import ChangeViewSet
+from vendorvet.web.api.views.inventory import ContactViewSet, EndpointViewSet, IntegrationViewSet, VendorViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("integrations", IntegrationViewSet, basename="integration")
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("endpoints", EndpointViewSet, basename="endpoint")
+router.register("changes", ChangeViewSet, basename="change")
+router.register("tokens", TokenViewSet, basename="token")
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api:docs", permanent=False), name="root"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerDocsView.as_view(), name="docs"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,1 @@
+"""API views, split by resource."""
