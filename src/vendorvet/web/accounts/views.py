@@ -1,0 +1,167 @@
+"""Login/logout, the tenant switcher, API tokens and tenant members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import LoginView as DjangoLoginView, LogoutView as DjangoLogoutView
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.accounts.forms import AddMemberForm, LoginForm, RoleForm, TokenForm
+from vendorvet.web.accounts.models import APIToken, Membership
+from vendorvet.web.accounts.roles import Role
+from vendorvet.web.core.middleware import SESSION_TENANT_KEY
+from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
+
+
+class LoginView(DjangoLoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(DjangoLogoutView):
+    http_method_names = ["post", "options"]
+
+
+class SwitchTenantView(LoginRequiredMixin, View):
+    """Make another of the user's tenants the active one (POST ``tenant``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        wanted = request.POST.get("tenant", "")
+        for m in request.memberships:
+            if str(m.tenant_id) == wanted:
+                request.session[SESSION_TENANT_KEY] = m.tenant_id
+                messages.success(request, _("You are now working in “%(tenant)s”.") % {"tenant": m.tenant.name})
+                return redirect("inventory:integration_list")
+        raise Http404("not a member of that tenant")
+
+
+# -- API tokens -----------------------------------------------------------------------------
+
+
+class TokenListView(TenantRequiredMixin, View):
+    """A user's own tokens; administrators (manage_tokens) see and revoke every token of the tenant."""
+
+    def _context(self, request, form, new_key=None, new_token=None):
+        manage = roles.has_perm(roles.MANAGE_TOKENS)
+        tokens = APIToken.objects.select_related("user").order_by("-created")
+        if not manage:
+            tokens = tokens.filter(user=request.user)
+        return {"form": form, "tokens": tokens, "manage_all": manage, "new_key": new_key, "new_token": new_token}
+
+    def get(self, request):
+        return render(request, "accounts/tokens.html", self._context(request, TokenForm()))
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if not form.is_valid():
+            return render(request, "accounts/tokens.html", self._context(request, form), status=400)
+        token, key = APIToken.issue(request.user, form.cleaned_data["name"], days=form.cleaned_data["days"],
+                                    read_only=form.cleaned_data["read_only"])
+        # Rendered directly (not redirected): the key is shown this once and never stored in plain text.
+        return render(request, "accounts/tokens.html", self._context(request, TokenForm(), key, token), status=201)
+
+
+class TokenRevokeView(TenantRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        token = get_object_or_404(APIToken, pk=pk)
+        if token.user_id != request.user.pk and not roles.has_perm(roles.MANAGE_TOKENS):
+            raise Http404("not your token")
+        if token.revoked is None:
+            token.revoke()
+            messages.success(request, _("Token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("accounts:tokens")
+
+
+# -- members --------------------------------------------------------------------------------
+
+
+def _would_leave_no_admin(membership: Membership, new_role: str | None) -> bool:
+    """True if changing/removing ``membership`` would leave the tenant without an administrator."""
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return False
+    admins = list(Membership.objects.select_for_update().filter(role=Role.ADMIN).values_list("pk", flat=True))
+    return not any(pk != membership.pk for pk in admins)
+
+
+class MemberListView(PermissionRequiredMixin, View):
+    required_permission = roles.MANAGE_MEMBERS
+
+    def _render(self, request, form, status=200):
+        members = Membership.objects.select_related("user").order_by("user__username")
+        return render(request, "accounts/members.html", {
+            "members": members, "form": form, "roles": Role.choices,
+        }, status=status)
+
+    def get(self, request):
+        return self._render(request, AddMemberForm())
+
+    def post(self, request):
+        form = AddMemberForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        data = form.cleaned_data
+        with transaction.atomic():
+            if data.get("create"):
+                user = get_user_model().objects.create_user(username=data["username"], email=data["email"],
+                                                            password=data["password"])
+            else:
+                user = data["user"]
+            membership = Membership(user=user, role=data["role"])
+            membership.full_clean(exclude=["tenant"], validate_unique=False)
+            membership.save()
+        messages.success(request, _("%(user)s was added as %(role)s.")
+                         % {"user": user.get_username(), "role": membership.get_role_display()})
+        return redirect("accounts:members")
+
+
+class MemberRoleView(PermissionRequiredMixin, View):
+    required_permission = roles.MANAGE_MEMBERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a valid role."))
+            return redirect("accounts:members")
+        with transaction.atomic():
+            membership = get_object_or_404(Membership.objects.select_for_update().select_related("user"), pk=pk)
+            new_role = form.cleaned_data["role"]
+            if _would_leave_no_admin(membership, new_role):
+                messages.error(request, _("%(user)s is the last administrator of this tenant and keeps that role.")
+                               % {"user": membership.user.get_username()})
+                return redirect("accounts:members")
+            if membership.role != new_role:
+                membership.role = new_role
+                membership.save()
+                messages.success(request, _("%(user)s is now %(role)s.")
+                                 % {"user": membership.user.get_username(), "role": membership.get_role_display()})
+        return redirect("accounts:members")
+
+
+class MemberRemoveView(PermissionRequiredMixin, View):
+    required_permission = roles.MANAGE_MEMBERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        with transaction.atomic():
+            membership = get_object_or_404(Membership.objects.select_for_update().select_related("user"), pk=pk)
+            username = membership.user.get_username()
+            if _would_leave_no_admin(membership, None):
+                messages.error(request, _("%(user)s is the last administrator of this tenant and cannot be removed.")
+                               % {"user": username})
+                return redirect("accounts:members")
+            membership.delete()
+        messages.success(request, _("%(user)s was removed from this tenant.") % {"user": username})
+        return redirect("accounts:members")

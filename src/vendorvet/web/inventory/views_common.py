@@ -1,0 +1,40 @@
+"""Helpers shared by the inventory views: HTMX detection, clean query strings, form errors."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.cache import patch_vary_headers
+
+PAGE_SIZE = 50
+
+
+def is_htmx(request, target: str | None = None) -> bool:
+    """An HTMX request (not a boosted page load), optionally aimed at one element id."""
+    if request.headers.get("HX-Request") != "true" or request.headers.get("HX-Boosted") == "true":
+        return False
+    return target is None or request.headers.get("HX-Target") == target
+
+
+def clean_query(params, keys) -> str:
+    """``?a=1&b=2`` with only the non-empty values of ``keys`` (for pushed URLs and links)."""
+    pairs = [(k, params.get(k)) for k in keys if params.get(k) not in (None, "")]
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def vary_on_htmx(response):
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Put a model ValidationError (from services.save_object) onto the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field in form.fields:
+                form.add_error(field, errors)
+            else:
+                form.add_error(None, errors if field == NON_FIELD_ERRORS else [f"{field}: {e}" for e in errors])
+    else:
+        form.add_error(None, exc.messages)

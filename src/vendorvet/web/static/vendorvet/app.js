@@ -1,0 +1,70 @@
+/* vendorvet — small progressive enhancements. Everything works without JavaScript;
+   no inline handlers (CSP: script-src 'self'). */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  // <select data-autosubmit> submits its form on change (language and tenant switchers).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLSelectElement && el.hasAttribute("data-autosubmit") && el.form) {
+      if (typeof el.form.requestSubmit === "function") {
+        el.form.requestSubmit();
+      } else {
+        el.form.submit();
+      }
+    }
+  });
+
+  // <form data-confirm="…"> asks before a plain (non-htmx) destructive POST.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    }
+  });
+
+  // Formsets: <button data-formset-add="prefix"> clones <template id="prefix-empty-form">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-formset-add]") : null;
+    if (!button) {
+      return;
+    }
+    event.preventDefault();
+    var prefix = button.getAttribute("data-formset-add");
+    var template = document.getElementById(prefix + "-empty-form");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var target = document.getElementById(prefix + "-forms");
+    if (!template || !total || !target) {
+      return;
+    }
+    var index = parseInt(total.value, 10) || 0;
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    var holder = document.createElement("tbody");
+    holder.innerHTML = html;
+    while (holder.firstElementChild) {
+      target.appendChild(holder.firstElementChild);
+    }
+    total.value = String(index + 1);
+  });
+
+  // "/" focuses the search box on list pages.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    var active = document.activeElement;
+    if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT" || active.isContentEditable)) {
+      return;
+    }
+    var search = document.querySelector("input[data-search-shortcut]");
+    if (search) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+    }
+  });
+})();
