@@ -1,7 +1,7 @@
 """``vendorvet token create|list|revoke``: API tokens, with the same rules as the web and the API.
 
 The acting user (``--user``) owns the tokens they create; their role in the tenant
-(``--tenant``) decides what they may see and revoke (``vendorvet.web.api.tokens``).
+(``--tenant``) decides what they may see and revoke (``vendorvet.web.accounts.tokens``).
 Every change lands in the change history with actor kind ``cli``.
 """
 
@@ -13,7 +13,7 @@ import sys
 
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
-DEFAULT_DAYS = 90  # kept in step with vendorvet.web.api.tokens.DEFAULT_DAYS (no Django import at parse time)
+DEFAULT_DAYS = 90  # kept in step with vendorvet.web.accounts.tokens.DEFAULT_DAYS (no Django import at parse time)
 
 
 def register(subparsers) -> None:
@@ -58,7 +58,7 @@ def run_create(args: argparse.Namespace) -> int:
     with acting_in_tenant(args) as tenant:
         from django.core.exceptions import ValidationError
 
-        from vendorvet.web.api import tokens
+        from vendorvet.web.accounts import tokens
 
         try:
             token, key = tokens.issue_token(args.name, days=args.days, read_only=args.read_only)
@@ -75,7 +75,7 @@ def run_create(args: argparse.Namespace) -> int:
 
 def _row(token) -> dict:
     from vendorvet.web.accounts.models import TOKEN_PREFIX
-    from vendorvet.web.api.tokens import token_state
+    from vendorvet.web.accounts.tokens import token_state
 
     def iso(value):
         return value.isoformat() if value else None
@@ -96,7 +96,7 @@ def _row(token) -> dict:
 
 def run_list(args: argparse.Namespace) -> int:
     with acting_in_tenant(args):
-        from vendorvet.web.api.tokens import visible_tokens
+        from vendorvet.web.accounts.tokens import visible_tokens
 
         rows = [_row(t) for t in visible_tokens()]
     if args.format == "json":
@@ -125,7 +125,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_revoke(args: argparse.Namespace) -> int:
     with acting_in_tenant(args):
-        from vendorvet.web.api.tokens import revoke_token, visible_tokens
+        from vendorvet.web.accounts.tokens import revoke_token, visible_tokens
 
         token = visible_tokens().filter(pk=args.id).first()
         if token is None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView as DjangoLoginView, LogoutView as DjangoLogoutView
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.accounts.forms import AddMemberForm, LoginForm, RoleForm, TokenForm
-from vendorvet.web.accounts.models import APIToken, Membership
+from vendorvet.web.accounts.models import Membership
 from vendorvet.web.accounts.roles import Role
 from vendorvet.web.core.middleware import SESSION_TENANT_KEY
 from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
@@ -49,37 +51,43 @@ class SwitchTenantView(LoginRequiredMixin, View):
 
 
 class TokenListView(TenantRequiredMixin, View):
-    """A user's own tokens; administrators (manage_tokens) see and revoke every token of the tenant."""
+    """A user's own tokens; administrators (manage_tokens) see and revoke every token of the tenant.
+
+    The rules live in ``accounts/tokens.py`` and are shared with the API and the CLI.
+    """
 
     def _context(self, request, form, new_key=None, new_token=None):
-        manage = roles.has_perm(roles.MANAGE_TOKENS)
-        tokens = APIToken.objects.select_related("user").order_by("-created")
-        if not manage:
-            tokens = tokens.filter(user=request.user)
-        return {"form": form, "tokens": tokens, "manage_all": manage, "new_key": new_key, "new_token": new_token}
+        return {"form": form, "tokens": token_rules.visible_tokens(),
+                "manage_all": roles.has_perm(roles.MANAGE_TOKENS), "new_key": new_key, "new_token": new_token}
 
     def get(self, request):
         return render(request, "accounts/tokens.html", self._context(request, TokenForm()))
 
     def post(self, request):
         form = TokenForm(request.POST)
-        if not form.is_valid():
-            return render(request, "accounts/tokens.html", self._context(request, form), status=400)
-        token, key = APIToken.issue(request.user, form.cleaned_data["name"], days=form.cleaned_data["days"],
-                                    read_only=form.cleaned_data["read_only"])
-        # Rendered directly (not redirected): the key is shown this once and never stored in plain text.
-        return render(request, "accounts/tokens.html", self._context(request, TokenForm(), key, token), status=201)
+        if form.is_valid():
+            try:
+                token, key = token_rules.issue_token(form.cleaned_data["name"], days=form.cleaned_data["days"],
+                                                     read_only=form.cleaned_data["read_only"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                # Rendered directly (not redirected): the key is shown this once and never stored in plain text.
+                return render(request, "accounts/tokens.html", self._context(request, TokenForm(), key, token),
+                              status=201)
+        return render(request, "accounts/tokens.html", self._context(request, form), status=400)
 
 
 class TokenRevokeView(TenantRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        token = get_object_or_404(APIToken, pk=pk)
-        if token.user_id != request.user.pk and not roles.has_perm(roles.MANAGE_TOKENS):
-            raise Http404("not your token")
-        if token.revoked is None:
-            token.revoke()
+        token = get_object_or_404(token_rules.visible_tokens(), pk=pk)  # others' tokens: 404 unless admin
+        already = token.revoked is not None
+        token_rules.revoke_token(token)
+        if not already:
             messages.success(request, _("Token “%(name)s” was revoked.") % {"name": token.name})
         return redirect("accounts:tokens")
 

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vendorvet.web.accounts.models import TOKEN_PREFIX, APIToken
-from vendorvet.web.api import tokens as token_rules
+from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.api.exceptions import as_drf_validation_error
 from vendorvet.web.core.models import ObjectChange
 from vendorvet.web.inventory import services

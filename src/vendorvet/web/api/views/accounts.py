@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import APIToken
-from vendorvet.web.api import tokens as token_rules
+from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.serializers import (
     MeSerializer,

@@ -1,4 +1,4 @@
-"""Who may see, create and revoke API tokens — one set of rules for the API and the CLI.
+"""Who may see, create and revoke API tokens — one set of rules for the web UI, the API and the CLI.
 
 - Every member of a tenant may create tokens for themselves; a token acts with its
   user's *current* role, so a token never grants more than its user has.
