@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "vendorvet.web.core",
     "vendorvet.web.accounts",
     "vendorvet.web.inventory",
+    "vendorvet.web.assessments",
+    "vendorvet.web.scans",
+    "vendorvet.web.discovery",
+    "vendorvet.web.legal",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("vendorvet.web.accounts.urls")),
     path("api/", include("vendorvet.web.api.urls")),
+    path("assessments/", include("vendorvet.web.assessments.urls")),
+    path("scans/", include("vendorvet.web.scans.urls")),
+    path("discovery/", include("vendorvet.web.discovery.urls")),
+    path("legal/", include("vendorvet.web.legal.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

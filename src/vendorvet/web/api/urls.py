@@ -1,5 +1,7 @@
 """REST API under /api/: resources, the OpenAPI document and its interactive docs."""
 
+import importlib
+
 from django.urls import path
 from django.views.generic import RedirectView
 from rest_framework.routers import SimpleRouter
@@ -20,7 +22,22 @@ router.register("endpoints", EndpointViewSet, basename="endpoint")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("tokens", TokenViewSet, basename="token")
 
+# Feature apps add their resources in ``vendorvet.web.<app>.api``: ``register(router)`` and,
+# optionally, ``urlpatterns`` for non-router views (mounted under /api/).
+FEATURE_APPS = ("assessments", "scans", "discovery", "legal")
+feature_urlpatterns = []
+for _app in FEATURE_APPS:
+    try:
+        _module = importlib.import_module(f"vendorvet.web.{_app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"vendorvet.web.{_app}.api":
+            raise
+        continue
+    _module.register(router)
+    feature_urlpatterns += getattr(_module, "urlpatterns", [])
+
 urlpatterns = [
+    *feature_urlpatterns,
     path("", RedirectView.as_view(pattern_name="api:docs", permanent=False), name="root"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(), name="docs"),
