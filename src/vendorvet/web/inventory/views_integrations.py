@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views import View
 
@@ -105,6 +106,19 @@ class IntegrationListView(PermissionRequiredMixin, View):
         return vary_on_htmx(render(request, "inventory/integration_list.html", context))
 
 
+def integration_panel_urls(integration) -> list[str]:
+    """Panels that feature apps add to the integration page (``AppConfig.integration_panels``:
+    URL names taking the integration's pk; each is loaded by HTMX from the app's own view)."""
+    urls = []
+    for config in apps.get_app_configs():
+        for url_name in getattr(config, "integration_panels", ()):
+            try:
+                urls.append(reverse(url_name, args=[integration.pk]))
+            except NoReverseMatch:
+                continue
+    return urls
+
+
 class IntegrationDetailView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
@@ -118,6 +132,7 @@ class IntegrationDetailView(PermissionRequiredMixin, View):
             "tier_reasons": result.explain(language_code()),
             "rules_version": result.rules_version,
             "entries": describe_changes(changes, parent=integration),
+            "panel_urls": integration_panel_urls(integration),
         })
 
 
