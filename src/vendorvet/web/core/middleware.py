@@ -27,7 +27,7 @@ class SecurityHeadersMiddleware:
 
 
 def resolve_web_tenant(request):
-    """The active tenant of a logged-in user: the one chosen in the session, else the first."""
+    """The active tenant of a logged-in user: the one chosen in the session, else the one joined first."""
     from vendorvet.web.accounts.models import memberships_of
 
     memberships = list(memberships_of(request.user))
@@ -36,7 +36,7 @@ def resolve_web_tenant(request):
         if m.tenant_id == chosen:
             return m.tenant, m.role, memberships
     if memberships:
-        first = memberships[0]
+        first = min(memberships, key=lambda m: m.pk)  # the tenant the user joined first
         request.session[SESSION_TENANT_KEY] = first.tenant_id
         return first.tenant, first.role, memberships
     return None, None, memberships

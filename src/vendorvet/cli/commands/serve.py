@@ -1,0 +1,97 @@
+"""``vendorvet serve``: run the web UI and API under waitress (static files via whitenoise)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from vendorvet.cli.runtime import CLIError, setup_django
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the web UI and API",
+        description="Serve vendorvet with the waitress WSGI server. For production, put a TLS reverse proxy "
+        "in front and run 'vendorvet check-config' first.",
+    )
+    add_listen_arguments(parser)
+    parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    parser.add_argument("--trusted-proxy", default=os.environ.get("VENDORVET_TRUSTED_PROXY"), metavar="ADDR",
+                        help="address of the TLS reverse proxy whose X-Forwarded-Proto/-For headers are "
+                        "believed (env VENDORVET_TRUSTED_PROXY; default 127.0.0.1 when VENDORVET_HTTPS is on, "
+                        "else none)")
+    parser.set_defaults(func=run)
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+
+
+def display_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def proxy_adjustments(trusted_proxy: str | None, https: bool) -> dict:
+    """waitress settings for a reverse proxy.
+
+    waitress drops X-Forwarded-* headers from untrusted peers; behind a TLS proxy the app must
+    still learn that the request came in over HTTPS (else Secure cookies and the HTTPS redirect
+    break), so the proxy's address is trusted for the scheme and the client address.
+    """
+    proxy = trusted_proxy or ("127.0.0.1" if https else None)
+    if not proxy:
+        return {}
+    return {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}}
+
+
+def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
+          trusted_proxy: str | None = None) -> int:
+    """Serve until interrupted. Refuses to start on an out-of-date schema."""
+    if not 0 < port < 65536:
+        raise CLIError(f"invalid port {port}", 2)
+    if threads < 1:
+        raise CLIError("--threads must be at least 1", 2)
+    setup_django()
+    from django.conf import settings
+
+    from vendorvet.cli.commands.migrate import pending_migrations
+
+    pending = pending_migrations()
+    if pending:
+        raise CLIError(f"the database schema is out of date ({len(pending)} pending migrations); "
+                       "run 'vendorvet migrate' first")
+    # whitenoise serves from the app directories (finders); an existing STATIC_ROOT avoids its warning.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+    import waitress
+
+    from vendorvet.web.wsgi import application
+
+    try:
+        server = waitress.create_server(application, host=host, port=port, threads=threads,
+                                        ident="vendorvet", clear_untrusted_proxy_headers=True,
+                                        **proxy_adjustments(trusted_proxy, settings.HTTPS))
+    except OSError as exc:
+        raise CLIError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                       f"is another server running? Try --port {port + 1}") from exc
+    if banner:
+        print(banner)
+    print(f"vendorvet: serving on {display_url(host, port)} (press Ctrl+C to stop)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("\nvendorvet: stopped", file=sys.stderr)
+    finally:
+        server.close()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return serve(args.host, args.port, args.threads, trusted_proxy=args.trusted_proxy)

@@ -1,0 +1,149 @@
+"""The demo: loader idempotence and content, ``vendorvet demo`` and ``vendorvet serve`` as a user runs them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from vendorvet.web.accounts.models import Membership, Tenant
+from vendorvet.web.core.context import use_tenant
+from vendorvet.web.core.models import ObjectChange
+from vendorvet.web.demo import DEMO_ACTOR_LABEL, grant_demo_admin, load_demo
+from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
+
+from tests.cli.test_ops import clean_subprocess_env, running_server
+
+COUNTED = (Tenant.objects, Vendor.all_tenants, Contact.all_tenants, Integration.all_tenants,
+           Endpoint.all_tenants, Membership.all_tenants, ObjectChange.all_tenants)
+
+
+def counts() -> list[int]:
+    return [manager.count() for manager in COUNTED]
+
+
+@pytest.mark.django_db
+def test_demo_loader_is_idempotent():
+    first = load_demo()
+    assert [(t.slug, created) for t, created in first] == [("nordlicht", True), ("hafenblick", True)]
+    after_first = counts()
+    history = ObjectChange.all_tenants.count()
+
+    second = load_demo()
+    assert [(t.slug, created) for t, created in second] == [("nordlicht", False), ("hafenblick", False)]
+    assert [t.pk for t, _ in second] == [t.pk for t, _ in first]
+    assert counts() == after_first
+    assert ObjectChange.all_tenants.count() == history
+
+
+@pytest.mark.django_db
+def test_demo_content_spans_tiers_statuses_and_tenants():
+    nordlicht, hafenblick = (tenant for tenant, _ in load_demo())
+    assert nordlicht.name == "Nordlicht Maschinenbau GmbH"
+    assert hafenblick.name == "Hafenblick Logistik AG"
+    with use_tenant(nordlicht):
+        integrations = list(Integration.objects.select_related("vendor"))
+        assert 14 <= len(integrations) <= 18
+        assert {i.tier for i in integrations} == {1, 2, 3, 4}
+        assert len({i.status for i in integrations}) >= 5
+        assert {i.kind for i in integrations} >= {"saas", "api", "agent", "oauth_app"}
+        by_name = {i.name: i for i in integrations}
+        m365 = by_name["Microsoft 365 (Exchange Online, Teams, SharePoint)"]
+        assert (m365.vendor.name, m365.vendor.country, m365.tier) == ("Microsoft Ireland Operations Ltd", "IE", 1)
+        personio = by_name["Personio HR"]
+        assert "special_category" in personio.data_categories and personio.vendor.country == "DE"
+        shadow = [i for i in integrations if i.discovery_source == "oauth_grant"]
+        assert len(shadow) == 1 and shadow[0].status == "proposed"
+        assert Endpoint.objects.filter(integration=by_name["Stripe Payments"]).exists()
+        assert Contact.objects.exists()
+        updates = ObjectChange.objects.filter(action="update")
+        assert updates.count() >= 5
+        assert set(updates.values_list("actor_label", flat=True)) == {DEMO_ACTOR_LABEL}
+        personio_change = updates.get(changed_object_id=personio.pk)
+        assert personio_change.prechange_data["status"] == "in_review"
+        assert personio_change.postchange_data["status"] == "approved_with_conditions"
+    with use_tenant(hafenblick):
+        assert Integration.objects.count() == 3
+        assert not Integration.objects.filter(pk=m365.pk).exists()
+
+
+@pytest.mark.django_db
+def test_demo_admin_is_granted_once_in_both_tenants():
+    tenants = [tenant for tenant, _ in load_demo()]
+    user = get_user_model().objects.create_user("admin", password="Z9-demo-password-not-used")
+    assert grant_demo_admin(user, tenants) is True
+    history = ObjectChange.all_tenants.count()
+    assert grant_demo_admin(user, tenants) is False
+    assert ObjectChange.all_tenants.count() == history
+    assert sorted(Membership.all_tenants.filter(user=user).values_list("tenant__slug", "role")) == [
+        ("hafenblick", "admin"), ("nordlicht", "admin")]
+
+
+# -- as a user runs it ---------------------------------------------------------------------------
+clean_env = clean_subprocess_env
+
+
+def vendorvet(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vendorvet.cli.main", *args], env=env, capture_output=True,
+                          text=True, timeout=180, stdin=subprocess.DEVNULL)
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608 - fixed names
+                for t in ("accounts_tenant", "inventory_integration", "core_objectchange", "auth_user")}
+
+
+def test_demo_command_prints_the_same_login_twice(tmp_path):
+    env = clean_env(tmp_path)
+    first = vendorvet("demo", "--no-serve", "--port", "8123", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "not a production" in first.stderr
+    assert "URL:      http://127.0.0.1:8123/" in first.stdout
+    assert "Username: admin" in first.stdout
+    password = re.search(r"Password: (\S+)", first.stdout).group(1)
+    assert len(password) >= 20
+    login_file = tmp_path / "demo-login.txt"
+    assert stat.S_IMODE(login_file.stat().st_mode) == 0o600
+    assert password in login_file.read_text()
+    before = table_counts(tmp_path / "vendorvet.sqlite3")
+    assert before["accounts_tenant"] == 2 and 17 <= before["inventory_integration"] <= 21
+
+    second = vendorvet("demo", "--no-serve", env=env)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r"Password: (\S+)", second.stdout).group(1) == password
+    assert "Reusing demo tenant Nordlicht Maschinenbau GmbH" in second.stdout
+    assert table_counts(tmp_path / "vendorvet.sqlite3") == before
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - local test server
+        return response.status, response.headers.get("Content-Type", ""), response.read()
+
+
+def test_serve_answers_the_login_page_with_its_css_and_js(tmp_path):
+    env = clean_env(tmp_path)
+    migrated = vendorvet("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    with running_server(env) as port:
+        base = f"http://127.0.0.1:{port}"
+        status, ctype, body = fetch(f"{base}/accounts/login/")
+        assert status == 200 and ctype.startswith("text/html")
+        page = body.decode()
+        assert 'name="password"' in page
+        css = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', page)
+        js = re.findall(r'<script[^>]+src="([^"]+)"', page)
+        assert css and js
+        for href in css:
+            status, ctype, body = fetch(base + href)
+            assert status == 200 and ctype.startswith("text/css") and len(body) > 100, href
+        for src in js:
+            status, ctype, body = fetch(base + src)
+            assert status == 200 and "javascript" in ctype and len(body) > 20, src
