@@ -6,3 +6,5 @@ class LegalConfig(AppConfig):
     name = "vendorvet.web.legal"
     label = "legal"
     verbose_name = _("Legal")
+    nav_items = [(_("Legal"), "legal:overview", "view")]
+    integration_panels = ["legal:integration_panel"]
