@@ -6,3 +6,8 @@ class AssessmentsConfig(AppConfig):
     name = "vendorvet.web.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+    nav_items = [
+        (_("Assessments"), "assessments:list", "view"),
+        (_("Certifications"), "assessments:certifications", "view"),
+    ]
+    integration_panels = ["assessments:integration_panel"]

@@ -1,2 +1,25 @@
+from django.urls import path
+
+from vendorvet.web.assessments import views, views_register
+
 app_name = "assessments"
-urlpatterns = []
+urlpatterns = [
+    path("", views.AssessmentListView.as_view(), name="list"),
+    path("start/", views.AssessmentStartView.as_view(), name="start"),
+    path("rubric/", views.RubricView.as_view(), name="rubric"),
+    path("<int:pk>/", views.AssessmentDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.AssessmentUpdateView.as_view(), name="update"),
+    path("<int:pk>/tier/", views.TierOverrideView.as_view(), name="tier_override"),
+    path("<int:pk>/optional/", views.AddOptionalView.as_view(), name="add_optional"),
+    path("<int:pk>/override/", views.ScoreOverrideView.as_view(), name="score_override"),
+    path("<int:pk>/decision/", views.DecisionView.as_view(), name="decision"),
+    path("answers/<int:pk>/", views.AnswerView.as_view(), name="answer"),
+    path("answers/<int:pk>/evidence/", views_register.EvidenceUploadView.as_view(), name="evidence_upload"),
+    path("evidence/<int:pk>/", views_register.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views_register.EvidenceDeleteView.as_view(), name="evidence_delete"),
+    path("certifications/", views_register.CertificationRegisterView.as_view(), name="certifications"),
+    path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),
+    path("vendors/<int:pk>/certifications/", views_register.VendorCertificationsView.as_view(),
+         name="vendor_certifications"),
+    path("integrations/<int:pk>/panel/", views_register.IntegrationPanelView.as_view(), name="integration_panel"),
+]

@@ -1,0 +1,189 @@
+"""``vendorvet assess start|show|answer|decide``: assessments from the shell, with the web's rules.
+
+The acting user's role in the tenant decides what is allowed (auditors read only; answering
+and deciding need the ``change`` permission). Every change lands in the history as actor ``cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
+
+ANSWERS = ["met", "partly_met", "not_met", "not_applicable", "unknown"]
+OUTCOMES = ["approve", "approve_with_conditions", "reject"]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _condition(value: str) -> tuple[str, str, dt.date]:
+    parts = value.split("|")
+    if len(parts) != 3 or not parts[0].strip() or not parts[1].strip():
+        raise argparse.ArgumentTypeError("a condition is 'TEXT|OWNER|YYYY-MM-DD'")
+    return parts[0].strip(), parts[1].strip(), _date(parts[2].strip())
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("assess", help="start, show, answer and decide assessments",
+                                   description="Assess an integration against the checklist: the tier decides the "
+                                   "mandatory requirements; every answer changes the explained score.")
+    actions = parser.add_subparsers(dest="assess_action", metavar="ACTION", required=True)
+
+    start = actions.add_parser("start", help="start an assessment of an integration")
+    start.add_argument("integration_id", type=int, metavar="INTEGRATION_ID")
+    start.add_argument("--assignee", help="user name of the assessor responsible")
+    start.add_argument("--due", type=_date, help="due date YYYY-MM-DD")
+    start.add_argument("--optional", nargs="*", default=[], metavar="REQUIREMENT_ID",
+                       help="requirements to answer beyond the tier's mandatory set")
+    add_actor_arguments(start)
+    start.set_defaults(func=run_start)
+
+    show = actions.add_parser("show", help="show an assessment: answers, score lines, decision")
+    show.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    show.add_argument("--format", choices=["text", "json"], default="text")
+    show.add_argument("--language", choices=["en", "de"], default="en")
+    add_actor_arguments(show)
+    show.set_defaults(func=run_show)
+
+    answer = actions.add_parser("answer", help="answer one requirement")
+    answer.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    answer.add_argument("requirement_id", metavar="REQUIREMENT_ID")
+    answer.add_argument("value", choices=ANSWERS)
+    answer.add_argument("--comment")
+    add_actor_arguments(answer)
+    answer.set_defaults(func=run_answer)
+
+    decide = actions.add_parser("decide", help="record the decision (sets the integration's status)")
+    decide.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    decide.add_argument("outcome", choices=OUTCOMES)
+    decide.add_argument("--justification", required=True)
+    decide.add_argument("--condition", type=_condition, action="append", default=[], metavar="'TEXT|OWNER|DATE'",
+                        help="a condition of an approval with conditions (repeatable)")
+    decide.add_argument("--date", type=_date, help="decision date (default today)")
+    add_actor_arguments(decide)
+    decide.set_defaults(func=run_decide)
+
+
+def _messages(exc) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _assessment(assessment_id: int):
+    from vendorvet.web.assessments.models import Assessment
+
+    found = Assessment.objects.select_related("integration__vendor").filter(pk=assessment_id).first()
+    if found is None:
+        raise CLIError(f"no assessment {assessment_id} in this tenant")
+    return found
+
+
+def run_start(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments import services
+        from vendorvet.web.assessments.forms import member_users
+        from vendorvet.web.inventory.models import Integration
+
+        integration = Integration.objects.select_related("vendor").filter(pk=args.integration_id).first()
+        if integration is None:
+            raise CLIError(f"no integration {args.integration_id} in this tenant")
+        assignee = None
+        if args.assignee:
+            assignee = member_users().filter(username=args.assignee).first()
+            if assignee is None:
+                raise CLIError(f"{args.assignee!r} is not a member of this tenant")
+        try:
+            assessment = services.start_assessment(integration, assignee=assignee, due_date=args.due,
+                                                   optional=args.optional)
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        count = assessment.answers.filter(mandatory=True).count()
+        print(f"Started assessment {assessment.pk} of {integration.name}: tier {assessment.tier}, "
+              f"{count} mandatory requirements (checklist {assessment.checklist_version}).")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from vendorvet.engine import scoring_review
+        from vendorvet.web.accounts import roles
+
+        roles.require(roles.VIEW)
+        a = _assessment(args.assessment_id)
+        result = a.score()
+        answers = list(a.answers.all())
+        decision = getattr(a, "decision", None) if a.is_decided else None
+        data = {
+            "id": a.pk, "integration": a.integration.name, "status": a.status, "tier": a.tier,
+            "tier_at_start": a.tier_at_start, "tier_override_justification": a.tier_override_justification,
+            "checklist_version": a.checklist_version, "score": result.score, "grade": result.grade,
+            "lines": result.explain(args.language),
+            "answers": [{"requirement": x.requirement_id, "mandatory": x.mandatory, "value": x.value,
+                         "comment": x.comment} for x in answers],
+            "decision": None if decision is None else {
+                "outcome": decision.outcome, "reviewer": decision.reviewer_label,
+                "decided_on": decision.decided_on.isoformat(), "justification": decision.justification,
+                "next_review_date": decision.next_review_date.isoformat() if decision.next_review_date else None,
+                "conditions": [{"text": c.text, "owner": c.owner, "due_date": c.due_date.isoformat()}
+                               for c in decision.conditions.all()]},
+        }
+        if args.format == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return 0
+        print(f"Assessment {a.pk}: {a.integration.name} — {a.status}, tier {a.tier}"
+              + (f" (override: {a.tier_override_justification})" if a.tier_override else ""))
+        print(f"Score {result.score}/100, grade {result.grade} (100 − {scoring_review.fmt(result.points_lost)})")
+        for line in data["lines"]:
+            print(f"  {line}")
+        print("Answers:")
+        for x in answers:
+            print(f"  {'*' if x.mandatory else ' '} {x.requirement_id:<32} {x.value}")
+        if decision is not None:
+            d = data["decision"]
+            print(f"Decision: {d['outcome']} on {d['decided_on']} by {d['reviewer']}; next review "
+                  f"{d['next_review_date'] or '—'}")
+            for c in d["conditions"]:
+                print(f"  condition: {c['text']} (owner {c['owner']}, due {c['due_date']})")
+    return 0
+
+
+def run_answer(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments import services
+
+        a = _assessment(args.assessment_id)
+        try:
+            services.answer_by_id(a, args.requirement_id, args.value, args.comment)
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        result = a.score()
+        print(f"{args.requirement_id}: {args.value}. Score now {result.score}/100, grade {result.grade}.")
+    return 0
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments import services
+
+        a = _assessment(args.assessment_id)
+        try:
+            decision = services.decide(a, args.outcome, args.justification, args.condition, decided_on=args.date)
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        print(f"Decided {decision.outcome} for {a.integration.name}: score {decision.score}, grade {decision.grade}; "
+              f"next review {decision.next_review_date.isoformat() if decision.next_review_date else '—'}.")
+    return 0
