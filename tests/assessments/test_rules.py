@@ -65,8 +65,8 @@ def test_answer_moves_draft_to_in_progress_and_changes_the_score(tenant_a, asses
             services.answer_by_id(started, "no.such.requirement", "met")
 
 
-def test_tier_override_needs_justification_and_changes_the_mandatory_set(tenant_a, assessor_a, started):
-    with acting(tenant_a, assessor_a, role="assessor"):
+def test_tier_override_needs_justification_and_changes_the_mandatory_set(tenant_a, admin_a, started):
+    with acting(tenant_a, admin_a, role="admin"):
         with pytest.raises(ValidationError):
             services.set_tier_override(started, 1, "  ")
         services.set_tier_override(started, 1, "ERP master data behind it")
@@ -81,8 +81,8 @@ def test_tier_override_needs_justification_and_changes_the_mandatory_set(tenant_
         assert not started.answers.get(requirement_id="contract.exit_plan").mandatory
 
 
-def test_score_override_recorded_and_visible(tenant_a, assessor_a, started):
-    with acting(tenant_a, assessor_a, role="assessor"):
+def test_score_override_recorded_and_visible(tenant_a, admin_a, started):
+    with acting(tenant_a, admin_a, role="admin"):
         line = started.score().lines[0]
         with pytest.raises(ValidationError):
             services.set_score_override(started, line.key, line.original + 1, "more than the rubric")
@@ -163,3 +163,18 @@ def test_certification_rules_and_flags(tenant_a, admin_a, crm):
         from vendorvet.web.assessments.views import certification_flags
 
         assert {c.pk for c in certification_flags(crm.vendor)} == {iso.pk, old_pentest.pk}
+
+
+def test_assessor_answers_but_may_not_decide_or_override(tenant_a, assessor_a, started):
+    """Separation of duties: whoever fills in the checklist does not approve it."""
+    from vendorvet.web.core.context import PermissionDeniedError
+
+    with acting(tenant_a, assessor_a, role="assessor"):
+        line = started.score().lines[0]
+        for attempt in (lambda: services.decide(started, "approve", "looks fine", []),
+                        lambda: services.set_tier_override(started, 4, "not that important"),
+                        lambda: services.set_score_override(started, line.key, 0, "trust me")):
+            with pytest.raises(PermissionDeniedError):
+                attempt()
+        started.refresh_from_db()
+        assert not started.is_decided and started.tier_override is None

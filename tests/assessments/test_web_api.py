@@ -167,8 +167,18 @@ def test_api_certifications(tenant_a, admin_a, auditor_a, crm):
     assert admin.get("/api/certifications/?state=expired").json()["count"] == 1
 
 
-def test_web_overrides_are_recorded_and_visible(login, assessor_a, started, crm):
+def test_web_overrides_need_the_decide_permission(login, assessor_a, started):
     client = login(assessor_a)
+    response = client.post(reverse("assessments:tier_override", args=[started.pk]),
+                           {"tier_override": "1", "justification": "feeds the ERP"})
+    assert response.status_code == 403
+    assert client.post(reverse("assessments:decision", args=[started.pk]), {"outcome": "approve"}).status_code == 403
+    started.refresh_from_db()
+    assert started.tier_override is None and not started.is_decided
+
+
+def test_web_overrides_are_recorded_and_visible(login, admin_a, started, crm):
+    client = login(admin_a)
     response = client.post(reverse("assessments:tier_override", args=[started.pk]), {"tier_override": "1",
                                                                                     "justification": ""})
     assert response.status_code == 302

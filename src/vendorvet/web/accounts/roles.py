@@ -15,12 +15,15 @@ class Role(models.TextChoices):
 
 
 VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT = "view", "export", "add", "change", "delete", "import"
+# DECIDE: approve/reject and override tiers or scores — kept apart from CHANGE (separation of duties:
+# the assessor who answers the checklist does not approve their own review).
+DECIDE = "decide"
 MANAGE_MEMBERS, MANAGE_TOKENS = "manage_members", "manage_tokens"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({VIEW, EXPORT}),
     Role.ASSESSOR: frozenset({VIEW, EXPORT, ADD, CHANGE, IMPORT}),
-    Role.ADMIN: frozenset({VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT, MANAGE_MEMBERS, MANAGE_TOKENS}),
+    Role.ADMIN: frozenset({VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT, DECIDE, MANAGE_MEMBERS, MANAGE_TOKENS}),
 }
 READ_ONLY = frozenset({VIEW, EXPORT})
 

@@ -157,7 +157,7 @@ class AssessmentViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retrie
                         mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = AssessmentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    required_permissions = {"answer": "change", "decide": "change", "override": "change", "tier": "change"}
+    required_permissions = {"answer": "change", "decide": "decide", "override": "decide", "tier": "decide"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -115,7 +115,7 @@ def update_assessment(assessment: Assessment, *, status: str | None = None, assi
 @transaction.atomic
 def set_tier_override(assessment: Assessment, tier: int | None, justification: str) -> Assessment:
     """Hold the assessment to another tier (recorded with its justification); the mandatory set follows."""
-    roles.require(roles.CHANGE)
+    roles.require(roles.DECIDE)
     _refuse_if_decided(assessment)
     assessment.tier_override = tier or None
     assessment.tier_override_justification = (justification or "").strip() if tier else ""
@@ -178,7 +178,7 @@ def answer_by_id(assessment: Assessment, requirement_id: str, value: str, commen
 @transaction.atomic
 def set_score_override(assessment: Assessment, key: str, points, justification: str) -> ScoreOverride:
     """Replace one deduction of the current score (0 … its rubric value), with a justification."""
-    roles.require(roles.CHANGE)
+    roles.require(roles.DECIDE)
     _refuse_if_decided(assessment)
     try:
         points = Decimal(str(points))
@@ -201,7 +201,7 @@ def set_score_override(assessment: Assessment, key: str, points, justification: 
 
 
 def remove_score_override(override: ScoreOverride) -> None:
-    roles.require(roles.CHANGE)
+    roles.require(roles.DECIDE)
     _refuse_if_decided(override.assessment)
     override.delete()
 
@@ -238,7 +238,7 @@ def delete_evidence(item: Evidence) -> None:
 def decide(assessment: Assessment, outcome: str, justification: str,
            conditions: Sequence[tuple[str, str, dt.date]] = (), decided_on: dt.date | None = None) -> Decision:
     """Record the decision, snapshot the score, set the next review date and the integration's status."""
-    roles.require(roles.CHANGE)
+    roles.require(roles.DECIDE)
     _refuse_if_decided(assessment)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose approve, approve with conditions or reject.")})

@@ -221,7 +221,7 @@ class AssessmentUpdateView(PermissionRequiredMixin, View):
 
 
 class TierOverrideView(PermissionRequiredMixin, View):
-    required_permission = roles.CHANGE
+    required_permission = roles.DECIDE
 
     def post(self, request, pk: int):
         assessment = assessment_or_404(pk)
@@ -282,7 +282,7 @@ class AnswerView(PermissionRequiredMixin, View):
 
 
 class ScoreOverrideView(PermissionRequiredMixin, View):
-    required_permission = roles.CHANGE
+    required_permission = roles.DECIDE
 
     def post(self, request, pk: int):
         assessment = assessment_or_404(pk)
@@ -308,7 +308,7 @@ class ScoreOverrideView(PermissionRequiredMixin, View):
 
 
 class DecisionView(PermissionRequiredMixin, View):
-    """GET: the decision (or, for roles that may change, the form). POST: decide (permission change)."""
+    """GET: the decision (or, for roles that may decide, the form). POST: decide (permission decide)."""
 
     required_permission = roles.VIEW
 
@@ -328,7 +328,7 @@ class DecisionView(PermissionRequiredMixin, View):
         return self._render(request, assessment_or_404(pk))
 
     def post(self, request, pk: int):
-        roles.require(roles.CHANGE)
+        roles.require(roles.DECIDE)
         assessment = assessment_or_404(pk)
         form = DecisionForm(request.POST)
         formset = ConditionFormSet(request.POST, prefix="cond")
