@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,29 @@ def test_certification_register_pages(login, admin_a, auditor_a, crm):
     panel = client.get(reverse("assessments:integration_panel", args=[crm.pk])).content.decode()
     assert "expired on" in panel
     assert login(auditor_a).post(url, {"kind": "tisax", "valid_until": "2030-01-01"}).status_code == 403
+
+
+def test_vendor_page_panel_lists_the_register(login, auditor_a, crm, tenant_a):
+    from vendorvet.web.assessments.models import Certification
+
+    with acting(tenant_a):
+        Certification.objects.create(vendor=crm.vendor, kind="iso27001", certificate_number="IS 123456",
+                                     issuer="BSI Group", valid_until=dt.date.today() + dt.timedelta(days=30))
+    client = login(auditor_a)
+    page = client.get(reverse("inventory:vendor_detail", args=[crm.vendor_id])).content.decode()
+    panel_url = reverse("assessments:vendor_panel", args=[crm.vendor_id])
+    assert f'hx-get="{panel_url}"' in page
+    panel = client.get(panel_url)
+    assert panel.status_code == 200
+    assert "IS 123456" in panel.content.decode()
+
+
+def test_deleting_an_assessed_integration_is_refused_with_a_message(login, admin_a, started, crm, tenant_a):
+    from vendorvet.web.inventory.models import Integration
+
+    client = login(admin_a)
+    response = client.post(reverse("inventory:integration_delete", args=[crm.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Retired" in response.content.decode()
+    with acting(tenant_a):
+        assert Integration.objects.filter(pk=crm.pk).exists()

@@ -11,3 +11,4 @@ class AssessmentsConfig(AppConfig):
         (_("Certifications"), "assessments:certifications", "view"),
     ]
     integration_panels = ["assessments:integration_panel"]
+    vendor_panels = ["assessments:vendor_panel"]

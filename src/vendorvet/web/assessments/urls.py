@@ -21,5 +21,6 @@ urlpatterns = [
     path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),
     path("vendors/<int:pk>/certifications/", views_register.VendorCertificationsView.as_view(),
          name="vendor_certifications"),
+    path("vendors/<int:pk>/panel/", views_register.VendorPanelView.as_view(), name="vendor_panel"),
     path("integrations/<int:pk>/panel/", views_register.IntegrationPanelView.as_view(), name="integration_panel"),
 ]

@@ -170,3 +170,15 @@ class IntegrationPanelView(PermissionRequiredMixin, View):
             previous = integration.assessments.filter(status="decided").select_related("decision").first()
             context["latest_decided"] = getattr(previous, "decision", None) if previous else None
         return render(request, "assessments/_integration_panel.html", context)
+
+
+class VendorPanelView(PermissionRequiredMixin, View):
+    """The vendor page's panel: its certification register entries with their expiry state."""
+
+    required_permission = roles.VIEW
+
+    def get(self, request, pk: int):
+        vendor = get_object_or_404(Vendor, pk=pk)
+        return render(request, "assessments/_vendor_panel.html", {
+            "vendor": vendor, "certifications": decorate(Certification.objects.filter(vendor=vendor)),
+        })

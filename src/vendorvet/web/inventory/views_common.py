@@ -38,3 +38,22 @@ def apply_validation_error(form, exc: ValidationError) -> None:
                 form.add_error(None, errors if field == NON_FIELD_ERRORS else [f"{field}: {e}" for e in errors])
     else:
         form.add_error(None, exc.messages)
+
+
+def feature_panel_urls(attribute: str, pk: int) -> list[str]:
+    """Panels that feature apps add to a detail page.
+
+    ``AppConfig.integration_panels`` / ``AppConfig.vendor_panels`` list URL names taking the object's
+    pk; the page loads each with HTMX from the app's own (permission-checked) view.
+    """
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    urls = []
+    for config in apps.get_app_configs():
+        for url_name in getattr(config, attribute, ()):
+            try:
+                urls.append(reverse(url_name, args=[pk]))
+            except NoReverseMatch:
+                continue
+    return urls

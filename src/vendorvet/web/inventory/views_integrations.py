@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views import View
 
@@ -22,6 +22,7 @@ from vendorvet.web.inventory.queries import IntegrationFilter, departments, inte
 from vendorvet.web.inventory.views_common import (
     PAGE_SIZE,
     apply_validation_error,
+    feature_panel_urls,
     clean_query,
     is_htmx,
     vary_on_htmx,
@@ -106,19 +107,6 @@ class IntegrationListView(PermissionRequiredMixin, View):
         return vary_on_htmx(render(request, "inventory/integration_list.html", context))
 
 
-def integration_panel_urls(integration) -> list[str]:
-    """Panels that feature apps add to the integration page (``AppConfig.integration_panels``:
-    URL names taking the integration's pk; each is loaded by HTMX from the app's own view)."""
-    urls = []
-    for config in apps.get_app_configs():
-        for url_name in getattr(config, "integration_panels", ()):
-            try:
-                urls.append(reverse(url_name, args=[integration.pk]))
-            except NoReverseMatch:
-                continue
-    return urls
-
-
 class IntegrationDetailView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
@@ -132,7 +120,7 @@ class IntegrationDetailView(PermissionRequiredMixin, View):
             "tier_reasons": result.explain(language_code()),
             "rules_version": result.rules_version,
             "entries": describe_changes(changes, parent=integration),
-            "panel_urls": integration_panel_urls(integration),
+            "panel_urls": feature_panel_urls("integration_panels", integration.pk),
         })
 
 
@@ -204,8 +192,14 @@ class IntegrationDeleteView(PermissionRequiredMixin, View):
     def post(self, request, pk: int):
         integration = get_object_or_404(Integration, pk=pk)
         name = integration.name
-        with transaction.atomic():
-            services.set_endpoints(integration, [])  # each endpoint's removal lands in the history
-            services.delete_object(integration)
+        try:
+            with transaction.atomic():
+                services.set_endpoints(integration, [])  # each endpoint's removal lands in the history
+                services.delete_object(integration)
+        except ProtectedError as exc:
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+            messages.error(request, _("“%(name)s” cannot be deleted: it has records that must be kept (%(kinds)s). "
+                                      "Set its status to Retired instead.") % {"name": name, "kinds": ", ".join(kinds)})
+            return redirect(integration)
         messages.success(request, _("Integration “%(name)s” was deleted.") % {"name": name})
         return redirect("inventory:integration_list")

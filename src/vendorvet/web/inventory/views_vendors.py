@@ -16,7 +16,7 @@ from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.forms import ContactFormSet, VendorForm
 from vendorvet.web.inventory.models import Vendor
-from vendorvet.web.inventory.views_common import PAGE_SIZE, apply_validation_error, clean_query
+from vendorvet.web.inventory.views_common import PAGE_SIZE, apply_validation_error, clean_query, feature_panel_urls
 from vendorvet.web.inventory.views_history import changes_for, describe_changes
 
 VENDOR_SORTS = {
@@ -63,6 +63,7 @@ class VendorDetailView(PermissionRequiredMixin, View):
             "contacts": list(vendor.contacts.all()),
             "integrations": list(integrations),
             "entries": describe_changes(list(changes_for(vendor)[:5]), parent=vendor),
+            "panel_urls": feature_panel_urls("vendor_panels", vendor.pk),
         })
 
 
@@ -145,8 +146,10 @@ class VendorDeleteView(PermissionRequiredMixin, View):
                 for contact in vendor.contacts.all():
                     services.delete_object(contact)
                 services.delete_object(vendor)
-        except ProtectedError:
-            messages.error(request, _("“%(name)s” still has integrations and cannot be deleted.") % {"name": name})
+        except ProtectedError as exc:
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+            messages.error(request, _("“%(name)s” cannot be deleted: it still has %(kinds)s.")
+                           % {"name": name, "kinds": ", ".join(kinds)})
             return redirect(vendor)
         messages.success(request, _("Vendor “%(name)s” was deleted.") % {"name": name})
         return redirect("inventory:vendor_list")
