@@ -65,3 +65,40 @@ def test_rules_file_names_version_and_source_and_unknown_conditions_fail():
     bad = {"default_tier": 4, "rules": [{"id": "x", "when": {"colour": "red"}, "tier": 1, "reason": {"en": "x"}}]}
     with pytest.raises(content.ContentError):
         compute_tier(facts_from(["personal"]), bad)
+
+
+# -- per-tenant policy ----------------------------------------------------------------------
+
+from vendorvet.engine.tiering import PolicyError, apply_policy, validate_policy  # noqa: E402
+
+
+def test_policy_changes_a_rule_tier_threshold_or_switches_it_off():
+    personal_large = facts_from(["personal"], records=50_000)
+    assert compute_tier(personal_large).tier == 3  # default threshold is 100,000 records
+    stricter = apply_policy({"rules": {"data.personal.large": {"records_at_least": 10_000}}})
+    assert compute_tier(personal_large, stricter).tier == 2
+    assert stricter["version"].endswith("+tenant")
+    relaxed = apply_policy({"rules": {"data.financial": {"tier": 3}}})
+    assert compute_tier(facts_from(["financial"]), relaxed).tier == 3
+    off = apply_policy({"rules": {"reach.users": {"enabled": False}}})
+    assert compute_tier(facts_from(["none"], users=5000), off).tier == 4
+    assert compute_tier(facts_from(["none"], users=5000)).tier == 2
+
+
+def test_policy_keeps_only_real_deviations():
+    assert validate_policy({"rules": {"data.financial": {"tier": 2, "enabled": True}}}) == {"rules": {}}
+    assert apply_policy({"rules": {"data.financial": {"tier": 2}}}) == content.load("tiering")
+
+
+@pytest.mark.parametrize("policy", [
+    {"rules": {"data.gossip": {"tier": 1}}},
+    {"rules": {"data.financial": {"tier": 5}}},
+    {"rules": {"data.financial": {"tier": True}}},
+    {"rules": {"data.financial": {"records_at_least": 10}}},  # that rule has no threshold
+    {"rules": {"data.personal.large": {"records_at_least": 0}}},
+    {"rules": {"data.financial": {"colour": "red"}}},
+    {"rules": ["data.financial"]},
+])
+def test_invalid_policies_are_refused(policy):
+    with pytest.raises(PolicyError):
+        apply_policy(policy)

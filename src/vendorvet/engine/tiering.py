@@ -80,3 +80,78 @@ def compute_tier(facts: TierFacts, rules: Mapping[str, Any] | None = None) -> Ti
 def facts_from(data_categories: Iterable[str], access_scope: str = "", outage_impact: str = "",
                users: int | None = None, records: int | None = None) -> TierFacts:
     return TierFacts(frozenset(data_categories or ()), access_scope or "", outage_impact or "", users, records)
+
+
+# -- per-tenant policy ------------------------------------------------------------------------
+# A tenant may change each default rule's tier, switch a rule off, or change its thresholds.
+# The policy is data: {"rules": {rule_id: {"tier": 1-4, "enabled": bool,
+#                                          "records_at_least": int, "users_at_least": int}}}
+
+POLICY_KEYS = {"tier", "enabled", "records_at_least", "users_at_least"}
+THRESHOLD_KEYS = ("records_at_least", "users_at_least")
+
+
+class PolicyError(ValueError):
+    """A tenant tier policy names an unknown rule or carries an invalid value."""
+
+
+def validate_policy(policy: Mapping[str, Any], rules: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Check a policy against the default rules; returns it normalised (only real deviations kept)."""
+    rules = rules or content.load("tiering")
+    by_id = {r["id"]: r for r in rules["rules"]}
+    entries = (policy or {}).get("rules", {})
+    if not isinstance(entries, Mapping):
+        raise PolicyError("'rules' must be a mapping of rule id to settings")
+    normalised: dict[str, dict[str, Any]] = {}
+    for rule_id, settings in entries.items():
+        if rule_id not in by_id:
+            raise PolicyError(f"unknown tier rule {rule_id!r}")
+        if not isinstance(settings, Mapping) or set(settings) - POLICY_KEYS:
+            raise PolicyError(f"{rule_id}: settings may only be {sorted(POLICY_KEYS)}")
+        default = by_id[rule_id]
+        out: dict[str, Any] = {}
+        if "tier" in settings:
+            tier = settings["tier"]
+            if isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 4:
+                raise PolicyError(f"{rule_id}: tier must be 1, 2, 3 or 4")
+            if tier != int(default["tier"]):
+                out["tier"] = tier
+        if "enabled" in settings:
+            if not isinstance(settings["enabled"], bool):
+                raise PolicyError(f"{rule_id}: enabled must be true or false")
+            if settings["enabled"] is False:
+                out["enabled"] = False
+        for key in THRESHOLD_KEYS:
+            if key in settings:
+                if key not in default["when"]:
+                    raise PolicyError(f"{rule_id}: this rule has no {key} threshold")
+                value = settings[key]
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise PolicyError(f"{rule_id}: {key} must be a positive whole number")
+                if value != int(default["when"][key]):
+                    out[key] = value
+        if out:
+            normalised[rule_id] = out
+    return {"rules": normalised}
+
+
+def apply_policy(policy: Mapping[str, Any] | None, rules: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The default rules with a tenant's deviations applied (the version says so)."""
+    rules = rules or content.load("tiering")
+    deviations = validate_policy(policy or {}, rules)["rules"]
+    if not deviations:
+        return dict(rules)
+    merged = []
+    for rule in rules["rules"]:
+        change = deviations.get(rule["id"])
+        if change is None:
+            merged.append(rule)
+            continue
+        if change.get("enabled") is False:
+            continue
+        when = dict(rule["when"])
+        for key in THRESHOLD_KEYS:
+            if key in change:
+                when[key] = change[key]
+        merged.append({**rule, "when": when, "tier": change.get("tier", rule["tier"])})
+    return {**rules, "rules": merged, "version": f"{rules.get('version', '')}+tenant"}

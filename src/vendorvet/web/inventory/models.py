@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vendorvet.engine.tiering import TierResult, compute_tier, facts_from
+from vendorvet.engine.tiering import TierResult, apply_policy, compute_tier, facts_from, validate_policy
 from vendorvet.web.core.models import TenantOwnedModel
 from vendorvet.web.inventory.choices import (
     AccessScope,
@@ -156,9 +156,12 @@ class Integration(TenantOwnedModel):
     def get_absolute_url(self) -> str:
         return reverse("inventory:integration_detail", args=[self.pk])
 
-    def tier_result(self) -> TierResult:
+    def tier_result(self, rules=None) -> TierResult:
+        """The tier with its reasons, under the tenant's tier policy (or ``rules`` given by the caller)."""
+        if rules is None:
+            rules = getattr(self, "_tier_rules", None) or tier_rules_for(self.tenant_id)
         return compute_tier(facts_from(self.data_categories, self.access_scope, self.outage_impact,
-                                       self.approx_users, self.approx_records))
+                                       self.approx_users, self.approx_records), rules)
 
     def clean(self) -> None:
         if DataCategory.NONE in (self.data_categories or []) and len(self.data_categories) > 1:
@@ -173,6 +176,39 @@ class Integration(TenantOwnedModel):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"tier"}
         super().save(*args, **kwargs)
+
+
+class TierPolicy(TenantOwnedModel):
+    """A tenant's deviations from the default tier rules (content/tiering.yaml), with the reason."""
+
+    rules = models.JSONField(_("rule settings"), default=dict, blank=True)
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        verbose_name = _("tier policy")
+        verbose_name_plural = _("tier policies")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="one_tier_policy_per_tenant")]
+
+    def __str__(self) -> str:
+        return str(_("Tier policy"))
+
+    def clean(self) -> None:
+        from vendorvet.engine.tiering import PolicyError
+
+        try:
+            self.rules = validate_policy({"rules": self.rules or {}})["rules"]
+        except PolicyError as exc:
+            raise ValidationError({"rules": str(exc)}) from exc
+        if not (self.justification or "").strip():
+            raise ValidationError({"justification": _("Say why this tenant deviates from the default rules.")})
+
+
+def tier_rules_for(tenant_id) -> dict:
+    """The tier rules in force for a tenant: the defaults with its policy applied."""
+    policy = None
+    if tenant_id is not None:
+        policy = TierPolicy.all_tenants.filter(tenant_id=tenant_id).values_list("rules", flat=True).first()
+    return apply_policy({"rules": policy or {}})
 
 
 class Endpoint(TenantOwnedModel):

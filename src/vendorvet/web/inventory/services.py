@@ -12,7 +12,7 @@ from django.db import transaction
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.context import require_tenant
-from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
+from vendorvet.web.inventory.models import Endpoint, Integration, TierPolicy, tier_rules_for
 
 
 def save_object(obj, *, creating: bool | None = None):
@@ -47,4 +47,39 @@ def set_endpoints(integration: Integration, urls: Iterable[str]) -> None:
             endpoint.save()
 
 
-__all__ = ["save_object", "delete_object", "set_endpoints", "Vendor", "Contact", "Integration", "Endpoint"]
+
+
+def current_tier_policy() -> TierPolicy | None:
+    return TierPolicy.objects.first()
+
+
+@transaction.atomic
+def set_tier_policy(rules: dict, justification: str) -> tuple[object, int]:
+    """Store the tenant's tier-rule deviations and recompute every integration's tier.
+
+    Needs the ``decide`` permission (the policy decides how deep reviews go). Returns the
+    policy and how many integrations changed tier; each change lands in the history.
+    """
+    roles.require(roles.DECIDE)
+    policy = TierPolicy.objects.first() or TierPolicy()
+    policy.rules = rules
+    policy.justification = justification
+    if policy.tenant_id is None:
+        policy.tenant = require_tenant()
+    policy.full_clean()
+    policy.save()
+    return policy, recompute_tiers()
+
+
+def recompute_tiers() -> int:
+    """Recompute the tier of every integration of the active tenant; save only those that changed."""
+    tenant = require_tenant()
+    rules = tier_rules_for(tenant.pk)
+    changed = 0
+    for integration in Integration.objects.order_by("pk").iterator(chunk_size=500):
+        new = integration.tier_result(rules).tier
+        if new != integration.tier:
+            integration._tier_rules = rules
+            integration.save(update_fields=["tier", "last_updated"])
+            changed += 1
+    return changed

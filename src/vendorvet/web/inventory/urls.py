@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from vendorvet.web.inventory import views_history, views_integrations as integrations, views_vendors as vendors
+from vendorvet.web.inventory import views_history, views_integrations as integrations, views_tiers, views_vendors as vendors
 
 app_name = "inventory"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("vendors/<int:pk>/delete/", vendors.VendorDeleteView.as_view(), name="vendor_delete"),
     path("vendors/<int:pk>/history/", views_history.VendorHistoryView.as_view(), name="vendor_history"),
     path("changes/", views_history.ChangeListView.as_view(), name="change_list"),
+    path("tier-policy/", views_tiers.TierPolicyView.as_view(), name="tier_policy"),
 ]
