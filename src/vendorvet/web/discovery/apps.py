@@ -6,3 +6,5 @@ class DiscoveryConfig(AppConfig):
     name = "vendorvet.web.discovery"
     label = "discovery"
     verbose_name = _("Discovery")
+    nav_items = [(_("Discovered apps"), "discovery:app_list", "view")]
+    integration_panels = ["discovery:integration_panel"]

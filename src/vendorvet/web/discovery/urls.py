@@ -1,2 +1,12 @@
+from django.urls import path
+
+from vendorvet.web.discovery import views
+
 app_name = "discovery"
-urlpatterns = []
+urlpatterns = [
+    path("", views.AppListView.as_view(), name="app_list"),
+    path("import/", views.UploadView.as_view(), name="upload"),
+    path("imports/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
+    path("apps/<int:pk>/", views.AppDetailView.as_view(), name="app_detail"),
+    path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),
+]

@@ -1,0 +1,109 @@
+"""``vendorvet discover …``: import OAuth-grant exports and proxy logs; list what was found."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
+
+IMPORTERS = {
+    "google-tokens": ("google_tokens", "Google Workspace token audit log: Reports API JSON (pages concatenated "
+                      "or one per line) or the Admin console CSV export"),
+    "google-directory": ("google_directory", "Google Workspace Directory API tokens lists (JSON)"),
+    "entra": ("entra", "Microsoft Entra ID: Graph JSON of servicePrincipals, oauth2PermissionGrants and "
+              "appRoleAssignments/appRoleAssignedTo, in any order and any number of pages"),
+    "proxy-log": ("proxy_log", "proxy or DNS logs: squid access log, CSV with a host/URL column, or a plain "
+                  "list of domains; matched against the SaaS catalogue"),
+}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "discover", help="find apps nobody registered: OAuth grants (Google, Entra ID) and proxy/DNS logs",
+        description="Import exports of OAuth grants and network logs. Each discovered app becomes (or is linked "
+        "to) a proposed integration; existing integrations are never changed. Each import is one transaction: "
+        "a file that cannot be read stores nothing.")
+    sub = parser.add_subparsers(dest="discover_command", metavar="SOURCE")
+    for name, (source, help_text) in IMPORTERS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.add_argument("--format", choices=("table", "json"), default="table", help="summary format")
+        add_actor_arguments(p)
+        p.set_defaults(func=run_import, source=source)
+    p = sub.add_parser("list", help="list discovered apps with their risk",
+                       description="List discovered apps, highest risk first.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--new", action="store_true", help="only apps found for the first time by the latest import")
+    p.add_argument("--risk", choices=("high", "medium", "low"), help="only apps with this risk")
+    add_actor_arguments(p)
+    p.set_defaults(func=run_list)
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+
+def run_import(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args) as tenant:
+        from vendorvet.engine.discovery.errors import DiscoveryInputError
+        from vendorvet.web.discovery.importer import risk_order, run_import as do_import
+
+        try:
+            report = do_import(args.source, args.files)
+        except DiscoveryInputError as exc:
+            raise CLIError(f"{exc} — nothing was imported") from None
+        run = report.run
+        if args.format == "json":
+            from vendorvet.web.discovery.listing import app_document
+
+            doc = {"import": {"id": run.pk, "source": run.source, "records": run.records, "skipped": run.skipped,
+                              "apps_seen": run.apps_seen, "apps_new": run.apps_new, "grants_new": run.grants_new,
+                              "revocations": run.revocations, "integrations_created": run.integrations_created},
+                   "new_apps": [app_document(a) for a in sorted(report.new_apps, key=risk_order)],
+                   "warnings": run.warnings}
+            sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            return 0
+        out = sys.stdout
+        out.write(f"{run.records} records read, {run.skipped} skipped; {run.apps_seen} apps "
+                  f"({run.apps_new} new), {run.grants_new} new grants, {run.revocations} revocations, "
+                  f"{run.integrations_created} proposed integrations created (tenant {tenant.slug})\n")
+        if report.new_apps:
+            out.write("new apps since the last import:\n")
+            for app in sorted(report.new_apps, key=risk_order):
+                out.write(f"  {app.risk:<7} {app.name}  [{app.client_id}]\n")
+        for w in run.warnings:
+            out.write(f"warning: {w}\n")
+        return 0
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from vendorvet.web.accounts import roles
+        from vendorvet.web.discovery.importer import new_apps_since_last_import
+        from vendorvet.web.discovery.listing import document
+        from vendorvet.web.discovery.models import DiscoveredApp
+
+        roles.require(roles.VIEW)
+        apps = DiscoveredApp.objects.all()
+        if args.new:
+            run, new = new_apps_since_last_import()
+            apps = apps.filter(pk__in=[a.pk for a in new])
+        if args.risk:
+            apps = apps.filter(risk=args.risk)
+        doc = document(apps)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            return 0
+        out = sys.stdout
+        out.write(f"{'RISK':<8}{'STATUS':<9}{'USERS':>6}  {'NAME':<32}{'SOURCES':<30}FLAGS\n")
+        for a in doc["apps"]:
+            users = len(a["users"]) or ("all" if a["tenant_wide"] else 0)
+            out.write(f"{a['risk']:<8}{a['status']:<9}{users!s:>6}  {_clip(a['name'], 31):<32}"
+                      f"{_clip(','.join(a['sources']), 29):<30}{','.join(a['flags'])}\n")
+        out.write(f"{len(doc['apps'])} apps\n")
+        for w in doc["warnings"]:
+            out.write(f"warning: {w}\n")
+        return 0

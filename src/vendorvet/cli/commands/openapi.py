@@ -1,0 +1,59 @@
+"""``vendorvet openapi audit FILE`` (also ``vendorvet audit-openapi FILE``): audit an OpenAPI document.
+
+No database, no network: only local files and local ``$ref``s. Exit codes: 0 audited, 1 ``--fail-on`` met or
+the document could not be read, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from vendorvet.cli.runtime import CLIError
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="OpenAPI 2.0/3.0/3.1 document, JSON or YAML (≤ 10 MB)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
+                   help="exit 1 if a fail/warn finding has this severity or higher")
+    p.set_defaults(func=run)
+
+
+def register(subparsers) -> None:
+    description = ("Audit how an API declares authentication (schemes, OAuth flows, scopes), transport, rate limits, "
+                   "versioning and deprecations. Findings carry the JSON pointer of where they were found; the JSON "
+                   "output has the shape of `vendorvet scan --format json`.")
+    parser = subparsers.add_parser("openapi", help="work with OpenAPI documents", description=description)
+    sub = parser.add_subparsers(dest="openapi_command", metavar="ACTION")
+    _add_arguments(sub.add_parser("audit", help="audit an OpenAPI document", description=description))
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+    _add_arguments(subparsers.add_parser("audit-openapi", help="audit an OpenAPI document (= openapi audit)",
+                                         description=description))
+
+
+def run(args: argparse.Namespace) -> int:
+    from vendorvet.engine.models import Severity, Status
+    from vendorvet.engine.openapi_audit import OpenAPIError, audit_file, document, render_table
+
+    results = []
+    for path in args.files:
+        if "://" in path:
+            raise CLIError(f"{path}: only local files are audited; download the document first", 2)
+        try:
+            results.append(audit_file(path))
+        except OpenAPIError as exc:
+            raise CLIError(str(exc)) from None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(document(results), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_table(results))
+    if args.fail_on:
+        rank = Severity(args.fail_on).rank
+        if any(f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= rank
+               for r in results for f in r.findings):
+            return 1
+    return 0

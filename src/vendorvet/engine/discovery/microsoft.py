@@ -1,0 +1,197 @@
+"""Microsoft Entra ID: servicePrincipals, oauth2PermissionGrants and appRoleAssignments/appRoleAssignedTo
+as Microsoft Graph returns them (``value`` arrays, ``@odata.nextLink`` pages), files in any order.
+
+Source: github.com/microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/resources/
+(serviceprincipal.md, oauth2permissiongrant.md, approleassignment.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vendorvet.engine.discovery.errors import DiscoveryInputError
+from vendorvet.engine.discovery.files import DEFAULT_MAX_BYTES, decode_guard, open_text
+from vendorvet.engine.discovery.jsonstream import records
+from vendorvet.engine.discovery.model import ALL_USERS, DiscoveryResult
+
+PLATFORM = "microsoft"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+# Tenants that own Microsoft's first-party service principals (Microsoft Services, Microsoft Corp.).
+MICROSOFT_TENANTS = {"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
+
+
+@dataclass
+class _SP:
+    object_id: str
+    app_id: str
+    name: str
+    publisher: str
+    verified: bool
+    owner: str
+    audience: str
+    reply_urls: list[str]
+    sp_type: str
+    app_roles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def first_party(self) -> bool:
+        return self.owner in MICROSOFT_TENANTS or self.app_id == GRAPH_APP_ID
+
+
+def _kind(item: dict, context: str) -> str | None:
+    ctx = context.lower()
+    if "oauth2permissiongrants" in ctx or "consentType" in item:
+        return "grant"
+    if "approleassign" in ctx or "appRoleId" in item:
+        return "assignment"
+    if "serviceprincipals" in ctx or "servicePrincipalType" in item or ("appId" in item and "displayName" in item):
+        return "sp"
+    return None
+
+
+def _sp(item: dict) -> _SP:
+    verified = item.get("verifiedPublisher") or {}
+    roles = {}
+    for role in item.get("appRoles") or ():
+        if isinstance(role, dict) and role.get("id") and role.get("value"):
+            roles[str(role["id"])] = str(role["value"])
+    urls = [u for u in (item.get("replyUrls") or ()) if isinstance(u, str)][:100]
+    return _SP(
+        object_id=str(item.get("id") or ""), app_id=str(item.get("appId") or ""),
+        name=str(item.get("displayName") or "")[:200], publisher=str(item.get("publisherName") or "")[:200],
+        verified=bool(isinstance(verified, dict) and verified.get("verifiedPublisherId")),
+        owner=str(item.get("appOwnerOrganizationId") or "").lower(),
+        audience=str(item.get("signInAudience") or ""), reply_urls=urls,
+        sp_type=str(item.get("servicePrincipalType") or ""), app_roles=roles,
+    )
+
+
+@decode_guard
+def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, grants: list, assignments: list):
+    with open_text(path, max_bytes=max_bytes, expected="a Microsoft Graph JSON export", name=label,
+                   record=result.file_info) as fh:
+        for n, (item, meta) in enumerate(records(fh, label)):
+            where = f"{label} record {n + 1}"
+            if not isinstance(item, dict):
+                result.skip(f"{where}: not a JSON object")
+                continue
+            if "error" in item and isinstance(item["error"], dict):
+                raise DiscoveryInputError(f"the file holds a Graph error response: "
+                                          f"{item['error'].get('code')}: {item['error'].get('message')}", file=label)
+            result.records += 1
+            kind = _kind(item, str(meta.get("@odata.context") or item.get("@odata.context") or ""))
+            if kind == "sp":
+                sp = _sp(item)
+                if not sp.object_id or not sp.app_id:
+                    result.skip(f"{where}: service principal without id or appId")
+                    continue
+                sps[sp.object_id] = sp
+            elif kind == "grant":
+                if not item.get("clientId") or not item.get("resourceId"):
+                    result.skip(f"{where}: permission grant without clientId or resourceId")
+                    continue
+                grants.append((str(item["clientId"]), str(item.get("consentType") or ""),
+                               str(item.get("principalId") or ""), str(item["resourceId"]),
+                               str(item.get("scope") or "")))
+            elif kind == "assignment":
+                if not item.get("principalId") or not item.get("resourceId"):
+                    result.skip(f"{where}: app role assignment without principalId or resourceId")
+                    continue
+                assignments.append((str(item["principalId"]), str(item.get("principalType") or ""),
+                                    str(item["resourceId"]), str(item.get("appRoleId") or ""),
+                                    str(item.get("creationTimestamp") or ""),
+                                    str(item.get("principalDisplayName") or ""),
+                                    str(item.get("resourceDisplayName") or "")))
+            else:
+                if n == 0 and not meta:
+                    raise DiscoveryInputError("not a Microsoft Graph export of servicePrincipals, "
+                                              "oauth2PermissionGrants or appRoleAssignments", file=label)
+                result.skip(f"{where}: not a service principal, permission grant or app role assignment")
+
+
+def _app_for(result: DiscoveryResult, sps: dict[str, _SP], object_id: str, fallback_name: str = ""):
+    sp = sps.get(object_id)
+    if sp is None:
+        app = result.app(PLATFORM, f"sp:{object_id}")
+        app.name = app.name or fallback_name or object_id
+        app.extra["unresolved"] = True
+        return app, None
+    app = result.app(PLATFORM, sp.app_id)
+    if not app.name:
+        app.name = sp.name
+        app.publisher = sp.publisher
+        app.verified_publisher = sp.verified
+        app.owner_organization = sp.owner
+        app.sign_in_audience = sp.audience
+        app.reply_urls = sp.reply_urls
+        app.extra["object_id"] = sp.object_id
+    return app, sp
+
+
+def _resource_name(sps: dict[str, _SP], resource_id: str, fallback: str = "") -> str:
+    sp = sps.get(resource_id)
+    if sp is None:
+        return fallback or resource_id
+    return "Microsoft Graph" if sp.app_id == GRAPH_APP_ID else sp.name
+
+
+def parse_entra(paths: list, *, names=None, max_bytes: int = DEFAULT_MAX_BYTES) -> DiscoveryResult:
+    result = DiscoveryResult(source="entra")
+    sps: dict[str, _SP] = {}
+    grants: list[tuple] = []
+    assignments: list[tuple] = []
+    for i, path in enumerate(paths):
+        label = names[i] if names else str(path)
+        result.files.append(label)
+        _read(path, label, max_bytes, result, sps, grants, assignments)
+
+    missing: set[str] = set()
+    for client_id, consent, principal, resource_id, scope in grants:
+        if client_id not in sps:
+            missing.add(client_id)
+        app, sp = _app_for(result, sps, client_id)
+        if sp is not None and sp.first_party:
+            continue
+        resource = _resource_name(sps, resource_id)
+        user = ALL_USERS if consent == "AllPrincipals" or not principal else principal
+        grant = app.grant(user, "delegated")
+        grant.listed = True
+        grant.events += 1
+        for permission in scope.split():
+            grant.scopes[permission] = resource
+    for principal, principal_type, resource_id, role_id, created, p_name, r_name in assignments:
+        created_iso = created[:19] + "Z" if len(created) >= 19 and created[10] == "T" else None
+        if principal_type and principal_type != "ServicePrincipal":
+            # a user or group assigned to the app (resource): they use it
+            app, sp = _app_for(result, sps, resource_id, r_name)
+            if sp is not None and sp.first_party:
+                continue
+            grant = app.grant(f"{principal_type.lower()}:{p_name or principal}", "assignment")
+            grant.listed = True
+            grant.seen(created_iso)
+            app.seen(created_iso)
+            continue
+        if principal not in sps:
+            missing.add(principal)
+        app, sp = _app_for(result, sps, principal, p_name)
+        if sp is not None and sp.first_party:
+            continue
+        resource_sp = sps.get(resource_id)
+        permission = resource_sp.app_roles.get(role_id) if resource_sp else None
+        if permission is None:
+            permission = f"appRole:{role_id}"
+            result.warn(f"app role {role_id} of resource {r_name or resource_id} could not be resolved "
+                        "(export the resource's service principal with its appRoles)")
+        grant = app.grant(ALL_USERS, "application")
+        grant.listed = True
+        grant.seen(created_iso)
+        app.seen(created_iso)
+        grant.scopes[permission] = _resource_name(sps, resource_id, r_name)
+    for sp in sps.values():  # third-party enterprise apps without any permission still count as in use
+        if sp.first_party or sp.sp_type in ("ManagedIdentity", "SocialIdp"):
+            continue
+        _app_for(result, sps, sp.object_id)
+    if missing:
+        result.warn(f"{len(missing)} client service principal(s) referenced by grants are not in the export; "
+                    "export /servicePrincipals too so names, publishers and reply URLs are known")
+    return result

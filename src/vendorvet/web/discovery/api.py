@@ -1,0 +1,131 @@
+"""REST API: discovered apps (read-only) and discovery imports (list, show, upload)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from vendorvet.engine.discovery.errors import DiscoveryInputError
+from vendorvet.web.accounts import roles
+from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.discovery.importer import risk_order, run_import
+from vendorvet.web.discovery.listing import app_document
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, Risk, Source
+
+MAX_FILES = 50
+
+
+class DiscoveredAppSerializer(serializers.Serializer):
+    """The same shape as ``vendorvet discover list --format json`` (one element of ``apps``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    platform = serializers.CharField(read_only=True)
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
+    client_id = serializers.CharField(read_only=True)
+    users = serializers.ListField(child=serializers.CharField(), read_only=True)
+    status = serializers.ChoiceField(choices=AppStatus.choices, read_only=True)
+    risk = serializers.ChoiceField(choices=Risk.choices, read_only=True)
+    risk_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    scopes = serializers.ListField(child=serializers.DictField(), read_only=True)
+    integration_id = serializers.IntegerField(read_only=True, allow_null=True)
+    first_seen = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_seen = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        return app_document(instance)
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    new_apps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportRun
+        fields = ["id", "source", "files", "started", "finished", "actor_label", "records", "skipped", "apps_seen",
+                  "apps_new", "integrations_created", "grants_new", "revocations", "warnings", "new_apps"]
+        read_only_fields = fields
+
+    def get_new_apps(self, run) -> list[int]:
+        return list(DiscoveredApp.objects.filter(first_import=run).values_list("pk", flat=True))
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Source.choices)
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=MAX_FILES)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List discovered apps"), parameters=[
+        OpenApiParameter("risk", str, enum=Risk.values), OpenApiParameter("status", str, enum=AppStatus.values)]),
+    retrieve=extend_schema(summary=_("Show a discovered app")),
+)
+class DiscoveredAppViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DiscoveredAppSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DiscoveredApp.objects.none()
+        qs = DiscoveredApp.objects.prefetch_related("grants").order_by("name", "pk")
+        params = self.request.query_params
+        for key, values in (("risk", Risk.values), ("status", AppStatus.values)):
+            value = params.get(key)
+            if value:
+                if value not in values:
+                    raise serializers.ValidationError({key: [f"expected one of {', '.join(values)}"]})
+                qs = qs.filter(**{key: value})
+        return qs
+
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(sorted(queryset, key=risk_order))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List discovery imports")),
+    retrieve=extend_schema(summary=_("Show a discovery import")),
+    create=extend_schema(summary=_("Import discovery exports"), request={"multipart/form-data": ImportUploadSerializer},
+                         responses={201: ImportRunSerializer},
+                         description=_("One transaction: input that cannot be read stores nothing (400).")),
+)
+class ImportRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ImportRunSerializer
+    parser_classes = [MultiPartParser]
+    required_permissions = {"create": roles.IMPORT}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ImportRun.objects.none()
+        return ImportRun.objects.order_by("-started", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        upload = ImportUploadSerializer(data={"source": request.data.get("source"),
+                                              "files": request.FILES.getlist("files")})
+        upload.is_valid(raise_exception=True)
+        files = upload.validated_data["files"]
+        temps = []
+        try:
+            for f in files:
+                tmp = tempfile.NamedTemporaryFile(prefix="vendorvet-discovery-", delete=True)
+                for chunk in f.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                temps.append(tmp)
+            report = run_import(upload.validated_data["source"], [t.name for t in temps],
+                                names=[f.name[:120] for f in files])
+        except DiscoveryInputError as exc:
+            return Response({"detail": f"{exc} — nothing was imported"}, status=status.HTTP_400_BAD_REQUEST)
+        finally:
+            for t in temps:
+                t.close()
+        return Response(ImportRunSerializer(report.run).data, status=status.HTTP_201_CREATED)
+
+
+def register(router) -> None:
+    router.register("discovery/apps", DiscoveredAppViewSet, basename="discovered-app")
+    router.register("discovery/imports", ImportRunViewSet, basename="discovery-import")

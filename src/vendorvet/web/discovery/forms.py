@@ -1,0 +1,48 @@
+"""Upload of discovery exports, and the scopes a person says the business needs."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vendorvet.web.discovery.models import Source
+
+MAX_FILES = 50
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else [single(data, initial)]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("At most %(n)d files per import.") % {"n": MAX_FILES})
+        return files
+
+
+class UploadForm(forms.Form):
+    source = forms.ChoiceField(label=_("What is in the files?"), choices=Source.choices)
+    files = MultipleFileField(label=_("Files"), help_text=_(
+        "Several files of the same source form one import (for example all pages of a Graph export)."))
+
+
+class RequiredScopesForm(forms.Form):
+    required_scopes = forms.CharField(
+        label=_("Scopes the business needs"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line or separated by spaces. Granted scopes beyond these are shown as a "
+                    "least-privilege gap. Leave empty to stop comparing."))
+
+    def scopes(self) -> list[str] | None:
+        text = self.cleaned_data.get("required_scopes", "").strip()
+        if not text:
+            return None
+        return list(dict.fromkeys(s for s in re.split(r"[\s,;]+", text) if s))[:500]

@@ -1,0 +1,311 @@
+"""Merging a parsed discovery import into the tenant's inventory — one transaction per import.
+
+Parsing happens first and completely (engine, no database): input that cannot be used raises before
+anything is written. The merge then creates or updates DiscoveredApp and Grant rows, links each app to
+an Integration (found or created as a *proposed* integration) and never changes fields of an existing
+integration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from vendorvet.engine.discovery import catalogue, parse_files, scopes as scope_rating
+from vendorvet.engine.discovery.errors import DiscoveryInputError
+from vendorvet.engine.discovery.microsoft import MICROSOFT_TENANTS
+from vendorvet.engine.discovery.model import ALL_USERS, AppObservation, DiscoveryResult
+from vendorvet.web.accounts import roles
+from vendorvet.web.core.context import require_actor, require_tenant
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun
+from vendorvet.web.inventory import services
+from vendorvet.web.inventory.choices import AccessScope, DiscoverySource, Kind, Status
+from vendorvet.web.inventory.models import Integration, Vendor
+
+BULK = 2000
+
+
+@dataclass
+class ImportReport:
+    run: ImportRun
+    result: DiscoveryResult
+    new_apps: list[DiscoveredApp] = field(default_factory=list)
+    updated_apps: list[DiscoveredApp] = field(default_factory=list)
+    repeated_files: list[str] = field(default_factory=list)
+
+
+def _dt(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _min(a, b):
+    return b if a is None or (b is not None and b < a) else a
+
+
+def _max(a, b):
+    return b if a is None or (b is not None and b > a) else a
+
+
+def fingerprint(path) -> dict:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+def run_import(source: str, paths: list, *, names: list[str] | None = None,
+               max_bytes: int | None = None) -> ImportReport:
+    """Parse ``paths`` as ``source`` and merge them into the active tenant. Raises DiscoveryInputError
+    (nothing stored) for unusable input; needs the *import* permission."""
+    roles.require(roles.IMPORT)
+    require_tenant()
+    started = timezone.now()
+    labels = names or [os.path.basename(str(p)) for p in paths]
+    for path, label in zip(paths, labels):
+        if not os.path.isfile(path):
+            raise DiscoveryInputError("no such file", file=label)
+    result = parse_files(source, paths, names=labels, max_bytes=max_bytes)
+    # size and SHA-256 were taken while parsing (one pass over each file)
+    files = list(result.file_info) if len(result.file_info) == len(paths) else \
+        [{"name": label, **fingerprint(path)} for path, label in zip(paths, labels)]
+    earlier = _known_hashes(source)
+    repeated = [f["name"] for f in files if f["sha256"] in earlier]
+    with transaction.atomic():
+        run = ImportRun(source=source, files=files, started=started, actor_label=require_actor().label[:150],
+                        records=result.records, skipped=result.skipped)
+        run.save()
+        report = ImportReport(run=run, result=result, repeated_files=repeated)
+        _merge(report, count_traffic=not repeated)
+        warnings = list(result.warnings)
+        if repeated:
+            warnings.insert(0, f"already imported before: {', '.join(repeated)} (request counts not added again)")
+        run.warnings = warnings
+        run.apps_seen = len(result.apps)
+        run.apps_new = len(report.new_apps)
+        run.finished = timezone.now()
+        run.save()
+    return report
+
+
+def _known_hashes(source: str) -> set[str]:
+    hashes = set()
+    for files in ImportRun.objects.filter(source=source).values_list("files", flat=True):
+        for f in files or ():
+            if isinstance(f, dict) and f.get("sha256"):
+                hashes.add(f["sha256"])
+    return hashes
+
+
+def _merge(report: ImportReport, count_traffic: bool) -> None:
+    result, run = report.result, report.run
+    tenant = require_tenant()
+    now = run.started
+    existing = {}
+    platforms = {key[0] for key in result.apps}
+    for app in DiscoveredApp.objects.filter(platform__in=platforms).select_related("integration"):
+        existing[(app.platform, app.client_id)] = app
+    apps: list[tuple[DiscoveredApp, AppObservation]] = []
+    for key, obs in result.apps.items():
+        app = existing.get(key)
+        if app is None:
+            app = DiscoveredApp(tenant=tenant, platform=obs.platform, client_id=obs.client_id[:300],
+                                name=(obs.name or obs.client_id)[:200], first_import=run)
+            report.new_apps.append(app)
+        else:
+            report.updated_apps.append(app)
+        _update_app_fields(app, obs, result.source, now, count_traffic)
+        app.last_import = run
+        app.save()
+        apps.append((app, obs))
+    _merge_grants(report, apps, now)
+    for app, obs in apps:
+        _assess(app)
+        if app.integration_id is None:
+            _link_integration(report, app)
+        app.save()
+
+
+def _update_app_fields(app: DiscoveredApp, obs: AppObservation, source: str, now, count_traffic: bool) -> None:
+    if obs.name and (not app.name or app.name == app.client_id or obs.platform == "microsoft"):
+        app.name = obs.name[:200]
+    for attr in ("publisher", "owner_organization", "sign_in_audience", "client_type"):
+        value = getattr(obs, attr)
+        if value:
+            setattr(app, attr, value[:200])
+    if obs.verified_publisher is not None:
+        app.verified_publisher = obs.verified_publisher
+    if obs.reply_urls:
+        app.reply_urls = obs.reply_urls
+    app.sources = sorted(set(app.sources or []) | {source})
+    entry = catalogue.get(obs.catalogue_key) if obs.catalogue_key else None
+    if entry is None and not app.catalogue_key:
+        entry = next((e for e in map(catalogue.match_url, obs.reply_urls) if e), None) or \
+            catalogue.match_name(obs.name) or (catalogue.match_name(obs.publisher) if obs.publisher else None)
+    if entry is not None:
+        app.catalogue_key, app.category, app.country = entry.key, entry.category, entry.country
+    first, last = _dt(obs.first_seen), _dt(obs.last_seen)
+    if first is None and obs.grants:  # listings without timestamps (Directory API, Entra grants): seen now
+        first = last = now
+    app.first_seen = _min(app.first_seen, first)
+    app.last_seen = _max(app.last_seen, last)
+    if count_traffic:
+        app.hits += obs.hits
+        app.bytes += obs.bytes
+    if obs.clients:
+        app.users_count = max(app.users_count, len(obs.clients))
+
+
+def _merge_grants(report: ImportReport, apps: list, now) -> None:
+    tenant = require_tenant()
+    by_app = {app.pk: app for app, _obs in apps}
+    current: dict[tuple[int, str, str], Grant] = {}
+    ids = list(by_app)
+    for i in range(0, len(ids), 500):
+        for g in Grant.objects.filter(app_id__in=ids[i:i + 500]).iterator(chunk_size=BULK):
+            current[(g.app_id, g.principal, g.permission_type)] = g
+    new, changed = [], []
+    for app, obs in apps:
+        for (principal, ptype), ug in obs.grants.items():
+            key = (app.pk, principal[:300], ptype)
+            g = current.get(key)
+            was_revoked = g is not None and g.status == AppStatus.REVOKED
+            if g is None:
+                g = Grant(tenant=tenant, app=app, principal=principal[:300], permission_type=ptype, scopes={})
+                new.append(g)
+            else:
+                changed.append(g)
+            merged = dict(g.scopes or {})
+            for scope, resource in ug.scopes.items():
+                if resource or scope not in merged:
+                    merged[scope] = resource
+            g.scopes = merged
+            first, last = _dt(ug.first_seen), _dt(ug.last_seen)
+            if ug.listed:
+                g.last_listed = now
+                first, last = _min(first, now), _max(last, now)
+            g.first_seen = _min(g.first_seen, first)
+            g.last_seen = _max(g.last_seen, last)
+            g.last_authorized = _max(g.last_authorized, _dt(ug.last_authorized))
+            g.last_revoked = _max(g.last_revoked, _dt(ug.last_revoked))
+            g.events += ug.events
+            alive = _max(g.last_authorized, g.last_listed)
+            revoked = g.last_revoked is not None and (alive is None or g.last_revoked >= alive)
+            g.status = AppStatus.REVOKED if revoked else AppStatus.ACTIVE
+            if revoked and not was_revoked:
+                report.run.revocations += 1
+    for i in range(0, len(new), BULK):
+        Grant.objects.bulk_create(new[i:i + BULK])
+    fields = ["scopes", "status", "first_seen", "last_seen", "last_authorized", "last_revoked", "last_listed",
+              "events", "last_updated"]
+    stamp = timezone.now()
+    for g in changed:
+        g.last_updated = stamp
+    for i in range(0, len(changed), BULK):
+        Grant.objects.bulk_update(changed[i:i + BULK], fields)
+    report.run.grants_new = len(new)
+
+
+def _assess(app: DiscoveredApp) -> None:
+    rows = list(Grant.objects.filter(app=app).values_list("principal", "permission_type", "scopes", "status"))
+    # identical grants (same scopes, type, consent) are rated once
+    distinct: dict[tuple, scope_rating.GrantInput] = {}
+    for principal, ptype, scopes, status in rows:
+        if not scopes and ptype == "assignment":
+            continue
+        tenant_wide = principal == ALL_USERS and ptype == "delegated"
+        key = (ptype, tenant_wide, status == AppStatus.ACTIVE, tuple(sorted((scopes or {}).items())))
+        if key not in distinct:
+            distinct[key] = scope_rating.GrantInput(scopes or {}, ptype if ptype != "assignment" else "delegated",
+                                                    tenant_wide, status == AppStatus.ACTIVE)
+    active_users = {p for p, _t, _s, status in rows if status == AppStatus.ACTIVE and p != ALL_USERS}
+    if rows:
+        app.users_count = len(active_users)
+        app.status = AppStatus.ACTIVE if any(r[3] == AppStatus.ACTIVE for r in rows) else AppStatus.REVOKED
+    verdict = scope_rating.assess(
+        app.platform, distinct.values(), verified_publisher=app.verified_publisher, reply_urls=app.reply_urls or (),
+        users=app.users_count, required_scopes=app.required_scopes, category=app.category,
+        first_party=app.owner_organization in MICROSOFT_TENANTS)
+    app.risk, app.risk_reasons, app.flags = verdict.risk, verdict.reasons, verdict.flags
+    app.scopes = [s.as_dict() for s in verdict.scopes]
+    app.excess_scopes = verdict.excess_scopes
+
+
+def reassess(app: DiscoveredApp) -> DiscoveredApp:
+    """Recompute risk after a person changed the required scopes."""
+    roles.require(roles.CHANGE)
+    _assess(app)
+    app.save()
+    return app
+
+
+def _link_integration(report: ImportReport, app: DiscoveredApp) -> None:
+    entry = catalogue.get(app.catalogue_key) if app.catalogue_key else None
+    integration = None
+    if entry is not None:  # the same service found through another source
+        sibling = DiscoveredApp.objects.filter(catalogue_key=entry.key, integration__isnull=False).exclude(
+            pk=app.pk).select_related("integration").first()
+        integration = sibling.integration if sibling else None
+        if integration is None:
+            integration = Integration.objects.filter(vendor__name__iexact=entry.company,
+                                                     name__iexact=entry.name).first()
+    if integration is None:
+        names = {app.name.lower()} | ({entry.name.lower()} if entry else set())
+        candidates = [i for i in Integration.objects.filter(name__iexact=app.name)[:2]]
+        if entry is not None and not candidates:
+            candidates = list(Integration.objects.filter(name__iexact=entry.name)[:2])
+        if len(candidates) == 1 and candidates[0].name.lower() in names:
+            integration = candidates[0]
+    if integration is None:
+        integration = _create_integration(app, entry)
+        report.run.integrations_created += 1
+    app.integration = integration
+
+
+def _create_integration(app: DiscoveredApp, entry) -> Integration:
+    vendor_name = (entry.company if entry else app.publisher or app.name)[:200]
+    vendor = Vendor.objects.filter(name__iexact=vendor_name).first()
+    if vendor is None:
+        vendor = services.save_object(Vendor(name=vendor_name, country=entry.country if entry else ""))
+    name = (entry.name if entry else app.name)[:200]
+    if Integration.objects.filter(vendor=vendor, name__iexact=name).exists():
+        name = f"{name} ({app.client_id})"[:200]
+    oauth = app.platform in ("google", "microsoft")
+    tenant_wide = "tenant_wide_consent" in app.flags or "application_permissions" in app.flags
+    integration = Integration(
+        vendor=vendor, name=name, kind=Kind.OAUTH_APP if oauth else Kind.SAAS, status=Status.PROPOSED,
+        discovery_source=DiscoverySource.OAUTH_GRANT if oauth else DiscoverySource.PROXY_LOG,
+        access_scope=AccessScope.TENANT_WIDE if tenant_wide else "",
+        approx_users=app.users_count or None, tags=["discovered"],
+        notes=f"Discovered by vendorvet ({', '.join(app.sources)}); client ID {app.client_id}.",
+    )
+    return services.save_object(integration)
+
+
+def new_apps_since_last_import(source: str | None = None) -> tuple[ImportRun | None, list[DiscoveredApp]]:
+    """The latest import (of ``source``, or of any source) and the apps it found for the first time."""
+    runs = ImportRun.objects.all()
+    if source:
+        runs = runs.filter(source=source)
+    run = runs.order_by("-started", "-pk").first()
+    if run is None:
+        return None, []
+    apps = DiscoveredApp.objects.filter(first_import=run).select_related("integration")
+    return run, sorted(apps, key=risk_order)
+
+
+def risk_order(app: DiscoveredApp):
+    return (-scope_rating.RANK.get(app.risk, 0), app.name.lower())

@@ -1,0 +1,153 @@
+"""Discovered apps (shadow IT), the grants seen for them, and the imports that found them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vendorvet.web.core.models import TenantOwnedModel
+
+
+class Source(models.TextChoices):
+    GOOGLE_TOKENS = "google_tokens", _("Google Workspace token audit log")
+    GOOGLE_DIRECTORY = "google_directory", _("Google Workspace Directory API tokens")
+    ENTRA = "entra", _("Microsoft Entra ID (Graph export)")
+    PROXY_LOG = "proxy_log", _("Proxy or DNS log")
+
+
+class Platform(models.TextChoices):
+    GOOGLE = "google", _("Google Workspace")
+    MICROSOFT = "microsoft", _("Microsoft Entra ID")
+    WEB = "web", _("Network logs")
+
+
+class Risk(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class AppStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class PermissionType(models.TextChoices):
+    DELEGATED = "delegated", _("Delegated (on behalf of a user)")
+    APPLICATION = "application", _("Application (without a user)")
+    ASSIGNMENT = "assignment", _("User or group assigned")
+
+
+class ImportRun(TenantOwnedModel):
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    files = models.JSONField(_("files"), default=list)  # [{"name", "size", "sha256"}]
+    started = models.DateTimeField(_("started"))
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    actor_label = models.CharField(_("imported by"), max_length=150, blank=True)
+    records = models.PositiveBigIntegerField(_("records read"), default=0)
+    skipped = models.PositiveBigIntegerField(_("records skipped"), default=0)
+    apps_seen = models.PositiveIntegerField(_("apps seen"), default=0)
+    apps_new = models.PositiveIntegerField(_("new apps"), default=0)
+    integrations_created = models.PositiveIntegerField(_("integrations created"), default=0)
+    grants_new = models.PositiveIntegerField(_("new grants"), default=0)
+    revocations = models.PositiveIntegerField(_("revocations"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+        verbose_name = _("discovery import")
+        verbose_name_plural = _("discovery imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.started:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("discovery:run_detail", args=[self.pk])
+
+
+class DiscoveredApp(TenantOwnedModel):
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    client_id = models.CharField(_("client ID"), max_length=300,
+                                 help_text=_("OAuth client ID, Entra application ID, or catalogue key"))
+    name = models.CharField(_("name"), max_length=200)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    verified_publisher = models.BooleanField(_("verified publisher"), null=True, blank=True)
+    owner_organization = models.CharField(_("owner organisation"), max_length=100, blank=True)
+    sign_in_audience = models.CharField(_("sign-in audience"), max_length=100, blank=True)
+    client_type = models.CharField(_("client type"), max_length=50, blank=True)
+    reply_urls = models.JSONField(_("reply URLs"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list)
+    catalogue_key = models.CharField(_("catalogue entry"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    country = models.CharField(_("country of the company"), max_length=2, blank=True)
+    integration = models.ForeignKey("inventory.Integration", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="discovered_apps", verbose_name=_("integration"))
+    status = models.CharField(_("status"), max_length=10, choices=AppStatus.choices, default=AppStatus.ACTIVE)
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, default=Risk.LOW)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)  # [{"en", "de"}]
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)  # ratings, see engine.discovery.scopes
+    excess_scopes = models.JSONField(_("excess scopes"), default=list, blank=True)
+    required_scopes = models.JSONField(_("scopes the business needs"), null=True, blank=True,
+                                       help_text=_("Recorded by a person; granted scopes beyond these are "
+                                                   "shown as a least-privilege gap."))
+    users_count = models.PositiveIntegerField(_("users"), default=0)
+    hits = models.PositiveBigIntegerField(_("requests"), default=0)
+    bytes = models.PositiveBigIntegerField(_("bytes"), default=0)
+    first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    first_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="new_apps", verbose_name=_("first import"))
+    last_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("last import"))
+
+    change_log_parent = "integration"
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("discovered app")
+        verbose_name_plural = _("discovered apps")
+        constraints = [models.UniqueConstraint(fields=["tenant", "platform", "client_id"],
+                                               name="discovered_app_unique_per_tenant")]
+        indexes = [models.Index(fields=["tenant", "risk", "name"]), models.Index(fields=["tenant", "catalogue_key"])]
+
+    def __str__(self) -> str:
+        return self.name or self.client_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("discovery:app_detail", args=[self.pk])
+
+
+class Grant(TenantOwnedModel):
+    """One principal's grant to an app; ``*`` is tenant-wide (admin consent or application permission)."""
+
+    app = models.ForeignKey(DiscoveredApp, on_delete=models.CASCADE, related_name="grants")
+    principal = models.CharField(_("user"), max_length=300)
+    permission_type = models.CharField(_("permission type"), max_length=20, choices=PermissionType.choices,
+                                       default=PermissionType.DELEGATED)
+    scopes = models.JSONField(_("scopes"), default=dict)  # scope -> resource name
+    status = models.CharField(_("status"), max_length=10, choices=AppStatus.choices, default=AppStatus.ACTIVE)
+    first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_authorized = models.DateTimeField(_("last authorised"), null=True, blank=True)
+    last_revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_listed = models.DateTimeField(_("last listed"), null=True, blank=True)
+    events = models.PositiveBigIntegerField(_("events"), default=0)
+
+    # Observed data, written in bulk by imports; each import is recorded as an ImportRun instead.
+    change_logged = False
+
+    class Meta:
+        ordering = ["principal", "pk"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [models.UniqueConstraint(fields=["app", "principal", "permission_type"],
+                                               name="grant_unique_per_app_principal")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} → {self.app}"
+
+    @property
+    def tenant_wide(self) -> bool:
+        return self.principal == "*"
