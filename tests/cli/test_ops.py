@@ -201,3 +201,44 @@ def test_serve_behind_tls_proxy_believes_only_the_trusted_proxy(tmp_path):
     with running_server(env, "--trusted-proxy", "192.0.2.10") as port:
         spoofed = get(port, "/accounts/login/", {"X-Forwarded-Proto": "https"})
         assert spoofed.status == 301  # a header from an untrusted peer is dropped, not believed
+
+
+def test_serve_starts_a_task_worker_and_stops_it_with_itself(tmp_path):
+    import uuid
+
+    env = clean_subprocess_env(tmp_path)
+    env["VENDORVET_TEST_MARK"] = mark = uuid.uuid4().hex  # tells this test's processes from any others
+    assert vendorvet("migrate", env=env).returncode == 0
+    with running_server(env) as port:
+        assert get(port, "/accounts/login/").status == 200
+        deadline = time.monotonic() + 15
+        while not (children := _children_running("vendorvet.cli.main worker", mark=mark)):
+            assert time.monotonic() < deadline, "no worker process next to the server"
+            time.sleep(0.2)
+        assert children, "no worker process next to the server"
+    deadline = time.monotonic() + 15
+    while _children_running("vendorvet.cli.main worker", mark=mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _children_running("vendorvet.cli.main worker", mark=mark), "worker outlived the server"
+
+
+def _children_running(marker: str, mark: str) -> set[int]:
+    """PIDs of live processes whose command line contains ``marker`` and whose environment has ``mark``."""
+    import os
+
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().split(b")")[-1].split()[0]
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                environ = handle.read()
+        except OSError:
+            continue
+        if marker in cmdline and state != b"Z" and f"VENDORVET_TEST_MARK={mark}".encode() in environ:
+            found.add(int(entry))
+    return found

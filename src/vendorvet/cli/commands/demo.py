@@ -15,7 +15,7 @@ import string
 import sys
 from pathlib import Path
 
-from vendorvet.cli.commands.serve import add_listen_arguments, display_url, serve
+from vendorvet.cli.commands.serve import add_listen_arguments, add_worker_argument, display_url, serve
 from vendorvet.cli.runtime import CLIError, setup_django
 
 DEMO_USERNAME = "admin"
@@ -35,6 +35,7 @@ def register(subparsers) -> None:
     )
     add_listen_arguments(parser)
     parser.add_argument("--no-serve", action="store_true", help="set up and print the login, but do not serve")
+    add_worker_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -132,4 +133,4 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("WARNING: listening beyond localhost exposes the demo login to your network.", file=sys.stderr)
-    return serve(args.host, args.port, threads=8)
+    return serve(args.host, args.port, threads=8, worker=args.worker)

@@ -22,7 +22,45 @@ def register(subparsers) -> None:
                         help="address of the TLS reverse proxy whose X-Forwarded-Proto/-For headers are "
                         "believed (env VENDORVET_TRUSTED_PROXY; default 127.0.0.1 when VENDORVET_HTTPS is on, "
                         "else none)")
+    add_worker_argument(parser)
     parser.set_defaults(func=run)
+
+
+def add_worker_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-worker", dest="worker", action="store_false",
+                        help="don't start the background task worker next to the server (run 'vendorvet worker' "
+                        "separately instead)")
+
+
+def start_worker():
+    """A 'vendorvet worker' subprocess for the database task queue (scans …), or None if not applicable."""
+    import subprocess
+
+    from django.conf import settings
+
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "vendorvet.cli.main", "worker"], stdin=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def _die_with_parent() -> None:
+    """In the worker child: get SIGTERM when the server process dies, however it dies (Linux)."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (systemd, docker, a test) ends the server like Ctrl+C, so the clean-up below runs."""
+    import signal
+
+    def handler(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +90,7 @@ def proxy_adjustments(trusted_proxy: str | None, https: bool) -> dict:
 
 
 def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
-          trusted_proxy: str | None = None) -> int:
+          trusted_proxy: str | None = None, worker: bool = True) -> int:
     """Serve until interrupted. Refuses to start on an out-of-date schema."""
     if not 0 < port < 65536:
         raise CLIError(f"invalid port {port}", 2)
@@ -83,6 +121,10 @@ def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
                        f"is another server running? Try --port {port + 1}") from exc
     if banner:
         print(banner)
+    _stop_on_sigterm()
+    worker_process = start_worker() if worker else None
+    if worker_process is not None:
+        print("vendorvet: background task worker started (scans run there)", flush=True)
     print(f"vendorvet: serving on {display_url(host, port)} (press Ctrl+C to stop)", flush=True)
     try:
         server.run()
@@ -90,8 +132,14 @@ def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
         print("\nvendorvet: stopped", file=sys.stderr)
     finally:
         server.close()
+        if worker_process is not None:
+            worker_process.terminate()
+            try:
+                worker_process.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - still running after 10 s: stop it hard
+                worker_process.kill()
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    return serve(args.host, args.port, args.threads, trusted_proxy=args.trusted_proxy)
+    return serve(args.host, args.port, args.threads, trusted_proxy=args.trusted_proxy, worker=args.worker)
