@@ -163,6 +163,22 @@ class DnsFacts:
 
 
 @dataclass(frozen=True)
+class AddressLocation:
+    """Where one resolved address is registered. ``country`` is ``None`` when the data has no entry."""
+
+    address: str
+    country: str | None
+    public: bool = True  # False: loopback/private/reserved — such an address has no country
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LocationFacts:
+    addresses: tuple[AddressLocation, ...]
+    source: str  # the offline data set and its version, for the evidence
+
+
+@dataclass(frozen=True)
 class ScanFacts:
     """Everything collected for one target. Each attempt is ``None`` when the collector was not run."""
 
@@ -171,5 +187,5 @@ class ScanFacts:
     tls: Attempt[TlsFacts] | None = None
     http: Attempt[HttpFacts] | None = None
     dns: Attempt[DnsFacts] | None = None
-    location: Attempt[object] | None = None
+    location: Attempt[LocationFacts] | None = None
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))

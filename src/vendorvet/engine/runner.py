@@ -127,8 +127,7 @@ def scan(targets: list[Target], options: ScanOptions | None = None,
                 tls=tls_results.get(str(id(target))) if "tls" in needed else None,
                 http=collected.get((id(target), "http")),
                 dns=collected.get((id(target), "dns")),
-                location=Attempt.failure("not_implemented", "IP-to-country data is not available yet")
-                if "location" in needed else None,
+                location=_collect_location(addresses[id(target)]) if "location" in needed else None,
             )
         findings = evaluate(facts, specs)
         result = TargetResult(target=target, addresses=list(addresses[id(target)]), findings=findings,
@@ -176,6 +175,15 @@ def _collect_dns(target: Target, options: ScanOptions) -> Attempt:
         return collect_dns(target, nameserver=options.nameserver, timeout=options.timeout)
     except Exception as exc:  # pragma: no cover
         return Attempt.failure("bug", f"DNS collector failed: {type(exc).__name__}: {exc}")
+
+
+def _collect_location(addresses: list[str]) -> Attempt:
+    from vendorvet.engine.collectors.location import collect_location
+
+    try:
+        return collect_location(addresses)
+    except Exception as exc:  # pragma: no cover - defensive
+        return Attempt.failure("bug", f"location collector failed: {type(exc).__name__}: {exc}")
 
 
 def _collect_tls(targets: list[Target], vetted: dict[int, Attempt], options: ScanOptions) -> dict[str, Attempt]:

@@ -6,3 +6,5 @@ class ScansConfig(AppConfig):
     name = "vendorvet.web.scans"
     label = "scans"
     verbose_name = _("Scans")
+    nav_items = [(_("Scans"), "scans:run_list", "view")]
+    integration_panels = ["scans:integration_panel"]

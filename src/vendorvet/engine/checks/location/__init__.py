@@ -1,0 +1,1 @@
+"""Location checks: where the endpoints' addresses are registered."""

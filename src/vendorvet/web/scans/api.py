@@ -1,0 +1,181 @@
+"""REST API: scan runs (list, show, start) and their stored findings."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.inventory.models import Integration
+from vendorvet.web.scans import services
+from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="scan_target.target", read_only=True)
+    host = serializers.CharField(source="scan_target.host", read_only=True)
+    port = serializers.IntegerField(source="scan_target.port", read_only=True)
+    integration = serializers.IntegerField(source="run.integration_id", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "run", "integration", "target", "host", "port", "check_id", "status", "severity", "title",
+                  "detail", "evidence"]
+        read_only_fields = fields
+
+
+class ScanTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScanTarget
+        fields = ["id", "target", "host", "port", "addresses", "grade", "score", "deductions", "note",
+                  "duration_seconds"]
+        read_only_fields = fields
+
+
+class ScanRunSerializer(serializers.ModelSerializer):
+    targets = ScanTargetSerializer(many=True, read_only=True)
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScanRun
+        fields = ["id", "integration", "status", "requested_by_label", "created", "started", "finished",
+                  "engine_version", "allow_private", "error", "targets", "counts"]
+        read_only_fields = fields
+
+    def get_counts(self, run) -> dict[str, int]:
+        counts = {s: 0 for s in Finding.STATUSES}
+        for f in run.findings.all():
+            counts[f.status] = counts.get(f.status, 0) + 1
+        return counts
+
+
+class ScanRunDetailSerializer(ScanRunSerializer):
+    changes = serializers.SerializerMethodField()
+
+    class Meta(ScanRunSerializer.Meta):
+        fields = [*ScanRunSerializer.Meta.fields, "changes"]
+        read_only_fields = fields
+
+    def get_changes(self, run) -> dict | None:
+        if run.status != RunStatus.DONE:
+            return None
+        diff = services.compare(run)
+        as_dicts = lambda items: [vars(c) for c in items]  # noqa: E731
+        return {"previous_run": diff.previous.pk if diff.previous else None, "new": as_dicts(diff.new),
+                "resolved": as_dicts(diff.resolved), "changed": as_dicts(diff.changed)}
+
+
+class StartScanSerializer(serializers.Serializer):
+    integration = serializers.IntegerField(min_value=1)
+
+
+def _int_param(params, name):
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({name: [_("Expected a number.")]})
+    return int(value)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List scan runs"), parameters=[
+        OpenApiParameter("integration", int, description=_("Only runs of this integration")),
+        OpenApiParameter("status", str, enum=RunStatus.values)]),
+    retrieve=extend_schema(summary=_("Show a scan run"),
+                           description=_("Targets with grade, score and deductions, counts by status, and what "
+                                         "changed since the previous finished run.")),
+    create=extend_schema(summary=_("Start a scan"), request=StartScanSerializer,
+                         responses={202: ScanRunSerializer},
+                         description=_("Queues a scan of the integration's endpoints (needs the change "
+                                       "permission). 409 when one is already queued or running, or when the "
+                                       "integration has no endpoints.")),
+)
+class ScanRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScanRunSerializer
+    filter_backends: list = []
+    required_permissions = {"create": roles.CHANGE}
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return StartScanSerializer
+        return ScanRunDetailSerializer if self.action == "retrieve" else ScanRunSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ScanRun.objects.none()
+        qs = ScanRun.objects.prefetch_related("targets", "findings").order_by("-created", "-pk")
+        if self.action == "list":
+            params = self.request.query_params
+            integration = _int_param(params, "integration")
+            if integration is not None:
+                qs = qs.filter(integration_id=integration)
+            state = params.get("status")
+            if state:
+                if state not in RunStatus.values:
+                    raise ValidationError({"status": [_("Unknown status.")]})
+                qs = qs.filter(status=state)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        start = StartScanSerializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        integration = get_object_or_404(Integration.objects.all(), pk=start.validated_data["integration"])
+        try:
+            run = services.start_scan(integration)
+        except services.ScanRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(ScanRunSerializer(run, context=self.get_serializer_context()).data,
+                        status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List scan findings"), parameters=[
+        OpenApiParameter("run", int, description=_("Only findings of this scan run")),
+        OpenApiParameter("integration", int, description=_("Only findings of this integration's latest finished "
+                                                           "scan (unless run is given)")),
+        OpenApiParameter("status", str, enum=Finding.STATUSES),
+        OpenApiParameter("check_id", str, description=_("A check id, or a prefix such as tls or tls.cert"))]),
+    retrieve=extend_schema(summary=_("Show a scan finding")),
+)
+class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = FindingSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Finding.objects.none()
+        qs = Finding.objects.select_related("scan_target", "run").order_by("run_id", "scan_target_id", "check_id")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        run, integration = _int_param(params, "run"), _int_param(params, "integration")
+        if run is not None:
+            qs = qs.filter(run_id=run)
+        elif integration is not None:
+            latest = (ScanRun.objects.filter(integration_id=integration, status=RunStatus.DONE)
+                      .order_by("-created", "-pk").values_list("pk", flat=True).first())
+            qs = qs.filter(run_id=latest)
+        state = params.get("status")
+        if state:
+            if state not in Finding.STATUSES:
+                raise ValidationError({"status": [_("Unknown status.")]})
+            qs = qs.filter(status=state)
+        check = (params.get("check_id") or "").strip()
+        if check:
+            from django.db.models import Q
+
+            qs = qs.filter(Q(check_id=check) | Q(check_id__startswith=check + "."))
+        return qs
+
+
+def register(router) -> None:
+    router.register("scan-runs", ScanRunViewSet, basename="scan-run")
+    router.register("scan-findings", FindingViewSet, basename="scan-finding")
