@@ -178,3 +178,31 @@ def test_assessor_answers_but_may_not_decide_or_override(tenant_a, assessor_a, s
                 attempt()
         started.refresh_from_db()
         assert not started.is_decided and started.tier_override is None
+
+
+def test_automated_findings_of_the_latest_scan_cost_points(tenant_a, admin_a, started, crm):
+    """A failed high-severity check on a tier-2 integration: 10 points × tier factor 1.5 = −15.
+    A warning of medium severity: 5 × 1.5 = −7.5. A passed check and a check that could not run
+    (error, e.g. refused by our own SSRF policy) cost nothing."""
+    from decimal import Decimal
+
+    from vendorvet.web.scans.models import Finding, ScanRun, ScanTarget
+
+    with acting(tenant_a, admin_a, role="admin"):
+        before = started.score()
+        run = ScanRun.objects.create(integration=crm, status="done")
+        target = ScanTarget.objects.create(run=run, target="https://api.acme.example/")
+        for check_id, status, severity in [("tls.protocol.legacy", "fail", "high"),
+                                           ("http.hsts", "warn", "medium"),
+                                           ("tls.protocol.tls13", "pass", "info"),
+                                           ("dns.dnssec", "error", "medium")]:
+            Finding.objects.create(run=run, scan_target=target, check_id=check_id, status=status,
+                                   severity=severity, title=f"{check_id} title")
+        after = started.score()
+    lines = {line.key: line for line in after.lines if line.kind == "finding"}
+    assert set(lines) == {"finding:tls.protocol.legacy@https://api.acme.example/",
+                          "finding:http.hsts@https://api.acme.example/"}
+    assert lines["finding:tls.protocol.legacy@https://api.acme.example/"].points == Decimal("15")
+    assert lines["finding:http.hsts@https://api.acme.example/"].points == Decimal("7.5")
+    lost = lambda result: sum((line.points for line in result.lines), Decimal(0))  # noqa: E731
+    assert lost(after) - lost(before) == Decimal("22.5")

@@ -118,7 +118,26 @@ class Assessment(TenantOwnedModel):
             inputs.append(scoring_review.AnswerInput(a.requirement_id, a.value, max_tier, a.mandatory))
         overrides = {o.key: scoring_review.Override(o.points, o.justification, o.created_by_label)
                      for o in self.score_overrides.all()}
-        return scoring_review.compute_score(self.tier, inputs, (), overrides)
+        return scoring_review.compute_score(self.tier, inputs, self.finding_inputs(), overrides)
+
+    def finding_inputs(self) -> list:
+        """Failed and warned automated checks of the integration's latest scan, as score inputs.
+
+        Checks that could not run (``error``) are shown on the scan panel but cost no points here:
+        they are often our own policy (an internal address refused), not the vendor's fault.
+        A decided assessment keeps the score it was decided with (the decision stores a snapshot).
+        """
+        from vendorvet.web.scans.services import latest_findings
+
+        inputs = []
+        for finding in latest_findings(self.integration):
+            if finding.status not in ("fail", "warn"):
+                continue
+            where = finding.scan_target.target
+            text = f"{finding.title} — {where}"
+            inputs.append(scoring_review.FindingInput(f"{finding.check_id}@{where}", {"en": text, "de": text},
+                                                      finding.severity))
+        return inputs
 
 
 class Answer(TenantOwnedModel):
