@@ -236,3 +236,26 @@ def test_deleting_an_assessed_integration_is_refused_with_a_message(login, admin
     assert "Retired" in response.content.decode()
     with acting(tenant_a):
         assert Integration.objects.filter(pk=crm.pk).exists()
+
+
+def test_automated_checks_suggest_an_answer_that_a_person_applies(login, assessor_a, started, crm, tenant_a):
+    from vendorvet.engine.checklist import load_checklist
+    from vendorvet.web.scans.models import Finding, ScanRun, ScanTarget
+
+    with acting(tenant_a):
+        requirement = next(r for r in load_checklist().requirements_for_check("tls.protocol.legacy")
+                           if started.answers.filter(requirement_id=r.id).exists())
+        answer = started.answers.get(requirement_id=requirement.id)
+        run = ScanRun.objects.create(integration=crm, status="done")
+        target = ScanTarget.objects.create(run=run, target="https://api.acme.example/")
+        Finding.objects.create(run=run, scan_target=target, check_id="tls.protocol.legacy", status="fail",
+                               severity="high", title="Legacy TLS protocols accepted")
+    client = login(assessor_a)
+    page = client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
+    assert "Legacy TLS protocols accepted" in page and "Suggested answer: Not met" in page
+    response = client.post(reverse("assessments:answer", args=[answer.pk]),
+                           {f"a{answer.pk}-value": "not_met", f"a{answer.pk}-comment": f"From the automated checks of scan #{run.pk}."})
+    assert response.status_code in (200, 302)
+    with acting(tenant_a):
+        answer.refresh_from_db()
+    assert answer.value == "not_met" and answer.answered_by_id == assessor_a.pk  # a person applied it

@@ -156,3 +156,19 @@ def test_conditions_from_data_and_countries():
     # nothing known about where: the stricter case is assumed
     assert conditions_for([], [], "")[1] == ["third_country_transfer.unknown"]
     assert conditions_for(["financial"], ["NO"])[0] == frozenset()  # Norway is in the EEA
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    ([], None),
+    (["pass", "pass"], "met"),
+    (["pass", "not_applicable", "info"], "met"),
+    (["pass", "warn"], "partly_met"),
+    (["warn", "fail", "pass"], "not_met"),
+    (["error"], None),
+    (["pass", "error"], None),  # a check that could not run leaves the requirement to a person
+    (["error", "fail"], "not_met"),
+])
+def test_suggested_answer_from_automated_checks(statuses, expected):
+    from vendorvet.engine.scoring_review import suggest_answer
+
+    assert suggest_answer(statuses) == expected

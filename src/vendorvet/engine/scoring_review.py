@@ -292,3 +292,24 @@ def conditions_for(data_categories: Iterable[str], processing_countries: Iterabl
         found.add("third_country_transfer")
         reasons.append("third_country_transfer")
     return frozenset(found), reasons
+
+
+# --------------------------------------------------------------------------- automated evidence
+
+SUGGESTION_BY_WORST = (("fail", "not_met"), ("warn", "partly_met"))
+PASSING = {"pass", "info", "not_applicable"}
+
+
+def suggest_answer(statuses: Iterable[str]) -> str | None:
+    """What the automated checks behind a requirement suggest as its answer, or None.
+
+    Any failed check → not met; otherwise any warning → partly met; only passes → met. Checks
+    that could not run (``error``) suggest nothing on their own: a person must look.
+    """
+    seen = set(statuses)
+    for status, answer in SUGGESTION_BY_WORST:
+        if status in seen:
+            return answer
+    if seen and seen <= PASSING:
+        return "met"
+    return None

@@ -74,9 +74,41 @@ def certification_flags(vendor) -> list[Certification]:
                                                                                     scoring_review.EXPIRING)]
 
 
-def answer_context(answer: Answer, language: str, form=None, evidence_form=None) -> dict:
+def automated_evidence(integration, requirements) -> dict[str, dict]:
+    """Per requirement id: the latest scan's findings of the checks it cites, and the suggested answer."""
+    from vendorvet.web.scans.services import latest_findings
+
+    wanted = {r.id: set(r.check_ids) for r in requirements if r is not None and r.check_ids}
+
+    if not wanted:
+        return {}
+    findings = latest_findings(integration, set().union(*wanted.values()))
+
+    result = {}
+    for requirement_id, check_ids in wanted.items():
+        mine = [f for f in findings if f.check_id in check_ids]
+        if not mine:
+            continue
+        counts: dict[str, int] = {}
+        for f in mine:
+            counts[f.status] = counts.get(f.status, 0) + 1
+        result[requirement_id] = {
+            "run": mine[0].run,
+            "counts": sorted(counts.items()),
+            "problems": [f for f in mine if f.status in ("fail", "warn", "error")][:5],
+            "suggested": scoring_review.suggest_answer(f.status for f in mine),
+        }
+    return result
+
+
+def answer_context(answer: Answer, language: str, form=None, evidence_form=None, auto=None) -> dict:
     requirement = answer.requirement
+    if auto is None and requirement is not None and requirement.check_ids:
+        auto = automated_evidence(answer.assessment.integration, [requirement]).get(requirement.id)
+    suggested = (auto or {}).get("suggested")
     return {
+        "auto": auto,
+        "suggested_label": dict(Answer._meta.get_field("value").choices).get(suggested) if suggested else None,
         "answer": answer,
         "req": describe_requirement(requirement, language) if requirement else {"id": answer.requirement_id},
         "form": form or AnswerForm(initial={"value": answer.value, "comment": answer.comment},
@@ -174,11 +206,12 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
         groups: dict = {}
         checklist = load_checklist()
         order = {r.id: i for i, r in enumerate(checklist.requirements)}
+        auto = automated_evidence(assessment.integration, [a.requirement for a in answers])
         for answer in sorted(answers, key=lambda a: (not a.mandatory, order.get(a.requirement_id, 10**6))):
             req = answer.requirement
             title = checklist.point(req.point).title_for(language) if req else _("Retired requirements")
             key = (not answer.mandatory, title)
-            groups.setdefault(key, []).append(answer_context(answer, language))
+            groups.setdefault(key, []).append(answer_context(answer, language, auto=auto.get(answer.requirement_id, {})))
         counts = {v: 0 for v, _label in Answer._meta.get_field("value").choices}
         for a in answers:
             counts[a.value] += 1
