@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "vendorvet.web.scans",
     "vendorvet.web.discovery",
     "vendorvet.web.legal",
+    "vendorvet.web.monitoring",
+    "vendorvet.web.supplychain",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("scans/", include("vendorvet.web.scans.urls")),
     path("discovery/", include("vendorvet.web.discovery.urls")),
     path("legal/", include("vendorvet.web.legal.urls")),
+    path("monitoring/", include("vendorvet.web.monitoring.urls")),
+    path("supply-chain/", include("vendorvet.web.supplychain.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

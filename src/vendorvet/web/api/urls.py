@@ -24,7 +24,7 @@ router.register("tokens", TokenViewSet, basename="token")
 
 # Feature apps add their resources in ``vendorvet.web.<app>.api``: ``register(router)`` and,
 # optionally, ``urlpatterns`` for non-router views (mounted under /api/).
-FEATURE_APPS = ("assessments", "scans", "discovery", "legal")
+FEATURE_APPS = ("assessments", "scans", "discovery", "legal", "monitoring", "supplychain")
 feature_urlpatterns = []
 for _app in FEATURE_APPS:
     try:
