@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from vendorvet.web.accounts.models import Membership, Tenant
 from vendorvet.web.core.context import use_tenant
@@ -66,7 +67,10 @@ def test_demo_content_spans_tiers_statuses_and_tenants():
         updates = ObjectChange.objects.filter(action="update")
         assert updates.count() >= 5
         assert set(updates.values_list("actor_label", flat=True)) == {DEMO_ACTOR_LABEL}
-        personio_change = updates.get(changed_object_id=personio.pk)
+        from django.contrib.contenttypes.models import ContentType
+
+        personio_change = updates.get(changed_object_id=personio.pk,
+                                      changed_object_type=ContentType.objects.get_for_model(Integration))
         assert personio_change.prechange_data["status"] == "in_review"
         assert personio_change.postchange_data["status"] == "approved_with_conditions"
     with use_tenant(hafenblick):
@@ -147,3 +151,23 @@ def test_serve_answers_the_login_page_with_its_css_and_js(tmp_path):
         for src in js:
             status, ctype, body = fetch(base + src)
             assert status == 200 and "javascript" in ctype and len(body) > 20, src
+
+
+@pytest.mark.django_db
+def test_demo_shows_the_whole_process_not_only_an_inventory():
+    """A decided review with a condition, one in progress, an expiring certificate, two transfer checks."""
+    from vendorvet.web.assessments.models import Assessment, Certification
+    from vendorvet.web.demo import load_demo
+    from vendorvet.web.legal.models import TransferAssessment
+
+    (nordlicht, created), *_ = load_demo()
+    assert created
+    with use_tenant(nordlicht):
+        decided = Assessment.objects.get(integration__name="GitHub Enterprise Cloud")
+        assert decided.status == "decided" and decided.decision.outcome == "approve_with_conditions"
+        assert decided.decision.conditions.count() == 1
+        assert Assessment.objects.get(integration__name="HubSpot Marketing Hub").status != "decided"
+        soon = Certification.objects.get(certificate_number="DEMO-ISO-0002")
+        assert (soon.valid_until - timezone.localdate()).days <= 60
+        bases = dict(TransferAssessment.objects.values_list("integration__name", "basis"))
+        assert bases == {"Salesforce Sales Cloud": "dpf", "HubSpot Marketing Hub": "scc"}
