@@ -10,6 +10,7 @@ from vendorvet.web.api import schema  # noqa: F401  (registers the token securit
 from vendorvet.web.api.views.accounts import MeView, TokenViewSet
 from vendorvet.web.api.views.docs import SchemaView, SwaggerDocsView
 from vendorvet.web.api.views.history import ChangeViewSet
+from vendorvet.web.api.views.tiers import TierPolicyView
 from vendorvet.web.api.views.inventory import ContactViewSet, EndpointViewSet, IntegrationViewSet, VendorViewSet
 
 app_name = "api"
@@ -42,5 +43,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(), name="docs"),
     path("me/", MeView.as_view(), name="me"),
+    path("tier-policy/", TierPolicyView.as_view(), name="tier_policy"),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ sub-processor re-runs the transfer checks like in the web UI.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -220,7 +221,8 @@ class TransferCheckViewSet(TenantContextMixin, viewsets.ViewSet):
 
     required_permissions = {"create": "view"}
 
-    @extend_schema(request=TransferCheckInputSerializer, summary=_("Check a transfer (stateless)"))
+    @extend_schema(request=TransferCheckInputSerializer, responses=OpenApiTypes.OBJECT,
+                   summary=_("Check a transfer (stateless)"))
     def create(self, request):
         data = TransferCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -244,7 +246,7 @@ class RopaViewSet(TenantContextMixin, viewsets.ViewSet):
 
     required_permissions = {"list": "export"}
 
-    @extend_schema(summary=_("Record of processing activities"), parameters=[
+    @extend_schema(summary=_("Record of processing activities"), responses=OpenApiTypes.OBJECT, parameters=[
         OpenApiParameter("view", str, enum=list(ropa.VIEWS)), OpenApiParameter("lang", str, enum=["en", "de"])])
     def list(self, request):
         view = request.query_params.get("view", "controller")
