@@ -5,4 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SupplychainConfig(AppConfig):
     name = "vendorvet.web.supplychain"
     label = "supplychain"
-    verbose_name = _("Supplychain")
+    verbose_name = _("Supply chain")
+    nav_items = [(_("Supply chain"), "supplychain:overview", "view")]
+    integration_panels = ["supplychain:integration_panel"]

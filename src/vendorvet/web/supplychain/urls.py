@@ -1,2 +1,12 @@
+from django.urls import path
+
+from vendorvet.web.supplychain import views
+
 app_name = "supplychain"
-urlpatterns = []
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("integrations/<int:pk>/", views.IntegrationSbomsView.as_view(), name="integration"),
+    path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),
+    path("integrations/<int:pk>/upload/", views.SbomUploadView.as_view(), name="upload"),
+    path("sboms/<int:pk>/", views.SbomDetailView.as_view(), name="sbom"),
+]
