@@ -14,3 +14,4 @@ os.environ["VENDORVET_DATA_DIR"] = os.environ.get("VENDORVET_TEST_DATA_DIR") or 
 from vendorvet.web.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep the test database open  # noqa: F405

@@ -17,9 +17,12 @@ PRODUCTION_ENV = {
     "VENDORVET_CSRF_TRUSTED_ORIGINS": "https://vendorvet.example.com",
     "VENDORVET_HTTPS": "true",
     "VENDORVET_DATA_DIR": "/var/lib/vendorvet",
+    "VENDORVET_BASE_URL": "https://vendorvet.example.com",
+    "EMAIL_HOST": "smtp.example.com",
 }
 CONFIG_VARS = ["SECRET_KEY", "VENDORVET_SECRET_KEY", "DATABASE_URL", "VENDORVET_DEBUG", "VENDORVET_ALLOWED_HOSTS",
-               "VENDORVET_HTTPS", "VENDORVET_CSRF_TRUSTED_ORIGINS", "VENDORVET_DATA_DIR"]
+               "VENDORVET_HTTPS", "VENDORVET_CSRF_TRUSTED_ORIGINS", "VENDORVET_DATA_DIR", "VENDORVET_BASE_URL",
+               "EMAIL_HOST"]
 
 
 def levels(report) -> dict[str, str]:

@@ -203,7 +203,7 @@ def test_serve_behind_tls_proxy_believes_only_the_trusted_proxy(tmp_path):
         assert spoofed.status == 301  # a header from an untrusted peer is dropped, not believed
 
 
-def test_serve_starts_a_task_worker_and_stops_it_with_itself(tmp_path):
+def test_serve_starts_worker_and_scheduler_and_stops_them_with_itself(tmp_path):
     import uuid
 
     env = clean_subprocess_env(tmp_path)
@@ -216,10 +216,12 @@ def test_serve_starts_a_task_worker_and_stops_it_with_itself(tmp_path):
             assert time.monotonic() < deadline, "no worker process next to the server"
             time.sleep(0.2)
         assert children, "no worker process next to the server"
+        assert _children_running("vendorvet.cli.main monitor run", mark=mark), "no monitoring scheduler"
     deadline = time.monotonic() + 15
     while _children_running("vendorvet.cli.main worker", mark=mark) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _children_running("vendorvet.cli.main worker", mark=mark), "worker outlived the server"
+    assert not _children_running("vendorvet.cli.main monitor run", mark=mark), "scheduler outlived the server"
 
 
 def _children_running(marker: str, mark: str) -> set[int]:

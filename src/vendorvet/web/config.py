@@ -103,6 +103,10 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
         add("VENDORVET_HTTPS", "warning", "not set; cookies are not marked Secure and HSTS is off (set it behind TLS)")
     if not env.get("VENDORVET_CSRF_TRUSTED_ORIGINS") and hosts and "*" not in hosts:
         add("VENDORVET_CSRF_TRUSTED_ORIGINS", "warning", "not set; needed when a TLS proxy sits in front")
+    if not env.get("VENDORVET_BASE_URL"):
+        add("VENDORVET_BASE_URL", "warning", "not set; links in alert e-mails and webhooks point to localhost")
+    if not env.get("EMAIL_HOST"):
+        add("EMAIL_HOST", "warning", "not set; alert e-mails go to an SMTP server on localhost:25")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

@@ -177,6 +177,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Outgoing e-mail (monitoring alerts) and the address alerts link to.
+VENDORVET_BASE_URL = os.environ.get("VENDORVET_BASE_URL", "")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = config.env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendorvet@localhost")
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("VENDORVET_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -133,4 +133,4 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("WARNING: listening beyond localhost exposes the demo login to your network.", file=sys.stderr)
-    return serve(args.host, args.port, threads=8, worker=args.worker)
+    return serve(args.host, args.port, threads=8, worker=args.worker, monitor=args.monitor)

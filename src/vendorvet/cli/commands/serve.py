@@ -30,18 +30,30 @@ def add_worker_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-worker", dest="worker", action="store_false",
                         help="don't start the background task worker next to the server (run 'vendorvet worker' "
                         "separately instead)")
+    parser.add_argument("--no-monitor", dest="monitor", action="store_false",
+                        help="don't start the monitoring scheduler next to the server (run 'vendorvet monitor run' "
+                        "separately instead)")
+
+
+def _child(*args: str):
+    import subprocess
+
+    return subprocess.Popen([sys.executable, "-m", "vendorvet.cli.main", *args], stdin=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
 
 def start_worker():
     """A 'vendorvet worker' subprocess for the database task queue (scans …), or None if not applicable."""
-    import subprocess
-
     from django.conf import settings
 
     if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
         return None
-    return subprocess.Popen([sys.executable, "-m", "vendorvet.cli.main", "worker"], stdin=subprocess.DEVNULL,
-                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    return _child("worker")
+
+
+def start_monitor():
+    """The monitoring scheduler ('vendorvet monitor run'): due re-scans, calendar checks, alerts."""
+    return _child("monitor", "run", "--interval", "60")
 
 
 def _die_with_parent() -> None:
@@ -90,7 +102,7 @@ def proxy_adjustments(trusted_proxy: str | None, https: bool) -> dict:
 
 
 def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
-          trusted_proxy: str | None = None, worker: bool = True) -> int:
+          trusted_proxy: str | None = None, worker: bool = True, monitor: bool = True) -> int:
     """Serve until interrupted. Refuses to start on an out-of-date schema."""
     if not 0 < port < 65536:
         raise CLIError(f"invalid port {port}", 2)
@@ -122,9 +134,11 @@ def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
     if banner:
         print(banner)
     _stop_on_sigterm()
-    worker_process = start_worker() if worker else None
-    if worker_process is not None:
+    children = [p for p in (start_worker() if worker else None, start_monitor() if monitor else None) if p]
+    if worker:
         print("vendorvet: background task worker started (scans run there)", flush=True)
+    if monitor:
+        print("vendorvet: monitoring scheduler started (re-scans by tier, reminders, alerts)", flush=True)
     print(f"vendorvet: serving on {display_url(host, port)} (press Ctrl+C to stop)", flush=True)
     try:
         server.run()
@@ -132,14 +146,16 @@ def serve(host: str, port: int, threads: int = 8, banner: str | None = None,
         print("\nvendorvet: stopped", file=sys.stderr)
     finally:
         server.close()
-        if worker_process is not None:
-            worker_process.terminate()
+        for child in children:
+            child.terminate()
+        for child in children:
             try:
-                worker_process.wait(timeout=10)
+                child.wait(timeout=10)
             except Exception:  # noqa: BLE001 - still running after 10 s: stop it hard
-                worker_process.kill()
+                child.kill()
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    return serve(args.host, args.port, args.threads, trusted_proxy=args.trusted_proxy, worker=args.worker)
+    return serve(args.host, args.port, args.threads, trusted_proxy=args.trusted_proxy, worker=args.worker,
+                 monitor=args.monitor)

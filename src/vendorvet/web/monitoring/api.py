@@ -1,0 +1,147 @@
+"""REST API: monitoring events (list, show, acknowledge / snooze / resolve) and alert rules."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.monitoring import services
+from vendorvet.web.monitoring.alerts import ensure_default_rules
+from vendorvet.web.monitoring.forms import AlertRuleForm
+from vendorvet.web.monitoring.models import AlertRule, EventKind, EventState, MonitoringEvent, Severity
+from vendorvet.web.monitoring.views import filtered_events
+
+
+class EventSerializer(serializers.ModelSerializer):
+    integration_name = serializers.CharField(source="integration.name", read_only=True, default=None)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True, default=None)
+
+    class Meta:
+        model = MonitoringEvent
+        fields = ["id", "kind", "severity", "title", "detail", "action", "before", "after", "integration",
+                  "integration_name", "vendor", "vendor_name", "run", "first_seen", "last_seen", "occurrences",
+                  "state", "snoozed_until", "state_changed_by"]
+        read_only_fields = fields
+
+
+class StateSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=services.MAX_SNOOZE_DAYS, required=False)
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=EventKind.choices), required=False)
+
+    class Meta:
+        model = AlertRule
+        fields = ["id", "name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url",
+                  "secret"]
+        extra_kwargs = {"secret": {"write_only": True}}
+
+    def validate(self, attrs):
+        from vendorvet.web.scans.services import scan_settings
+
+        data = {**({f: getattr(self.instance, f) for f in self.Meta.fields if f != "id"} if self.instance else {}),
+                **attrs}
+        form = AlertRuleForm({k: v for k, v in data.items() if v is not None and v is not False},
+                             instance=self.instance, allow_private=scan_settings().allow_private_targets)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List monitoring events"), parameters=[
+        OpenApiParameter("state", str, enum=["active", *EventState.values],
+                         description=_("Default: active (open and acknowledged)")),
+        OpenApiParameter("kind", str, enum=EventKind.values),
+        OpenApiParameter("severity", str, enum=Severity.values),
+        OpenApiParameter("integration", int)]),
+    retrieve=extend_schema(summary=_("Show a monitoring event")),
+)
+class EventViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = EventSerializer
+    filter_backends: list = []
+    required_permissions = {"acknowledge": roles.CHANGE, "snooze": roles.CHANGE, "resolve": roles.CHANGE,
+                            "reopen": roles.CHANGE}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MonitoringEvent.objects.none()
+        if self.action == "list":
+            return filtered_events(self.request.query_params)[0]
+        return MonitoringEvent.objects.select_related("integration", "vendor").order_by("-last_seen", "-pk")
+
+    def _act(self, request, name):
+        event = self.get_object()
+        body = StateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.change_state(event, name, days=body.validated_data.get("days"))
+        except services.ActionError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(EventSerializer(event).data, status=status.HTTP_200_OK)
+
+    @extend_schema(summary=_("Acknowledge an event"), request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(request, "acknowledge")
+
+    @extend_schema(summary=_("Snooze an event for some days"), request=StateSerializer, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def snooze(self, request, pk=None):
+        return self._act(request, "snooze")
+
+    @extend_schema(summary=_("Resolve an event"), request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._act(request, "resolve")
+
+    @extend_schema(summary=_("Reopen an event"), request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(request, "reopen")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List alert rules")), retrieve=extend_schema(summary=_("Show an alert rule")),
+    create=extend_schema(summary=_("Create an alert rule")), update=extend_schema(summary=_("Change an alert rule")),
+    partial_update=extend_schema(summary=_("Change an alert rule")),
+    destroy=extend_schema(summary=_("Delete an alert rule")),
+)
+class RuleViewSet(TenantContextMixin, viewsets.ModelViewSet):
+    """Alert rules: administrators only (reading them too — they hold recipients and webhook URLs)."""
+
+    serializer_class = RuleSerializer
+    filter_backends: list = []
+    required_permissions = {a: services.ADMIN_PERMISSION for a in
+                            ("list", "retrieve", "create", "update", "partial_update", "destroy")}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AlertRule.objects.none()
+        if self.action == "list":
+            ensure_default_rules()
+        return AlertRule.objects.order_by("name", "pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_rule(AlertRule(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        rule = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(rule, key, value)
+        services.save_rule(rule)
+
+    def perform_destroy(self, instance):
+        services.delete_rule(instance)
+
+
+def register(router) -> None:
+    router.register("monitoring-events", EventViewSet, basename="monitoring-event")
+    router.register("alert-rules", RuleViewSet, basename="alert-rule")

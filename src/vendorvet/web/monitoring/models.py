@@ -1,0 +1,191 @@
+"""Monitoring: change events with their dedup key, the re-scan schedule, alert rules and deliveries.
+
+Events, schedules and deliveries are bookkeeping written by tasks many times a day, so they are not
+logged one by one in the change history; user actions on events (acknowledge, snooze, resolve) and the
+settings and rules are.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vendorvet.web.core.models import TenantOwnedModel
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", _("critical")
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW = "low", _("low")
+    INFO = "info", _("info")
+
+
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+
+
+class EventKind(models.TextChoices):
+    FINDING_NEW = "finding_new", _("New finding")
+    FINDING_RESOLVED = "finding_resolved", _("Finding resolved")
+    FINDING_CHANGED = "finding_changed", _("Finding changed")
+    GRADE_CHANGED = "grade_changed", _("Grade changed")
+    CERT_ROTATED = "cert_rotated", _("Certificate replaced")
+    LOCATION_CHANGED = "location_changed", _("Server location changed")
+    RATELIMIT_CHANGED = "ratelimit_changed", _("Rate-limit policy changed")
+    LIFECYCLE_CHANGED = "lifecycle_changed", _("Deprecation or sunset changed")
+    TLS_CERT_EXPIRING = "tls_cert_expiring", _("TLS certificate expiring")
+    VENDOR_CERT_EXPIRING = "vendor_cert_expiring", _("Vendor certification expiring")
+    CONTRACT_DEADLINE = "contract_deadline", _("Contract deadline")
+    DPA_MISSING = "dpa_missing", _("AVV/DPA missing")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    CONDITION_OVERDUE = "condition_overdue", _("Condition overdue")
+
+
+class EventState(models.TextChoices):
+    OPEN = "open", _("open")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    SNOOZED = "snoozed", _("snoozed")
+    RESOLVED = "resolved", _("resolved")
+
+
+class MonitoringSettings(TenantOwnedModel):
+    """Per-tenant re-scan cadence (days per tier) and whether scheduled re-scans run at all."""
+
+    enabled = models.BooleanField(_("scheduled re-scans"), default=True)
+    cadence_tier1 = models.PositiveSmallIntegerField(_("tier 1 every … days"), null=True, blank=True)
+    cadence_tier2 = models.PositiveSmallIntegerField(_("tier 2 every … days"), null=True, blank=True)
+    cadence_tier3 = models.PositiveSmallIntegerField(_("tier 3 every … days"), null=True, blank=True)
+    cadence_tier4 = models.PositiveSmallIntegerField(_("tier 4 every … days"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monitoring settings")
+        verbose_name_plural = _("monitoring settings")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="one_monitoring_settings_per_tenant")]
+
+    def __str__(self) -> str:
+        return str(_("Monitoring settings"))
+
+
+class ScanSchedule(TenantOwnedModel):
+    """When an integration is next due for a re-scan. Claimed by compare-and-swap on ``next_due``."""
+
+    integration = models.OneToOneField("inventory.Integration", on_delete=models.CASCADE,
+                                       related_name="scan_schedule")
+    next_due = models.DateTimeField(_("next re-scan"))
+    last_run = models.ForeignKey("scans.ScanRun", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    last_enqueued = models.DateTimeField(null=True, blank=True)
+
+    change_logged = False
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "next_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.integration} due {self.next_due:%Y-%m-%d %H:%M}"
+
+
+class MonitoringEvent(TenantOwnedModel):
+    integration = models.ForeignKey("inventory.Integration", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="monitoring_events", verbose_name=_("integration"))
+    vendor = models.ForeignKey("inventory.Vendor", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="monitoring_events", verbose_name=_("vendor"))
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    dedup_key = models.CharField(max_length=300, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    detail = models.TextField(_("what changed"), blank=True)
+    action = models.TextField(_("what to do"), blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
+    last_occurrence = models.CharField(max_length=100, blank=True, editable=False)
+    state = models.CharField(_("state"), max_length=15, choices=EventState.choices, default=EventState.OPEN)
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    state_changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+    run = models.ForeignKey("scans.ScanRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    change_logged = False
+
+    class Meta:
+        ordering = ["-last_seen", "-pk"]
+        verbose_name = _("monitoring event")
+        verbose_name_plural = _("monitoring events")
+        constraints = [models.UniqueConstraint(fields=["tenant", "dedup_key"], name="monitoring_event_dedup")]
+        indexes = [models.Index(fields=["tenant", "state", "-last_seen"]),
+                   models.Index(fields=["tenant", "integration", "-last_seen"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:event_detail", args=[self.pk])
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook (JSON, signed)")
+    SLACK = "slack", _("Slack incoming webhook")
+    TEAMS = "teams", _("Microsoft Teams incoming webhook")
+
+
+class AlertRule(TenantOwnedModel):
+    name = models.CharField(_("name"), max_length=200)
+    enabled = models.BooleanField(_("active"), default=True)
+    kinds = models.JSONField(_("event kinds"), default=list, blank=True,
+                             help_text=_("Leave empty for every kind of event."))
+    min_severity = models.CharField(_("minimum severity"), max_length=10, choices=Severity.choices,
+                                    default=Severity.MEDIUM)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    recipients = models.TextField(_("recipients"), blank=True,
+                                  help_text=_("E-mail addresses, one per line. Empty: the tenant's administrators."))
+    url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True,
+                              help_text=_("Webhook: the body is signed with HMAC-SHA256 using this secret."))
+    digest = models.BooleanField(_("daily digest"), default=False,
+                                 help_text=_("E-mail: collect the events of a day in one message."))
+    last_digest = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DIGEST = "digest", _("waiting for the digest")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class AlertDelivery(TenantOwnedModel):
+    """One alert of one event through one rule; unique per (rule, event, occurrence): never sent twice."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(MonitoringEvent, on_delete=models.CASCADE, related_name="deliveries")
+    occurrence = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    change_logged = False
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["rule", "event", "occurrence"],
+                                               name="alert_delivery_once")]
+        indexes = [models.Index(fields=["state", "next_attempt"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.event} ({self.state})"

@@ -1,0 +1,190 @@
+"""The re-scan schedule and the monitoring tick.
+
+The due state lives in the database (:class:`ScanSchedule.next_due`), so a scheduler that restarts
+loses nothing. A due slot is claimed with a compare-and-swap update (``next_due`` still equal to the value
+read): of two ticks running at once exactly one wins the slot and enqueues the scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from vendorvet.web.core.context import Actor, tenant_session
+from vendorvet.web.monitoring import alerts, events
+from vendorvet.web.monitoring.models import MonitoringSettings, ScanSchedule
+
+log = logging.getLogger(__name__)
+TASK_ACTOR = "monitor"
+
+
+def installation_language():
+    """Event texts and alerts written in the background use the installation's language (VENDORVET_LANGUAGE)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def monitor_actor() -> Actor:
+    # the scheduler starts scans and records events on the tenant's behalf (role check: change)
+    return Actor(kind="task", label=TASK_ACTOR, role="admin")
+
+
+def monitoring_settings() -> MonitoringSettings:
+    from vendorvet.web.core.context import require_tenant
+
+    found = MonitoringSettings.objects.first()
+    return found if found is not None else MonitoringSettings(tenant=require_tenant())
+
+
+def cadence_days(tier: int, current: MonitoringSettings | None = None) -> int:
+    current = current or monitoring_settings()
+    override = getattr(current, f"cadence_tier{tier}", None)
+    if override:
+        return int(override)
+    return int(events.config()["cadence_days"][tier])
+
+
+@dataclass
+class TickReport:
+    tenants: int = 0
+    scans_enqueued: int = 0
+    scans_skipped: int = 0
+    runs_processed: int = 0
+    events_fired: int = 0
+    events_seen: int = 0
+    retried: int = 0
+    digests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def tick(now=None, tenants=None) -> TickReport:
+    """One pass over every (or the given) tenant: due scans, changes of finished runs, calendar, alerts."""
+    from vendorvet.web.accounts.models import Tenant
+
+    now = now or timezone.now()
+    report = TickReport()
+    for tenant in (tenants if tenants is not None else Tenant.objects.all()):
+        report.tenants += 1
+        with tenant_session(tenant, monitor_actor()), installation_language():
+            for step in (_process_finished_runs, _enqueue_due_scans, _sweep, _alerts):
+                try:
+                    step(report, now)
+                except Exception as exc:  # one tenant's failure must not stop the others
+                    log.exception("monitoring %s failed for tenant %s", step.__name__, tenant.slug)
+                    report.errors.append(f"{tenant.slug}: {step.__name__}: {type(exc).__name__}: {exc}")
+    return report
+
+
+def _enqueue_due_scans(report: TickReport, now) -> None:
+    from vendorvet.web.inventory.models import Integration
+    from vendorvet.web.scans import services
+
+    current = monitoring_settings()
+    if not current.enabled:
+        return
+    integrations = (Integration.objects.filter(endpoints__isnull=False).exclude(status__in=["rejected", "retired"])
+                    .distinct())
+    schedules = {s.integration_id: s for s in ScanSchedule.objects.all()}
+    for integration in integrations:
+        schedule = schedules.get(integration.pk)
+        if schedule is None:
+            schedule = _new_schedule(integration, now)
+        cadence = dt.timedelta(days=cadence_days(integration.tier, current))
+        due = schedule.next_due
+        if schedule.last_enqueued is not None:  # a tier raised since the last scan shortens the wait
+            due = min(due, schedule.last_enqueued + cadence)
+        if due > now:
+            continue
+        following = now + cadence
+        won = (ScanSchedule.objects.filter(pk=schedule.pk, next_due=schedule.next_due)
+               .update(next_due=following, last_enqueued=now))
+        if not won:  # another tick claimed this slot
+            report.scans_skipped += 1
+            continue
+        try:
+            services.start_scan(integration)
+        except services.ScanRefused:
+            report.scans_skipped += 1  # one is queued or running already; it counts for this slot
+            continue
+        report.scans_enqueued += 1
+
+
+def _new_schedule(integration, now) -> ScanSchedule:
+    """First sight of an integration: due now unless it was scanned within its cadence."""
+    from django.db import IntegrityError, transaction
+
+    from vendorvet.web.scans.services import latest_run
+
+    last = latest_run(integration)
+    due = now
+    if last is not None and last.finished:
+        due = last.finished + dt.timedelta(days=cadence_days(integration.tier))
+    try:
+        with transaction.atomic():
+            schedule = ScanSchedule(integration=integration, next_due=due)
+            schedule.save()
+    except IntegrityError:
+        schedule = ScanSchedule.objects.get(integration=integration)
+    return schedule
+
+
+def record_run(run) -> list:
+    """Record the changes of a finished run (once; called after each scan and as catch-up by the tick)."""
+    recorded = events.record_scan_changes(run)
+    if not ScanSchedule.objects.filter(integration_id=run.integration_id).update(last_run=run):
+        schedule = _new_schedule(run.integration, timezone.now())
+        ScanSchedule.objects.filter(pk=schedule.pk).update(last_run=run)
+    return recorded
+
+
+def _process_finished_runs(report: TickReport, now) -> None:
+    """Catch-up: runs finished since the last tick whose changes were not recorded (e.g. the hook failed)."""
+    from vendorvet.web.scans.models import ScanRun
+
+    processed = dict(ScanSchedule.objects.values_list("integration_id", "last_run_id"))
+    for integration_id, run_id in events.latest_done_runs().items():
+        if processed.get(integration_id) == run_id:
+            continue
+        run = ScanRun.objects.select_related("integration__vendor").get(pk=run_id)
+        recorded = record_run(run)
+        report.runs_processed += 1
+        report.events_fired += sum(r.fired for r in recorded)
+        report.events_seen += len(recorded)
+
+
+def _sweep(report: TickReport, now) -> None:
+    from vendorvet.web.monitoring.services import wake_snoozed
+
+    wake_snoozed(now)
+    recorded = events.sweep_calendar(today=timezone.localdate(now), now=now)
+    report.events_fired += sum(r.fired for r in recorded)
+    report.events_seen += len(recorded)
+
+
+def _alerts(report: TickReport, now) -> None:
+    report.retried += alerts.retry_due(now)
+    report.digests += alerts.send_digests(now)
+
+
+def on_scan_finished(sender, instance, created, **kwargs) -> None:
+    """post_save hook on ScanRun: record the changes as soon as a run is done."""
+    from vendorvet.web.core.context import current_tenant
+    from vendorvet.web.scans.models import RunStatus
+
+    if instance.status != RunStatus.DONE or current_tenant() is None:
+        return
+    try:
+        from django.db import transaction
+
+        with transaction.atomic(), installation_language():
+            record_run(instance)
+    except Exception:  # the tick's catch-up records it later; the scan itself must not fail
+        log.exception("recording the changes of scan run %s failed", instance.pk)
