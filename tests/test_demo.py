@@ -171,3 +171,10 @@ def test_demo_shows_the_whole_process_not_only_an_inventory():
         assert (soon.valid_until - timezone.localdate()).days <= 60
         bases = dict(TransferAssessment.objects.values_list("integration__name", "basis"))
         assert bases == {"Salesforce Sales Cloud": "dpf", "HubSpot Marketing Hub": "scc"}
+        from vendorvet.web.monitoring.models import AlertDelivery, MonitoringEvent, MonitoringSettings
+
+        kinds = set(MonitoringEvent.objects.values_list("kind", flat=True))
+        assert {"vendor_cert_expiring", "dpa_missing"} <= kinds
+        # a demo never starts scanning real vendors on its own, and sends no e-mail without a mail server
+        assert MonitoringSettings.objects.get().enabled is False
+        assert not AlertDelivery.objects.exists()

@@ -467,10 +467,11 @@ def _load_tenant(spec: TenantSpec):
             for attr, value in changes.items():
                 setattr(integration, attr, value)
             save_object(integration)
-        if spec.slug == "nordlicht":
-            from vendorvet.web.demo_reviews import load_reviews
+        from vendorvet.web.demo_reviews import disable_scheduled_scans, load_reviews
 
+        if spec.slug == "nordlicht":
             load_reviews({name: Integration.objects.get(pk=i.pk) for name, i in by_name.items()}, vendors)
+        disable_scheduled_scans()
     return tenant
 
 

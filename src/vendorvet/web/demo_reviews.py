@@ -59,3 +59,25 @@ def load_reviews(integrations: dict, vendors: dict) -> None:
     running = review.start_assessment(hubspot)
     for answer in list(running.answers.order_by("requirement_id"))[:4]:
         review.answer(answer, "met", "From the vendor's security documentation (demo).")
+
+    # Monitoring: the calendar checks run once so the page is not empty (expiring certificate, missing
+    # DPAs, the open condition). Scheduled re-scans stay off in the demo: it must not start scanning real
+    # vendors' production endpoints on its own — "Scan now" is an explicit choice.
+    # The default alert rules e-mail administrators; a demo has no mail server, so they start switched
+    # off (visible on the rules page, one click to enable).
+    disable_scheduled_scans()
+    from vendorvet.web.monitoring.alerts import ensure_default_rules
+    from vendorvet.web.monitoring.events import sweep_calendar
+
+    for rule in ensure_default_rules():
+        rule.enabled = False
+        save_object(rule)
+    sweep_calendar()
+
+
+def disable_scheduled_scans() -> None:
+    from vendorvet.web.inventory.services import save_object
+    from vendorvet.web.monitoring.models import MonitoringSettings
+
+    if not MonitoringSettings.objects.exists():
+        save_object(MonitoringSettings(enabled=False), creating=True)
