@@ -38,6 +38,7 @@ CHECKS = {
     "openapi.versioning.none": (Severity.LOW, "No API versioning"),
     "openapi.deprecated_operations": (Severity.LOW, "Deprecated operations"),
 }
+CHECK_IDS: frozenset[str] = frozenset(CHECKS)  # the finding ids, cited by content/checklist.yaml
 BROAD_SCOPE = re.compile(r"(^|[.:/_\-])(all|admin|full|full_access|root|superuser|\*)($|[.:/_\-])|"
                          r"\.All$|^(read|write)$|cloud-platform$|^https://mail\.google\.com/$", re.I)
 RATE_HEADER = re.compile(r"^(x-)?rate-?limit|^retry-after$|^ratelimit", re.I)

@@ -1,6 +1,7 @@
 """``vendorvet openapi audit FILE`` (also ``vendorvet audit-openapi FILE``): audit an OpenAPI document.
 
-No database, no network: only local files and local ``$ref``s. Exit codes: 0 audited, 1 ``--fail-on`` met or
+No network: only local files and local ``$ref``s. No database either, unless ``--integration ID`` (with
+``--tenant``/``--user``) stores the audit on that integration, as the web upload does. Exit codes: 0 audited, 1 ``--fail-on`` met or
 the document could not be read, 2 wrong usage.
 """
 
@@ -10,7 +11,7 @@ import argparse
 import json
 import sys
 
-from vendorvet.cli.runtime import CLIError
+from vendorvet.cli.runtime import CLIError, add_actor_arguments
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -20,6 +21,10 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
                    help="exit 1 if a fail/warn finding has this severity or higher")
+    p.add_argument("--integration", metavar="ID", type=int,
+                   help="store the audit on this integration (needs --tenant/--user and the change permission); "
+                   "its findings then answer the review")
+    add_actor_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -47,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
             results.append(audit_file(path))
         except OpenAPIError as exc:
             raise CLIError(str(exc)) from None
+    if args.integration is not None:
+        _store(args)
     if args.format == "json":
         sys.stdout.write(json.dumps(document(results), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -57,3 +64,24 @@ def run(args: argparse.Namespace) -> int:
                for r in results for f in r.findings):
             return 1
     return 0
+
+
+def _store(args: argparse.Namespace) -> None:
+    """Audit again inside the tenant and store each file's result on the integration."""
+    from vendorvet.cli.runtime import acting_in_tenant
+    from vendorvet.engine.openapi_audit import OpenAPIError
+
+    with acting_in_tenant(args):
+        from vendorvet.web.discovery.openapi import store_audit
+        from vendorvet.web.inventory.models import Integration
+
+        integration = Integration.objects.filter(pk=args.integration).first()
+        if integration is None:
+            raise CLIError(f"no integration {args.integration} in this tenant")
+        for path in args.files:
+            try:
+                audit = store_audit(integration, path)
+            except OpenAPIError as exc:
+                raise CLIError(str(exc)) from None
+            sys.stderr.write(f"stored as OpenAPI audit #{audit.pk} on integration {integration.pk} "
+                             f"({integration.name})\n")

@@ -137,6 +137,12 @@ class Assessment(TenantOwnedModel):
             text = f"{finding.title} — {where}"
             inputs.append(scoring_review.FindingInput(f"{finding.check_id}@{where}", {"en": text, "de": text},
                                                       finding.severity))
+        from vendorvet.web.discovery.openapi import PROBLEM_STATUSES, latest_openapi_findings
+
+        for finding in latest_openapi_findings(self.integration):  # the latest OpenAPI audit, the same way
+            if finding.status in PROBLEM_STATUSES:
+                text = f"{finding.title} — {finding.where}"
+                inputs.append(scoring_review.FindingInput(finding.key, {"en": text, "de": text}, finding.severity))
         return inputs
 
 

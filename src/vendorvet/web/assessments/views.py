@@ -76,13 +76,15 @@ def certification_flags(vendor) -> list[Certification]:
 
 def automated_evidence(integration, requirements) -> dict[str, dict]:
     """Per requirement id: the latest scan's findings of the checks it cites, and the suggested answer."""
+    from vendorvet.web.discovery.openapi import audit_label, latest_openapi_findings
     from vendorvet.web.scans.services import latest_findings
 
     wanted = {r.id: set(r.check_ids) for r in requirements if r is not None and r.check_ids}
 
     if not wanted:
         return {}
-    findings = latest_findings(integration, set().union(*wanted.values()))
+    cited = set().union(*wanted.values())
+    findings = latest_findings(integration, cited) + latest_openapi_findings(integration, cited)
 
     result = {}
     for requirement_id, check_ids in wanted.items():
@@ -92,8 +94,11 @@ def automated_evidence(integration, requirements) -> dict[str, dict]:
         counts: dict[str, int] = {}
         for f in mine:
             counts[f.status] = counts.get(f.status, 0) + 1
+        scanned = [f for f in mine if hasattr(f, "run")]
+        audit = next((f.audit for f in mine if hasattr(f, "audit")), None)
         result[requirement_id] = {
-            "run": mine[0].run,
+            "run": scanned[0].run if scanned else None,
+            "openapi": audit, "openapi_label": audit_label(audit) if audit else "",
             "counts": sorted(counts.items()),
             "problems": [f for f in mine if f.status in ("fail", "warn", "error")][:5],
             "suggested": scoring_review.suggest_answer(f.status for f in mine),

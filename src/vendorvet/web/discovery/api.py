@@ -11,11 +11,14 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from vendorvet.engine.discovery.errors import DiscoveryInputError
+from vendorvet.engine.openapi_audit import MAX_BYTES, OpenAPIError
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
-from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, Risk, Source
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, Risk, Source
+from vendorvet.web.discovery.openapi import store_audit
+from vendorvet.web.inventory.models import Integration
 
 MAX_FILES = 50
 
@@ -126,6 +129,74 @@ class ImportRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(ImportRunSerializer(report.run).data, status=status.HTTP_201_CREATED)
 
 
+class OpenApiAuditSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpenApiAudit
+        fields = ["id", "integration", "file_name", "openapi_version", "title", "api_version", "operations",
+                  "counts", "findings", "created"]
+        read_only_fields = fields
+
+
+class OpenApiUploadSerializer(serializers.Serializer):
+    integration = serializers.IntegerField()
+    file = serializers.FileField()
+
+    def validate_integration(self, value):
+        integration = Integration.objects.filter(pk=value).first()
+        if integration is None:
+            raise serializers.ValidationError("no such integration")
+        return integration
+
+    def validate_file(self, value):
+        if value.size > MAX_BYTES:
+            raise serializers.ValidationError(f"the file is larger than the limit of {MAX_BYTES // 1048576} MB")
+        return value
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List OpenAPI audits"), parameters=[OpenApiParameter("integration", int)]),
+    retrieve=extend_schema(summary=_("Show an OpenAPI audit")),
+    create=extend_schema(summary=_("Audit an integration's OpenAPI document"),
+                         request={"multipart/form-data": OpenApiUploadSerializer},
+                         responses={201: OpenApiAuditSerializer},
+                         description=_("A document that cannot be audited stores nothing (400).")),
+)
+class OpenApiAuditViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = OpenApiAuditSerializer
+    parser_classes = [MultiPartParser]
+    required_permissions = {"create": roles.CHANGE}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OpenApiAudit.objects.none()
+        qs = OpenApiAudit.objects.order_by("-created", "-pk")
+        integration = self.request.query_params.get("integration")
+        if integration:
+            if not integration.isdigit():
+                raise serializers.ValidationError({"integration": ["expected an integration id"]})
+            qs = qs.filter(integration_id=int(integration))
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        upload = OpenApiUploadSerializer(data={"integration": request.data.get("integration"),
+                                               "file": request.FILES.get("file")})
+        upload.is_valid(raise_exception=True)
+        f = upload.validated_data["file"]
+        name = f.name[:255]
+        with tempfile.NamedTemporaryFile(prefix="vendorvet-openapi-", delete=True) as tmp:
+            for chunk in f.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                audit = store_audit(upload.validated_data["integration"], tmp.name, name)
+            except OpenAPIError as exc:
+                return Response({"detail": f"{str(exc).replace(tmp.name, name)} — nothing was stored"},
+                                status=status.HTTP_400_BAD_REQUEST)
+        return Response(OpenApiAuditSerializer(audit).data, status=status.HTTP_201_CREATED)
+
+
 def register(router) -> None:
+    router.register("discovery/openapi-audits", OpenApiAuditViewSet, basename="discovery-openapi-audit")
     router.register("discovery/apps", DiscoveredAppViewSet, basename="discovered-app")
     router.register("discovery/imports", ImportRunViewSet, basename="discovery-import")

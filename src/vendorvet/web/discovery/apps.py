@@ -7,4 +7,4 @@ class DiscoveryConfig(AppConfig):
     label = "discovery"
     verbose_name = _("Discovery")
     nav_items = [(_("Discovered apps"), "discovery:app_list", "view")]
-    integration_panels = ["discovery:integration_panel"]
+    integration_panels = ["discovery:integration_panel", "discovery:openapi_panel"]

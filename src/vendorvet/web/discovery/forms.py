@@ -46,3 +46,9 @@ class RequiredScopesForm(forms.Form):
         if not text:
             return None
         return list(dict.fromkeys(s for s in re.split(r"[\s,;]+", text) if s))[:500]
+
+
+class OpenApiUploadForm(forms.Form):
+    file = forms.FileField(label=_("OpenAPI document"), help_text=_(
+        "OpenAPI 2.0, 3.0 or 3.1 as JSON or YAML, at most 10 MB. Only local references are followed; "
+        "nothing is fetched."))

@@ -151,3 +151,40 @@ class Grant(TenantOwnedModel):
     @property
     def tenant_wide(self) -> bool:
         return self.principal == "*"
+
+
+class OpenApiAudit(TenantOwnedModel):
+    """One audit of an integration's OpenAPI document (``vendorvet openapi audit``), kept as evidence."""
+
+    integration = models.ForeignKey("inventory.Integration", on_delete=models.CASCADE, related_name="openapi_audits",
+                                    verbose_name=_("integration"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    openapi_version = models.CharField(_("OpenAPI version"), max_length=20, blank=True)
+    title = models.CharField(_("API title"), max_length=300, blank=True)
+    api_version = models.CharField(_("API version"), max_length=100, blank=True)
+    operations = models.PositiveIntegerField(_("operations"), default=0)
+    # [{"check_id", "status", "severity", "title", "detail", "evidence": {"pointer", ...}}]
+    findings = models.JSONField(_("findings"), default=list)
+    counts = models.JSONField(_("findings by status"), default=dict)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    change_log_parent = "integration"
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("OpenAPI audit")
+        verbose_name_plural = _("OpenAPI audits")
+        indexes = [models.Index(fields=["tenant", "integration", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.title or self.openapi_version})"
+
+    def get_absolute_url(self) -> str:
+        return self.integration.get_absolute_url()
+
+    def problems(self) -> list[dict]:
+        """Failed and warned findings, worst first, each with its JSON ``pointer``."""
+        order = {"fail": 0, "warn": 1}
+        rows = [{**f, "pointer": (f.get("evidence") or {}).get("pointer", "")} for f in self.findings
+                if f.get("status") in order]
+        return sorted(rows, key=lambda f: (order[f["status"]], f.get("check_id", "")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vendorvet.web.discovery import views
+from vendorvet.web.discovery import views, views_openapi
 
 app_name = "discovery"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("imports/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
     path("apps/<int:pk>/", views.AppDetailView.as_view(), name="app_detail"),
     path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),
+    path("integrations/<int:pk>/openapi/", views_openapi.OpenApiPanelView.as_view(), name="openapi_panel"),
+    path("integrations/<int:pk>/openapi/upload/", views_openapi.OpenApiUploadView.as_view(), name="openapi_upload"),
 ]
