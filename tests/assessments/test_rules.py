@@ -206,3 +206,31 @@ def test_automated_findings_of_the_latest_scan_cost_points(tenant_a, admin_a, st
     assert lines["finding:http.hsts@https://api.acme.example/"].points == Decimal("7.5")
     lost = lambda result: sum((line.points for line in result.lines), Decimal(0))  # noqa: E731
     assert lost(after) - lost(before) == Decimal("22.5")
+
+
+def test_known_vulnerabilities_of_the_latest_sbom_cost_points(tenant_a, admin_a, started, crm):
+    """Tier 2 (factor 1.5): a critical advisory 20 × 1.5 = −30; one without severity counts as medium,
+    5 × 1.5 = −7.5; 'none' costs nothing. Only the latest SBOM version counts."""
+    from decimal import Decimal
+
+    from vendorvet.web.supplychain.models import SbomComponent, SbomVersion, VulnerabilityFinding
+
+    def sbom(label, findings):
+        version = SbomVersion.objects.create(integration=crm, label=label, format="cyclonedx", spec_version="1.5",
+                                             sha256=label * 8)
+        for purl, advisory, severity in findings:
+            component = SbomComponent.objects.create(sbom=version, purl=purl, package=purl.split("@")[0])
+            VulnerabilityFinding.objects.create(sbom=version, component=component, advisory_id=advisory,
+                                                severity=severity)
+
+    with acting(tenant_a, admin_a, role="admin"):
+        before = {line.key for line in started.score().lines}
+        sbom("v1", [("pkg:pypi/jinja2@2.10", "GHSA-old", "high")])
+        sbom("v2", [("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "GHSA-jfh8-c2jp-5v3q", "critical"),
+                    ("pkg:npm/lodash@4.17.15", "GHSA-unknown", "unknown"),
+                    ("pkg:npm/left-pad@1.0.0", "GHSA-harmless", "none")])
+        lines = {line.key: line.points for line in started.score().lines if line.key not in before}
+    assert lines == {
+        "finding:GHSA-jfh8-c2jp-5v3q@pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1": Decimal("30"),
+        "finding:GHSA-unknown@pkg:npm/lodash@4.17.15": Decimal("7.5"),
+    }

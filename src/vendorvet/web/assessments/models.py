@@ -143,6 +143,27 @@ class Assessment(TenantOwnedModel):
             if finding.status in PROBLEM_STATUSES:
                 text = f"{finding.title} — {finding.where}"
                 inputs.append(scoring_review.FindingInput(finding.key, {"en": text, "de": text}, finding.severity))
+        inputs.extend(self._vulnerability_inputs())
+        return inputs
+
+    def _vulnerability_inputs(self) -> list:
+        """Known vulnerabilities in the integration's latest SBOM (checklist point 10).
+
+        An advisory without a severity counts as medium — an unknown never helps the vendor; 'none' is free.
+        """
+        from vendorvet.web.supplychain.models import SbomVersion, VulnerabilityFinding
+
+        latest = SbomVersion.objects.filter(integration=self.integration).order_by("-created", "-pk").first()
+        if latest is None:
+            return []
+        severity_of = {"unknown": "medium", "none": "info"}
+        inputs = []
+        for finding in VulnerabilityFinding.objects.filter(sbom=latest).select_related("component"):
+            purl = finding.component.purl
+            text = f"{finding.advisory_id} in {purl} ({latest.label})"
+            inputs.append(scoring_review.FindingInput(
+                f"{finding.advisory_id}@{purl}", {"en": text, "de": text},
+                severity_of.get(finding.severity, finding.severity)))
         return inputs
 
 
