@@ -254,8 +254,9 @@ def bench_database(db: str, args: argparse.Namespace) -> list[dict]:
           f"{time.perf_counter() - started:.1f} s ({info['database']} {info['database_version']})", flush=True)
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "vendorvet.cli.main", "serve", "--port", str(port),
-                               "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL,
+    # The web server alone: no task worker or monitoring scheduler competing for the two cores.
+    server = subprocess.Popen([sys.executable, "-m", "vendorvet.cli.main", "serve", "--no-worker", "--no-monitor",
+                               "--port", str(port), "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -270,3 +270,20 @@ def test_vendor_field_must_exist(admin_client, inventory):
     response = admin_client.post("/api/integrations/", {"vendor": 999999, "name": "Ghost"}, format="json")
     assert response.status_code == 400 and "vendor" in response.json()
     assert not Vendor.all_tenants.filter(pk=999999).exists()
+
+
+@pytest.mark.django_db
+def test_list_reads_the_tier_rules_once_not_per_row(api_as, tenant_a, admin_a, make_integration):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(12):
+        make_integration(tenant_a, name=f"App {i:02d}", data_categories=["personal"])
+    client = api_as(tenant_a, admin_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/integrations/?page_size=2").status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/integrations/?page_size=12").status_code == 200
+    policy_reads = lambda ctx: sum("inventory_tierpolicy" in q["sql"] for q in ctx.captured_queries)  # noqa: E731
+    assert policy_reads(few) == policy_reads(many) == 1
+    assert len(many.captured_queries) - len(few.captured_queries) <= 1  # 10 more rows, no query per row

@@ -21,7 +21,7 @@ from vendorvet.web.api.exceptions import as_drf_validation_error
 from vendorvet.web.core.models import ObjectChange
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, Tier, country_codes
-from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor, validate_public_url
+from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor, tier_rules_for, validate_public_url
 
 MAX_LIST_ITEMS = 100
 
@@ -148,9 +148,13 @@ class IntegrationSerializer(ServiceModelSerializer):
     @extend_schema_field(TierReasonSerializer(many=True))
     def get_tier_reasons(self, obj: Integration) -> list[dict]:
         language = (get_language() or "en")[:2]
+        # The tenant's tier rules are read once per response, not once per row of a list page.
+        cache = self.context.setdefault("_tier_rules", {}) if isinstance(self.context, dict) else {}
+        if obj.tenant_id not in cache:
+            cache[obj.tenant_id] = tier_rules_for(obj.tenant_id)
         return [
             {"rule_id": r.rule_id, "tier": r.tier, "text": r.text.get(language) or r.text.get("en", "")}
-            for r in obj.tier_result().reasons
+            for r in obj.tier_result(cache[obj.tenant_id]).reasons
         ]
 
     def validate(self, attrs):
