@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +18,7 @@ from rest_framework import serializers
 from vendorvet.web.accounts.models import TOKEN_PREFIX, APIToken
 from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.api.exceptions import as_drf_validation_error
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.models import ObjectChange
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, Tier, country_codes
@@ -147,7 +148,7 @@ class IntegrationSerializer(ServiceModelSerializer):
 
     @extend_schema_field(TierReasonSerializer(many=True))
     def get_tier_reasons(self, obj: Integration) -> list[dict]:
-        language = (get_language() or "en")[:2]
+        language = content_language()
         # The tenant's tier rules are read once per response, not once per row of a list page.
         cache = self.context.setdefault("_tier_rules", {}) if isinstance(self.context, dict) else {}
         if obj.tenant_id not in cache:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -29,6 +29,7 @@ from vendorvet.web.assessments.models import (
     Certification,
     Outcome,
 )
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.inventory.models import Integration, Vendor
 
 
@@ -58,10 +59,6 @@ class ScoreLineSerializer(serializers.Serializer):
     override_justification = serializers.CharField(allow_blank=True)
 
 
-def _language() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
-
-
 class AssessmentSerializer(serializers.ModelSerializer):
     integration = TenantPrimaryKeyRelatedField(Integration)
     assignee = MemberField(required=False, allow_null=True)
@@ -85,7 +82,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         overrides = {o.key: o.justification for o in obj.score_overrides.all()}
         return {"score": result.score, "grade": result.grade, "rubric_version": result.rubric_version,
                 "points_lost": scoring_review.fmt(result.points_lost),
-                "lines": [{"key": line.key, "text": line.text(_language()), "points": scoring_review.fmt(line.points),
+                "lines": [{"key": line.key, "text": line.text(content_language()), "points": scoring_review.fmt(line.points),
                            "original": scoring_review.fmt(line.original),
                            "override_justification": overrides.get(line.key, "")} for line in result.lines]}
 

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.engine import scoring_review
@@ -35,13 +35,10 @@ from vendorvet.web.assessments.models import (
     Evidence,
     ScoreOverride,
 )
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.inventory.views_common import PAGE_SIZE, apply_validation_error, is_htmx, vary_on_htmx
-
-
-def lang() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
 
 
 def describe_requirement(requirement, language: str) -> dict:
@@ -60,7 +57,7 @@ def describe_requirement(requirement, language: str) -> dict:
 
 def score_context(assessment: Assessment, result=None) -> dict:
     result = result or assessment.score()
-    language = lang()
+    language = content_language()
     overrides = {o.key: o for o in assessment.score_overrides.all()}
     lines = [{"key": line.key, "text": line.text(language), "points": scoring_review.fmt(line.points),
               "original": scoring_review.fmt(line.original), "override": overrides.get(line.key)}
@@ -160,7 +157,7 @@ class AssessmentStartView(PermissionRequiredMixin, View):
         return get_object_or_404(Integration.objects.select_related("vendor"), pk=value)
 
     def _render(self, request, integration, form=None, status=200):
-        language = lang()
+        language = content_language()
         if integration is None:
             return render(request, "assessments/start_choose.html",
                           {"form": ChooseIntegrationForm(request.GET or None)}, status=status)
@@ -183,7 +180,7 @@ class AssessmentStartView(PermissionRequiredMixin, View):
         integration = self._integration(request)
         if integration is None:
             return self._render(request, None, status=400)
-        language = lang()
+        language = content_language()
         conditions, _reasons = services.integration_conditions(integration)
         optional = services.optional_choices(integration.tier_result().tier, conditions)
         form = StartForm(request.POST, optional_choices=[(r.id, f"{r.id} — {r.text_for(language)}") for r in optional])
@@ -205,7 +202,7 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         assessment = assessment_or_404(pk)
-        language = lang()
+        language = content_language()
         answers = list(assessment.answers.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
         groups: dict = {}
@@ -312,7 +309,7 @@ class AnswerView(PermissionRequiredMixin, View):
                 messages.error(request, _("The answer was not saved."))
             return redirect(f"{answer.assessment.get_absolute_url()}#answer-{answer.pk}")
         assessment = answer.assessment
-        language = lang()
+        language = content_language()
         saved = status == 200
         context = {**answer_context(answer, language, None if saved else form), "saved": saved,
                    "assessment": assessment, "oob": True, **score_context(assessment)}
@@ -390,7 +387,7 @@ class RubricView(PermissionRequiredMixin, View):
     def get(self, request):
         rules = scoring_review.rules()
         return render(request, "assessments/rubric.html", {
-            "rubric": scoring_review.rubric(lang()), "version": rules["version"],
+            "rubric": scoring_review.rubric(content_language()), "version": rules["version"],
             "intervals": sorted(rules["review_interval_months"].items()),
             "warn_days": rules["certificates"]["warn_days"],
         })

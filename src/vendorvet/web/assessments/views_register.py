@@ -15,7 +15,8 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import services
 from vendorvet.web.assessments.forms import CertificationForm, EvidenceForm
 from vendorvet.web.assessments.models import Answer, Certification, Evidence
-from vendorvet.web.assessments.views import certification_flags, lang, score_context
+from vendorvet.web.assessments.views import certification_flags, score_context
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services as inventory_services
 from vendorvet.web.inventory.models import Integration, Vendor
@@ -161,7 +162,7 @@ class IntegrationPanelView(PermissionRequiredMixin, View):
         integration = get_object_or_404(Integration.objects.select_related("vendor"), pk=pk)
         assessment = services.latest_assessment(integration)
         context = {"integration": integration, "assessment": assessment,
-                   "flags": decorate(certification_flags(integration.vendor)), "language": lang()}
+                   "flags": decorate(certification_flags(integration.vendor)), "language": content_language()}
         if assessment is not None:
             context.update(score_context(assessment))
             context["decision"] = getattr(assessment, "decision", None) if assessment.is_decided else None

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.discovery.forms import RequiredScopesForm, UploadForm
 from vendorvet.web.discovery.importer import new_apps_since_last_import, reassess, risk_order, run_import
@@ -30,12 +31,8 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "VENDORVET_DISCOVERY_MAX_UPLOAD_BYTES", 256 * 1024 * 1024))
 
 
-def _lang() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
-
-
 def decorate(apps) -> list[DiscoveredApp]:
-    lang = _lang()
+    lang = content_language()
     rows = list(apps)
     for a in rows:
         a.reason_texts = [r.get(lang) or r.get("en", "") for r in a.risk_reasons or []]

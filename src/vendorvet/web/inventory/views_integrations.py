@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
@@ -71,10 +72,6 @@ def _decorate_rows(integrations) -> list[Integration]:
     return rows
 
 
-def language_code() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
-
-
 class IntegrationListView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
@@ -117,7 +114,7 @@ class IntegrationDetailView(PermissionRequiredMixin, View):
         return render(request, "inventory/integration_detail.html", {
             "integration": integration,
             "endpoints": list(integration.endpoints.all()),
-            "tier_reasons": result.explain(language_code()),
+            "tier_reasons": result.explain(content_language()),
             "rules_version": result.rules_version,
             "entries": describe_changes(changes, parent=integration),
             "panel_urls": feature_panel_urls("integration_panels", integration.pk),

@@ -11,9 +11,9 @@ from django.views import View
 from vendorvet import content
 from vendorvet.engine.tiering import THRESHOLD_KEYS
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services
-from vendorvet.web.inventory.views_integrations import language_code
 
 
 def _rows(policy_rules: dict, data=None, language: str = "en") -> list[dict]:
@@ -68,7 +68,7 @@ class TierPolicyView(PermissionRequiredMixin, View):
     def _render(self, request, policy, data=None, justification=None, errors=(), status=200):
         return render(request, "inventory/tier_policy.html", {
             "policy": policy,
-            "rows": _rows(policy.rules if policy else {}, data, language_code()),
+            "rows": _rows(policy.rules if policy else {}, data, content_language()),
             "justification": justification if justification is not None else (policy.justification if policy else ""),
             "errors": errors,
             "rules_version": content.load("tiering")["version"],

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.engine import transfer
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration, Vendor
 from vendorvet.web.inventory.views_common import apply_validation_error
@@ -20,15 +21,11 @@ from vendorvet.web.legal.forms import DpaItemForm, IntegrationLegalForm, SubProc
 from vendorvet.web.legal.models import Contract, IntegrationLegal, SubProcessor, TransferAssessment
 
 
-def lang() -> str:
-    return "de" if (get_language() or "en").startswith("de") else "en"
-
-
 def assessment_view(assessment: TransferAssessment | None) -> dict | None:
     """An assessment's display data in the current language."""
     if assessment is None:
         return None
-    language = lang()
+    language = content_language()
     onward = assessment.result.get("onward_transfers", [])
     return {
         "object": assessment,

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration, Vendor
 from vendorvet.web.inventory.views_common import apply_validation_error
 from vendorvet.web.legal import docx, ropa, services
 from vendorvet.web.legal.forms import ContractForm, RopaSettingsForm, TIAForm
 from vendorvet.web.legal.models import Contract, RopaSettings, TransferImpactAssessment
-from vendorvet.web.legal.views import assessment_view, lang
+from vendorvet.web.legal.views import assessment_view
 
 
 # ----------------------------------------------------------------------------- contracts
@@ -110,7 +111,7 @@ class TIACreateView(PermissionRequiredMixin, View):
         tia = TransferImpactAssessment(integration=integration, tenant=integration.tenant, assessment=assessment,
                                        title=_("TIA: %(name)s") % {"name": integration.name})
         if assessment is not None:
-            tia.step1_transfers = "\n".join(assessment.reasoning(lang()))
+            tia.step1_transfers = "\n".join(assessment.reasoning(content_language()))
             if assessment.basis == "scc" and assessment.scc_module:
                 tia.step2_tool = _("Standard contractual clauses, Decision (EU) 2021/914, module %(module)s.") % {
                     "module": assessment.scc_module}
@@ -164,7 +165,7 @@ class TIAExportView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int, fmt: str):
         tia = get_object_or_404(TransferImpactAssessment.objects.select_related("integration__vendor"), pk=pk)
-        language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else lang()
+        language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else content_language()
         with translation.override(language):
             sections = tia_sections(tia)
             reasoning = tia.assessment.reasoning(language) if tia.assessment else []
@@ -195,7 +196,7 @@ class TIAExportView(PermissionRequiredMixin, View):
 # ----------------------------------------------------------------------------- record of processing
 def _ropa_params(request) -> tuple[str, str]:
     view = request.GET.get("view") if request.GET.get("view") in ropa.VIEWS else "controller"
-    language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else lang()
+    language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else content_language()
     return view, language
 
 

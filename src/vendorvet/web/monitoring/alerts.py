@@ -21,9 +21,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.monitoring.models import (
     SEVERITY_RANK,
     AlertDelivery,
@@ -52,7 +53,7 @@ def ensure_default_rules() -> list[AlertRule]:
         return rules
     from vendorvet.web.monitoring.events import config
 
-    lang = "de" if (translation.get_language() or "en").startswith("de") else "en"
+    lang = content_language()
     for spec in config()["default_rules"]:
         rule = AlertRule(name=spec["name"][lang], channel=spec["channel"], min_severity=spec["min_severity"],
                          kinds=list(spec.get("kinds") or []), digest=bool(spec.get("digest")))
