@@ -40,6 +40,8 @@ class EventKind(models.TextChoices):
     DPA_MISSING = "dpa_missing", _("AVV/DPA missing")
     REVIEW_OVERDUE = "review_overdue", _("Review overdue")
     CONDITION_OVERDUE = "condition_overdue", _("Condition overdue")
+    VULNERABILITY_NEW = "vulnerability_new", _("New known vulnerability in the SBOM")
+    SUBPROCESSOR_CHANGED = "subprocessor_changed", _("Sub-processor added or changed")
 
 
 class EventState(models.TextChoices):
