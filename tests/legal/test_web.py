@@ -135,10 +135,16 @@ def test_contract_with_safe_upload_and_download(assessor_a, legal_a, login, audi
             "rto_hours": "4", "rpo_hours": "1", "liability_cap": "12 months' fees"}
     bad = client.post(reverse("legal:contract_add", args=[acme.pk]),
                       {**data, "upload": SimpleUploadedFile("evil.html", b"<html><script>x</script>")})
-    assert bad.status_code == 400 and "This file type is not accepted." in bad.content.decode()
+    assert bad.status_code == 400 and "Files of type “html” are not accepted." in bad.content.decode()
     disguised = client.post(reverse("legal:contract_add", args=[acme.pk]),
                             {**data, "upload": SimpleUploadedFile("avv.pdf", b"<!DOCTYPE html><p>")})
-    assert disguised.status_code == 400
+    assert disguised.status_code == 400 and "does not match its type" in disguised.content.decode()
+    # an executable renamed to a Word file is refused by its content, not only by its name
+    renamed = client.post(reverse("legal:contract_add", args=[acme.pk]),
+                          {**data, "upload": SimpleUploadedFile("avv.doc", b"MZ\x90\x00" + b"\x00" * 60)})
+    assert renamed.status_code == 400
+    with use_tenant(acme.tenant):
+        assert not Contract.objects.filter(vendor=acme).exists()
     ok = client.post(reverse("legal:contract_add", args=[acme.pk]),
                      {**data, "upload": SimpleUploadedFile("../../AVV Acme.pdf", b"%PDF-1.7 test")})
     assert ok.status_code == 302

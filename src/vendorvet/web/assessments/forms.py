@@ -90,7 +90,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in sorted(evidence_rules.ALLOWED))
+        self.fields["file"].widget.attrs["accept"] = evidence_rules.rules().accept_attribute()
 
 
 class ScoreOverrideForm(forms.Form):

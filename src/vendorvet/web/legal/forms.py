@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vendorvet.web.core import uploads
 from vendorvet.web.inventory.choices import country_choices
 from vendorvet.web.legal.models import (
     ALLOWED_CONTRACT_EXTENSIONS,
@@ -98,19 +96,17 @@ class ContractForm(forms.ModelForm):
             return None
         return validate_upload(upload)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].widget.attrs["accept"] = CONTRACT_UPLOADS.accept_attribute()
+
+
+CONTRACT_UPLOADS = uploads.UploadRules(ALLOWED_CONTRACT_EXTENSIONS, MAX_CONTRACT_FILE_BYTES, default_name="contract")
+
 
 def validate_upload(upload):
-    """Extension allow-list, size limit and a look at the first bytes (no HTML or scripts)."""
-    name = PurePath(upload.name or "").name
-    if PurePath(name).suffix.lower() not in ALLOWED_CONTRACT_EXTENSIONS:
-        raise ValidationError(_("This file type is not accepted."))
-    if upload.size > MAX_CONTRACT_FILE_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."))
-    head = upload.read(512)
-    upload.seek(0)
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml")):
-        raise ValidationError(_("This file type is not accepted."))
+    """Contract files: the shared upload rules (extension, size, and the content matching its type)."""
+    upload.display_name, _content_type = uploads.validate_upload(upload, CONTRACT_UPLOADS)
     return upload
 
 

@@ -250,7 +250,7 @@ class DpaItem(TenantOwnedModel):
             raise ValidationError({"clause": _("Name the clause that meets this point.")})
 
 
-ALLOWED_CONTRACT_EXTENSIONS = (".pdf", ".docx", ".odt", ".doc", ".txt", ".png", ".jpg", ".jpeg")
+ALLOWED_CONTRACT_EXTENSIONS = ("pdf", "docx", "odt", "doc", "txt", "png", "jpg", "jpeg")
 MAX_CONTRACT_FILE_BYTES = 20 * 1024 * 1024
 
 

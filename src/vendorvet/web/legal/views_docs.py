@@ -54,7 +54,7 @@ class ContractFormView(PermissionRequiredMixin, View):
             try:
                 with transaction.atomic():
                     if upload:
-                        obj.file_name = PurePath(upload.name).name[:200]
+                        obj.file_name = upload.display_name[:200]
                         obj.file.save(upload.name, upload, save=False)
                     services.save_object(obj, creating=contract is None)
             except ValidationError as exc:
