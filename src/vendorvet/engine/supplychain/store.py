@@ -45,9 +45,13 @@ class ImportStats:
     withdrawn: int = 0
     invalid: int = 0
     errors: list[str] = dataclasses.field(default_factory=list)
+    # ids of the records this import added or replaced (withdrawn ones included): what to re-match
+    changed_ids: list[str] = dataclasses.field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        out = dataclasses.asdict(self)
+        out.pop("changed_ids")
+        return out
 
 
 def default_path() -> Path:
@@ -134,6 +138,7 @@ class OsvStore:
             if r.get("withdrawn"):
                 stats.withdrawn += 1
             existing[r["id"]] = modified
+            stats.changed_ids.append(r["id"])
             blob = zlib.compress(json.dumps(r, separators=(",", ":")).encode(), 6)
             rows.append((r["id"], modified, r.get("withdrawn"), blob))
             pkg_rows.extend((eco, name, r["id"]) for eco, name in osv.packages(r))
@@ -163,6 +168,19 @@ class OsvStore:
         if rec is not None:
             self._cache[advisory_id] = rec
         return rec
+
+    def all_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM records")]
+
+    def packages_of(self, advisory_ids) -> set[tuple[str, str]]:
+        """(ecosystem, normalised name) of the given records, withdrawn ones included."""
+        ids, out = list(advisory_ids), set()
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            out.update(self.db.execute(
+                "SELECT DISTINCT ecosystem, name FROM packages WHERE id IN (%s)" % ",".join("?" * len(chunk)),
+                chunk).fetchall())
+        return out
 
     def candidates(self, ecosystem: str, name: str) -> list[dict]:
         """Non-withdrawn records listing this package."""

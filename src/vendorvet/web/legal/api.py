@@ -81,6 +81,11 @@ class SubProcessorSerializer(ServiceSerializer):
         sub._triggered = assessments
         return sub
 
+    def update(self, instance, validated_data):  # through the service: a change is a monitoring event
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.save_sub_processor(instance)[0]
+
 
 class ContractSerializer(ServiceSerializer):
     vendor = TenantPrimaryKeyRelatedField(Vendor)

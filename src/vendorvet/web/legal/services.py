@@ -170,9 +170,15 @@ def latest_assessment(integration: Integration) -> TransferAssessment | None:
 
 @transaction.atomic
 def save_sub_processor(sub: SubProcessor) -> tuple[SubProcessor, list[TransferAssessment]]:
-    """Save a sub-processor; a new one triggers a transfer check of each of the vendor's integrations."""
+    """Save a sub-processor; a new one triggers a transfer check of each of the vendor's integrations.
+
+    A new or changed sub-processor is a monitoring change event (``subprocessor_changed``)."""
+    from vendorvet.web.supplychain import subprocessor_events
+
     creating = sub._state.adding
+    before = None if creating else subprocessor_events.facts(SubProcessor.objects.filter(pk=sub.pk).first())
     save_object(sub, creating=creating)
+    subprocessor_events.record_change(sub, before)
     assessments = []
     if creating:
         for integration in Integration.objects.filter(vendor=sub.vendor).select_related("vendor"):

@@ -101,7 +101,9 @@ class SbomVersionViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retri
         return Response({
             "old": old.pk if old else None, "new": sbom.pk,
             "added": [c.purl for c in d["added"]], "removed": [c.purl for c in d["removed"]],
-            "upgraded": [{"package": u["package"], "old": u["old"], "new": u["new"]} for u in d["upgraded"]],
+            "upgraded": [{"package": u["package"], "old": u["old"], "new": u["new"], "downgraded": u["downgraded"]}
+                         for u in d["upgraded"]],
+            "downgraded": [u["package"] for u in d["upgraded"] if u["downgraded"]],
             "vulnerabilities_added": [{"id": f.advisory_id, "purl": f.component.purl} for f in d["vulns_added"]],
             "vulnerabilities_fixed": [{"id": f.advisory_id, "purl": f.component.purl} for f in d["vulns_fixed"]],
         })
