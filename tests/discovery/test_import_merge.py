@@ -85,8 +85,14 @@ def test_person_entered_fields_are_never_overwritten(tenant_a, importing, make_v
         from django.contrib.contenttypes.models import ContentType
 
         ct = ContentType.objects.get_for_model(Integration)
-        assert not ObjectChange.objects.filter(changed_object_type=ct, changed_object_id=mine.pk,
-                                               action="update").exists()
+        # the only update: the discovery-owned tier factor (and the tier it moves), recorded in the history
+        updates = list(ObjectChange.objects.filter(changed_object_type=ct, changed_object_id=mine.pk,
+                                                   action="update"))
+        assert len(updates) == 1
+        pre, post = updates[0].prechange_data, updates[0].postchange_data
+        assert {k for k in post if post[k] != pre.get(k)} <= {"granted_scope_risk", "granted_access",
+                                                              "granted_scopes", "tier", "last_updated"}
+        assert post["granted_scope_risk"] in ("low", "medium", "high")
         # the discovered app's own changes are shown in the integration's history
         assert ObjectChange.objects.filter(related_object_type=ct, related_object_id=mine.pk).exists()
 

@@ -101,6 +101,9 @@ def test_api_import_list_and_permissions(tenant_a, tenant_b, assessor_a, auditor
     response = api.post("/api/discovery/imports/", data, format="multipart")
     assert response.status_code == 201, response.content
     assert response.json()["apps_new"] == 6 and len(response.json()["new_apps"]) == 6
+    revoked = response.json()["revoked"]  # the token log's revoke events
+    assert revoked["grants_total"] == 4 and {g["app"] for g in revoked["grants"]} >= {"Mail Merge Pro", "Calendly"}
+    assert [a["name"] for a in revoked["apps"]] == []  # apps found for the first time are new, not revoked
     listing = api.get("/api/discovery/apps/?risk=high").json()
     rows = listing["results"] if isinstance(listing, dict) else listing
     assert {r["name"] for r in rows} >= {"Mail Merge Pro", "iOS Account Manager"}

@@ -12,8 +12,11 @@ from vendorvet import content
 
 CONDITIONS = {
     "data_category", "data_category_in", "access_scope_in", "outage_impact_in",
-    "records_at_least", "users_at_least",
+    "records_at_least", "users_at_least", "granted_scope_risk_in", "granted_access_in",
 }
+# Placeholder a rule's reason may carry: the granted scopes that made the rule match.
+SCOPES_PLACEHOLDER = "{granted_scopes}"
+MAX_SCOPES_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class TierFacts:
     outage_impact: str = ""
     users: int | None = None
     records: int | None = None
+    # from discovered OAuth grants (set by the discovery import, never by a person):
+    granted_scope_risk: str = ""  # "" | low | medium | high — the highest risk of a granted scope
+    granted_access: str = ""  # "" | user | tenant_wide | application — how the highest-risk scopes were granted
+    granted_scopes: tuple[str, ...] = ()  # the highest-risk scopes, named in the reason
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,19 @@ def _matches(when: Mapping[str, Any], facts: TierFacts) -> bool:
         return False
     if "users_at_least" in when and (facts.users or 0) < int(when["users_at_least"]):
         return False
+    if "granted_scope_risk_in" in when and facts.granted_scope_risk not in when["granted_scope_risk_in"]:
+        return False
+    if "granted_access_in" in when and facts.granted_access not in when["granted_access_in"]:
+        return False
     return True
+
+
+def _reason_text(text: Mapping[str, str], facts: TierFacts) -> dict[str, str]:
+    if not any(SCOPES_PLACEHOLDER in t for t in text.values()):
+        return dict(text)
+    named = list(facts.granted_scopes[:MAX_SCOPES_NAMED])
+    listed = ", ".join(named) + (" …" if len(facts.granted_scopes) > MAX_SCOPES_NAMED else "")
+    return {lang: t.replace(SCOPES_PLACEHOLDER, listed or "—") for lang, t in text.items()}
 
 
 def compute_tier(facts: TierFacts, rules: Mapping[str, Any] | None = None) -> TierResult:
@@ -71,15 +90,17 @@ def compute_tier(facts: TierFacts, rules: Mapping[str, Any] | None = None) -> Ti
     reasons: list[TierReason] = []
     for rule in rules["rules"]:
         if _matches(rule["when"], facts):
-            reasons.append(TierReason(rule["id"], int(rule["tier"]), dict(rule["reason"])))
+            reasons.append(TierReason(rule["id"], int(rule["tier"]), _reason_text(rule["reason"], facts)))
             tier = min(tier, int(rule["tier"]))
     reasons.sort(key=lambda r: (r.tier, r.rule_id))
     return TierResult(tier=tier, reasons=tuple(reasons), rules_version=str(rules.get("version", "")))
 
 
 def facts_from(data_categories: Iterable[str], access_scope: str = "", outage_impact: str = "",
-               users: int | None = None, records: int | None = None) -> TierFacts:
-    return TierFacts(frozenset(data_categories or ()), access_scope or "", outage_impact or "", users, records)
+               users: int | None = None, records: int | None = None, *, granted_scope_risk: str = "",
+               granted_access: str = "", granted_scopes: Iterable[str] = ()) -> TierFacts:
+    return TierFacts(frozenset(data_categories or ()), access_scope or "", outage_impact or "", users, records,
+                     granted_scope_risk or "", granted_access or "", tuple(granted_scopes or ()))
 
 
 # -- per-tenant policy ------------------------------------------------------------------------

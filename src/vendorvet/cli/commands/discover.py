@@ -36,6 +36,8 @@ def register(subparsers) -> None:
                        description="List discovered apps, highest risk first.")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--new", action="store_true", help="only apps found for the first time by the latest import")
+    p.add_argument("--revoked", action="store_true",
+                   help="only apps the latest import found revoked (no active grant left, or deleted from Entra ID)")
     p.add_argument("--risk", choices=("high", "medium", "low"), help="only apps with this risk")
     add_actor_arguments(p)
     p.set_defaults(func=run_list)
@@ -59,6 +61,8 @@ def run_import(args: argparse.Namespace) -> int:
                               "apps_seen": run.apps_seen, "apps_new": run.apps_new, "grants_new": run.grants_new,
                               "revocations": run.revocations, "integrations_created": run.integrations_created},
                    "new_apps": [app_document(a) for a in sorted(report.new_apps, key=risk_order)],
+                   "revoked_apps": [app_document(a) for a in sorted(report.revoked_apps, key=risk_order)],
+                   "revoked_grants": run.revoked.get("grants", []),
                    "warnings": run.warnings}
             sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             return 0
@@ -70,6 +74,17 @@ def run_import(args: argparse.Namespace) -> int:
             out.write("new apps since the last import:\n")
             for app in sorted(report.new_apps, key=risk_order):
                 out.write(f"  {app.risk:<7} {app.name}  [{app.client_id}]\n")
+        if run.revocations:
+            out.write("revoked since the last import:\n")
+            for app in sorted(report.revoked_apps, key=risk_order):
+                out.write(f"  app     {app.name}  [{app.client_id}] — nothing granted remains\n")
+            for g in run.revoked.get("grants", []):
+                who = "all users" if g["principal"] == "*" else g["principal"]
+                what = "grant" if g["whole"] else "scopes"
+                out.write(f"  {what:<7} {g['app']}: {who} ({g['type']}) {' '.join(g['scopes'])}\n")
+            listed = len(run.revoked.get("grants", []))
+            if run.revocations > listed:
+                out.write(f"  … and {run.revocations - listed} more\n")
         for w in run.warnings:
             out.write(f"warning: {w}\n")
         return 0
@@ -82,7 +97,7 @@ def _clip(text: str, width: int) -> str:
 def run_list(args: argparse.Namespace) -> int:
     with acting_in_tenant(args):
         from vendorvet.web.accounts import roles
-        from vendorvet.web.discovery.importer import new_apps_since_last_import
+        from vendorvet.web.discovery.importer import new_apps_since_last_import, revoked_since_last_import
         from vendorvet.web.discovery.listing import document
         from vendorvet.web.discovery.models import DiscoveredApp
 
@@ -91,6 +106,9 @@ def run_list(args: argparse.Namespace) -> int:
         if args.new:
             run, new = new_apps_since_last_import()
             apps = apps.filter(pk__in=[a.pk for a in new])
+        if args.revoked:
+            run, revoked = revoked_since_last_import()
+            apps = apps.filter(pk__in=[a.pk for a in revoked["apps"]])
         if args.risk:
             apps = apps.filter(risk=args.risk)
         doc = document(apps)

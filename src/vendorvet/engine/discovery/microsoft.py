@@ -7,17 +7,34 @@ Source: github.com/microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.discovery.files import DEFAULT_MAX_BYTES, decode_guard, open_text
-from vendorvet.engine.discovery.jsonstream import records
-from vendorvet.engine.discovery.model import ALL_USERS, DiscoveryResult
+from vendorvet.engine.discovery.jsonstream import JsonStream
+from vendorvet.engine.discovery.model import ALL_USERS, Coverage, DiscoveryResult
 
 PLATFORM = "microsoft"
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 # Tenants that own Microsoft's first-party service principals (Microsoft Services, Microsoft Corp.).
 MICROSOFT_TENANTS = {"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
+
+
+# "$metadata#servicePrincipals('<object id>')/appRoleAssignedTo" (and /appRoleAssignments, /oauth2PermissionGrants)
+_TARGET = re.compile(r"#serviceprincipals\('([^']+)'\)/(approleassignedto|approleassignments|oauth2permissiongrants)",
+                     re.I)
+_TENANT_LISTING = re.compile(r"#(serviceprincipals|oauth2permissiongrants)(\([^')]*\))?$", re.I)
+
+
+@dataclass
+class _Page:
+    """One page of a Graph listing (or all bare records of a file): what it holds, for snapshot coverage."""
+
+    meta: dict
+    file: str
+    kinds: set = field(default_factory=set)
+    resources: dict = field(default_factory=dict)  # resourceId -> resourceDisplayName of assignment records
 
 
 @dataclass
@@ -67,11 +84,17 @@ def _sp(item: dict) -> _SP:
 
 
 @decode_guard
-def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, grants: list, assignments: list):
+def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, grants: list, assignments: list,
+          pages: dict):
     with open_text(path, max_bytes=max_bytes, expected="a Microsoft Graph JSON export", name=label,
                    record=result.file_info) as fh:
-        for n, (item, meta) in enumerate(records(fh, label)):
+        stream = JsonStream(fh, label, keep_pages=True)
+        for n, (item, meta) in enumerate(stream):
             where = f"{label} record {n + 1}"
+            page_key = id(meta) if meta else ("bare", label)
+            page = pages.get(page_key)
+            if page is None:
+                page = pages[page_key] = _Page(meta if meta else {}, label)
             if not isinstance(item, dict):
                 result.skip(f"{where}: not a JSON object")
                 continue
@@ -80,6 +103,8 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
                                           f"{item['error'].get('code')}: {item['error'].get('message')}", file=label)
             result.records += 1
             kind = _kind(item, str(meta.get("@odata.context") or item.get("@odata.context") or ""))
+            if kind:
+                page.kinds.add(kind)
             if kind == "sp":
                 sp = _sp(item)
                 if not sp.object_id or not sp.app_id:
@@ -97,6 +122,7 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
                 if not item.get("principalId") or not item.get("resourceId"):
                     result.skip(f"{where}: app role assignment without principalId or resourceId")
                     continue
+                page.resources[str(item["resourceId"])] = str(item.get("resourceDisplayName") or "")
                 assignments.append((str(item["principalId"]), str(item.get("principalType") or ""),
                                     str(item["resourceId"]), str(item.get("appRoleId") or ""),
                                     str(item.get("creationTimestamp") or ""),
@@ -107,6 +133,9 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
                     raise DiscoveryInputError("not a Microsoft Graph export of servicePrincipals, "
                                               "oauth2PermissionGrants or appRoleAssignments", file=label)
                 result.skip(f"{where}: not a service principal, permission grant or app role assignment")
+        for meta in stream.page_metas:  # pages with an empty value array list "nothing" — also a snapshot
+            if id(meta) not in pages:
+                pages[id(meta)] = _Page(meta, label)
 
 
 def _app_for(result: DiscoveryResult, sps: dict[str, _SP], object_id: str, fallback_name: str = ""):
@@ -135,15 +164,73 @@ def _resource_name(sps: dict[str, _SP], resource_id: str, fallback: str = "") ->
     return "Microsoft Graph" if sp.app_id == GRAPH_APP_ID else sp.name
 
 
+def _app_id(sps: dict[str, _SP], object_id: str) -> str:
+    sp = sps.get(object_id)
+    return sp.app_id if sp is not None else f"sp:{object_id}"
+
+
+LISTING_NAMES = {"sp": "servicePrincipals", "grant": "oauth2PermissionGrants", "assignment": "appRoleAssignedTo"}
+
+
+def _coverage(pages: dict, sps: dict[str, _SP], result: DiscoveryResult) -> Coverage:
+    """What this import lists completely. A listing counts only with its last page (no ``@odata.nextLink``);
+    listings of one user's or group's grants are never a snapshot of the tenant."""
+    listings: dict[tuple, dict] = {}
+    for page in pages.values():
+        context = str(page.meta.get("@odata.context") or "")
+        if "$entity" in context:  # a single object, not a listing
+            continue
+        kinds = ({_kind({}, context)} - {None} or set(page.kinds)) if context else set(page.kinds)
+        target = _TARGET.search(context)
+        for kind in kinds:
+            if target:
+                key = (kind, target.group(2).lower(), target.group(1))
+            elif not context or _TENANT_LISTING.search(context.split("?")[0]):
+                key = (kind, "", "")
+            else:
+                continue  # e.g. users('…')/appRoleAssignments: one principal's view, not the tenant's
+            entry = listings.setdefault(key, {"complete": False, "resources": {}, "files": set()})
+            entry["complete"] |= "@odata.nextLink" not in page.meta
+            entry["resources"].update(page.resources)
+            entry["files"].add(page.file)
+    cov = Coverage()
+    for (kind, relation, object_id), entry in sorted(listings.items(), key=lambda kv: kv[0]):
+        if not entry["complete"]:
+            what = LISTING_NAMES[kind] + (f" of {object_id}" if object_id else "")
+            cov.incomplete.append(what)
+            result.warn(f"the {what} listing in {', '.join(sorted(entry['files']))} lacks its last page "
+                        "(every page has @odata.nextLink); what it does not list is not treated as revoked")
+            continue
+        if kind == "sp" and not relation:
+            cov.service_principals = True
+        elif kind == "grant":
+            if relation:
+                cov.delegated_clients.add(_app_id(sps, object_id))
+            else:
+                cov.delegated_all = True
+        elif kind == "assignment":
+            if relation == "approleassignments":
+                cov.application_clients.add(_app_id(sps, object_id))
+                continue
+            resources = {object_id: entry["resources"].get(object_id, "")} if relation == "approleassignedto" \
+                else entry["resources"]
+            for resource_id, name in resources.items():
+                cov.application_resources.add(_resource_name(sps, resource_id, name))
+                cov.assignment_apps.add(_app_id(sps, resource_id))
+    return cov
+
+
 def parse_entra(paths: list, *, names=None, max_bytes: int = DEFAULT_MAX_BYTES) -> DiscoveryResult:
     result = DiscoveryResult(source="entra")
     sps: dict[str, _SP] = {}
     grants: list[tuple] = []
     assignments: list[tuple] = []
+    pages: dict = {}
     for i, path in enumerate(paths):
         label = names[i] if names else str(path)
         result.files.append(label)
-        _read(path, label, max_bytes, result, sps, grants, assignments)
+        _read(path, label, max_bytes, result, sps, grants, assignments, pages)
+    result.coverage = _coverage(pages, sps, result)
 
     missing: set[str] = set()
     for client_id, consent, principal, resource_id, scope in grants:

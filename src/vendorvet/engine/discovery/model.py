@@ -94,6 +94,28 @@ class AppObservation:
 
 
 @dataclass
+class Coverage:
+    """Which parts of a tenant an import lists *completely* (Entra exports are snapshots).
+
+    A grant or app that an earlier import found, that lies inside a covered part and that this import does
+    not list, was revoked. Only object types the import actually contains are covered, and a paged listing
+    only when its last page (the one without ``@odata.nextLink``) is there.
+    """
+
+    service_principals: bool = False  # the tenant's whole servicePrincipals listing
+    delegated_all: bool = False  # the tenant's whole oauth2PermissionGrants listing
+    delegated_clients: set[str] = field(default_factory=set)  # app ids whose delegated grants were listed
+    application_resources: set[str] = field(default_factory=set)  # resource names whose appRoleAssignedTo …
+    application_clients: set[str] = field(default_factory=set)  # … or client app ids whose appRoleAssignments
+    assignment_apps: set[str] = field(default_factory=set)  # app ids whose user/group assignments were listed
+    incomplete: list[str] = field(default_factory=list)  # listings without their last page (not covered)
+
+    def __bool__(self) -> bool:
+        return bool(self.service_principals or self.delegated_all or self.delegated_clients
+                    or self.application_resources or self.application_clients or self.assignment_apps)
+
+
+@dataclass
 class DiscoveryResult:
     source: str
     files: list[str] = field(default_factory=list)
@@ -103,6 +125,7 @@ class DiscoveryResult:
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
+    coverage: Coverage | None = None  # set by snapshot sources (Entra)
 
     def app(self, platform: str, client_id: str) -> AppObservation:
         key = (platform, client_id)

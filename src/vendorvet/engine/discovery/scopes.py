@@ -56,11 +56,12 @@ class ScopeRating:
     tier: str = ""
     base_risk: str = ""
     raised_because: str = ""  # "application" | "tenant_wide" | "offline_with_data" | ""
+    tenant_wide: bool = False  # granted by an admin for all users
 
     def as_dict(self) -> dict:
         return {"scope": self.scope, "risk": self.risk, "reason": self.reason, "type": self.permission_type,
                 "resource": self.resource, "tier": self.tier, "base_risk": self.base_risk,
-                "raised_because": self.raised_because}
+                "raised_because": self.raised_because, "tenant_wide": self.tenant_wide}
 
 
 def google_short(scope: str) -> str:
@@ -87,7 +88,7 @@ def rate(platform: str, scope: str, permission_type: str = "delegated", tenant_w
         risk, why = _raise(base), "application"
     elif tenant_wide and base == MEDIUM:
         risk, why = HIGH, "tenant_wide"
-    return ScopeRating(scope, risk, reason, permission_type, resource, tier, base, why)
+    return ScopeRating(scope, risk, reason, permission_type, resource, tier, base, why, tenant_wide)
 
 
 @dataclass
@@ -145,7 +146,7 @@ def assess(platform: str, grants: Iterable[GrantInput], *, verified_publisher: b
         for scope, resource in g.scopes.items():
             r = rate(platform, scope, g.permission_type, g.tenant_wide, resource)
             key = (scope, g.permission_type)
-            if key not in best or RANK[r.risk] > RANK[best[key].risk]:
+            if key not in best or (RANK[r.risk], r.tenant_wide) > (RANK[best[key].risk], best[key].tenant_wide):
                 best[key] = r
     ratings = sorted(best.values(), key=lambda r: (-RANK[r.risk], r.scope.lower()))
     names = {r.scope.lower() for r in ratings}
@@ -153,16 +154,17 @@ def assess(platform: str, grants: Iterable[GrantInput], *, verified_publisher: b
         ratings = [ScopeRating(r.scope, MEDIUM, _t(
             "Refresh token: the app keeps its access to the other granted data while the user is away.",
             "Refresh-Token: die App behält den Zugriff auf die übrigen Daten, auch wenn der Nutzer abwesend ist."),
-            r.permission_type, r.resource, r.tier, r.base_risk, "offline_with_data")
+            r.permission_type, r.resource, r.tier, r.base_risk, "offline_with_data", r.tenant_wide)
             if r.scope.lower() == "offline_access" else r for r in ratings]
         flags.append("offline_access")
     risk = max((r.risk for r in ratings), key=RANK.get, default=LOW)
     reasons: list[dict] = []
     for r in ratings:
         if r.risk == risk and risk != LOW:
+            how = "application" if r.permission_type == "application" else "tenant_wide" if r.tenant_wide else ""
             kind = {"application": _t(" (application permission)", " (Anwendungsberechtigung)"),
                     "tenant_wide": _t(" (admin consent for all users)", " (Administratorzustimmung für alle Nutzer)")
-                    }.get(r.raised_because, {"en": "", "de": ""})
+                    }.get(how, {"en": "", "de": ""})
             reasons.append({lang: f"{r.scope}{kind[lang]}: {r.reason[lang]}" for lang in ("en", "de")})
     if any(r.tier == "restricted" for r in ratings):
         flags.append("restricted_scopes")
@@ -207,3 +209,35 @@ def assess(platform: str, grants: Iterable[GrantInput], *, verified_publisher: b
             reasons.append(_t("No permissions known.", "Keine Berechtigungen bekannt."))
     return Assessment(risk=risk, reasons=reasons, flags=list(dict.fromkeys(flags)), scopes=ratings,
                       excess_scopes=excess)
+
+
+@dataclass(frozen=True)
+class GrantedAccess:
+    """What the discovered grants of one or more apps add up to, for an integration's criticality tier."""
+
+    risk: str = ""  # "" when no scope is known
+    access: str = ""  # application | tenant_wide | user | "" — how the highest-risk scopes were granted
+    scopes: tuple[str, ...] = ()  # the highest-risk scopes, application permissions and tenant-wide first
+
+
+def granted_access(scope_rows: Iterable[dict]) -> GrantedAccess:
+    """Summarise stored scope ratings (``ScopeRating.as_dict()`` rows of the active grants of an integration's
+    discovered apps): the highest risk, whether any scope of that risk is an application permission or was
+    granted for all users, and those scopes by name."""
+    rows = [r for r in scope_rows if r.get("risk") in RANK]
+    if not rows:
+        return GrantedAccess()
+    risk = max((r["risk"] for r in rows), key=RANK.get)
+    top = [r for r in rows if r["risk"] == risk]
+    if any(r.get("type") == "application" for r in top):
+        access = "application"
+    elif any(r.get("tenant_wide") for r in top):
+        access = "tenant_wide"
+    else:
+        access = "user"
+
+    def order(r):
+        return (r.get("type") != "application", not r.get("tenant_wide"), r["scope"].lower())
+
+    names = list(dict.fromkeys(google_short(r["scope"]) for r in sorted(top, key=order)))
+    return GrantedAccess(risk, access, tuple(names))

@@ -76,10 +76,12 @@ def automated_evidence(integration, requirements) -> dict[str, dict]:
     from vendorvet.web.discovery.openapi import audit_label, latest_openapi_findings
     from vendorvet.web.scans.services import latest_findings
 
-    wanted = {r.id: set(r.check_ids) for r in requirements if r is not None and r.check_ids}
+    from vendorvet.web.supplychain.services import sbom_evidence
 
+    wanted = {r.id: set(r.check_ids) for r in requirements if r is not None and r.check_ids}
+    sbom = sbom_evidence(integration, [r.id for r in requirements if r is not None])  # point 10: the SBOM
     if not wanted:
-        return {}
+        return sbom
     cited = set().union(*wanted.values())
     findings = latest_findings(integration, cited) + latest_openapi_findings(integration, cited)
 
@@ -100,16 +102,22 @@ def automated_evidence(integration, requirements) -> dict[str, dict]:
             "problems": [f for f in mine if f.status in ("fail", "warn", "error")][:5],
             "suggested": scoring_review.suggest_answer(f.status for f in mine),
         }
-    return result
+    return {**result, **sbom}
 
 
 def answer_context(answer: Answer, language: str, form=None, evidence_form=None, auto=None) -> dict:
     requirement = answer.requirement
-    if auto is None and requirement is not None and requirement.check_ids:
+    from vendorvet.web.supplychain.services import SBOM_REQUIREMENTS
+
+    if auto is None and requirement is not None and (requirement.check_ids or requirement.id in SBOM_REQUIREMENTS):
         auto = automated_evidence(answer.assessment.integration, [requirement]).get(requirement.id)
     suggested = (auto or {}).get("suggested")
+    from vendorvet.web.discovery.review import LEAST_PRIVILEGE_REQUIREMENTS, granted_for_review
+
     return {
         "auto": auto,
+        "granted": granted_for_review(answer.assessment.integration, answer.requirement_id)
+        if answer.requirement_id in LEAST_PRIVILEGE_REQUIREMENTS else None,
         "suggested_label": dict(Answer._meta.get_field("value").choices).get(suggested) if suggested else None,
         "answer": answer,
         "req": describe_requirement(requirement, language) if requirement else {"id": answer.requirement_id},

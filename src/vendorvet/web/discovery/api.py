@@ -51,7 +51,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRun
         fields = ["id", "source", "files", "started", "finished", "actor_label", "records", "skipped", "apps_seen",
-                  "apps_new", "integrations_created", "grants_new", "revocations", "warnings", "new_apps"]
+                  "apps_new", "integrations_created", "grants_new", "revocations", "revoked", "warnings", "new_apps"]
         read_only_fields = fields
 
     def get_new_apps(self, run) -> list[int]:

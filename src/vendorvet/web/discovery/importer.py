@@ -23,6 +23,7 @@ from vendorvet.engine.discovery.model import ALL_USERS, AppObservation, Discover
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.context import require_actor, require_tenant
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun
+from vendorvet.web.discovery.revocations import note_grant, revoke_unlisted
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import AccessScope, DiscoverySource, Kind, Status
 from vendorvet.web.inventory.models import Integration, Vendor
@@ -37,6 +38,8 @@ class ImportReport:
     new_apps: list[DiscoveredApp] = field(default_factory=list)
     updated_apps: list[DiscoveredApp] = field(default_factory=list)
     repeated_files: list[str] = field(default_factory=list)
+    revoked_apps: list[DiscoveredApp] = field(default_factory=list)  # active before, nothing active now
+    revoked_grants: list[dict] = field(default_factory=list)  # see ImportRun.revoked
 
 
 def _dt(value: str | None) -> dt.datetime | None:
@@ -94,6 +97,8 @@ def run_import(source: str, paths: list, *, names: list[str] | None = None,
         if repeated:
             warnings.insert(0, f"already imported before: {', '.join(repeated)} (request counts not added again)")
         run.warnings = warnings
+        run.revoked = {"apps": [{"id": a.pk, "name": a.name} for a in sorted(report.revoked_apps, key=risk_order)],
+                       "grants": report.revoked_grants, "grants_total": run.revocations}
         run.apps_seen = len(result.apps)
         run.apps_new = len(report.new_apps)
         run.finished = timezone.now()
@@ -115,10 +120,12 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
     tenant = require_tenant()
     now = run.started
     existing = {}
+    _resolve_known_service_principals(result)
     platforms = {key[0] for key in result.apps}
     for app in DiscoveredApp.objects.filter(platform__in=platforms).select_related("integration"):
         existing[(app.platform, app.client_id)] = app
-    apps: list[tuple[DiscoveredApp, AppObservation]] = []
+    apps: list[tuple[DiscoveredApp, AppObservation | None]] = []
+    before: dict[int, str] = {}
     for key, obs in result.apps.items():
         app = existing.get(key)
         if app is None:
@@ -130,13 +137,70 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
         _update_app_fields(app, obs, result.source, now, count_traffic)
         app.last_import = run
         app.save()
+        before[app.pk] = app.status
         apps.append((app, obs))
     _merge_grants(report, apps, now)
+    for app, was in revoke_unlisted(report, now):  # snapshot sources: what is no longer listed was revoked
+        before[app.pk] = was
+        apps.append((app, None))
+    integrations = set()
+    new = {a.pk for a in report.new_apps}
     for app, obs in apps:
-        _assess(app)
-        if app.integration_id is None:
+        was = before.get(app.pk)
+        if not _assess(app) and obs is not None and obs.platform == "microsoft":
+            app.status = AppStatus.ACTIVE  # listed as a service principal, never granted anything: present
+        if was == AppStatus.ACTIVE and app.status == AppStatus.REVOKED and app.pk not in new:
+            report.revoked_apps.append(app)
+        if app.integration_id is None and obs is not None:
             _link_integration(report, app)
         app.save()
+        if app.integration_id:
+            integrations.add(app.integration_id)
+    update_granted_access(integrations)
+
+
+def update_granted_access(integration_ids) -> int:
+    """Set each integration's tier factor from the scopes its discovered apps hold now; returns how many
+    integrations changed (their tier and history follow)."""
+    changed = 0
+    ids = sorted(integration_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        rows: dict[int, list] = {pk: [] for pk in chunk}
+        for integration_id, scopes in DiscoveredApp.objects.filter(
+                integration_id__in=chunk, status=AppStatus.ACTIVE).values_list("integration_id", "scopes"):
+            rows[integration_id].extend(scopes or [])
+        for integration in Integration.objects.filter(pk__in=chunk).order_by("pk"):
+            granted = scope_rating.granted_access(rows[integration.pk])
+            changed += services.set_granted_access(integration, granted.risk, granted.access, granted.scopes)
+    return changed
+
+
+def _resolve_known_service_principals(result: DiscoveryResult) -> None:
+    """An Entra export without /servicePrincipals names client apps by their service principal's object ID
+    (``sp:<object id>``); map those to the apps an earlier import knew, so grants land on the same app."""
+    unresolved = {k[1][3:]: k for k in result.apps if k[0] == "microsoft" and k[1].startswith("sp:")}
+    if not unresolved:
+        return
+    known = dict(DiscoveredApp.objects.filter(platform="microsoft", object_id__in=list(unresolved))
+                 .values_list("object_id", "client_id"))
+    renamed = {}
+    for object_id, client_id in known.items():
+        key, target = unresolved[object_id], ("microsoft", client_id)
+        obs = result.apps.pop(key)
+        if target in result.apps:  # pragma: no cover — the SP itself was in the import, so it was resolved
+            continue
+        obs.client_id, obs.name = client_id, ""
+        obs.extra.pop("unresolved", None)
+        obs.extra["object_id"] = object_id
+        result.apps[target] = obs
+        renamed[key[1]] = client_id
+    cov = result.coverage
+    if cov is not None and renamed:
+        for ids in (cov.delegated_clients, cov.application_clients, cov.assignment_apps):
+            for old in ids & set(renamed):
+                ids.discard(old)
+                ids.add(renamed[old])
 
 
 def _update_app_fields(app: DiscoveredApp, obs: AppObservation, source: str, now, count_traffic: bool) -> None:
@@ -150,6 +214,8 @@ def _update_app_fields(app: DiscoveredApp, obs: AppObservation, source: str, now
         app.verified_publisher = obs.verified_publisher
     if obs.reply_urls:
         app.reply_urls = obs.reply_urls
+    if obs.extra.get("object_id") and not obs.extra.get("unresolved"):
+        app.object_id = str(obs.extra["object_id"])[:100]
     app.sources = sorted(set(app.sources or []) | {source})
     entry = catalogue.get(obs.catalogue_key) if obs.catalogue_key else None
     if entry is None and not app.catalogue_key:
@@ -193,6 +259,8 @@ def _merge_grants(report: ImportReport, apps: list, now) -> None:
                 if resource or scope not in merged:
                     merged[scope] = resource
             g.scopes = merged
+            if g.revoked_scopes and ug.listed:  # a scope that is listed again is granted again
+                g.revoked_scopes = {s: v for s, v in g.revoked_scopes.items() if s not in ug.scopes}
             first, last = _dt(ug.first_seen), _dt(ug.last_seen)
             if ug.listed:
                 g.last_listed = now
@@ -206,11 +274,11 @@ def _merge_grants(report: ImportReport, apps: list, now) -> None:
             revoked = g.last_revoked is not None and (alive is None or g.last_revoked >= alive)
             g.status = AppStatus.REVOKED if revoked else AppStatus.ACTIVE
             if revoked and not was_revoked:
-                report.run.revocations += 1
+                note_grant(report, app, g, g.scopes.keys(), True, g.last_revoked)
     for i in range(0, len(new), BULK):
         Grant.objects.bulk_create(new[i:i + BULK])
-    fields = ["scopes", "status", "first_seen", "last_seen", "last_authorized", "last_revoked", "last_listed",
-              "events", "last_updated"]
+    fields = ["scopes", "revoked_scopes", "status", "first_seen", "last_seen", "last_authorized", "last_revoked",
+              "last_listed", "events", "last_updated"]
     stamp = timezone.now()
     for g in changed:
         g.last_updated = stamp
@@ -219,7 +287,8 @@ def _merge_grants(report: ImportReport, apps: list, now) -> None:
     report.run.grants_new = len(new)
 
 
-def _assess(app: DiscoveredApp) -> None:
+def _assess(app: DiscoveredApp) -> int:
+    """Rate the app from its stored grants; returns how many grant rows it has."""
     rows = list(Grant.objects.filter(app=app).values_list("principal", "permission_type", "scopes", "status"))
     # identical grants (same scopes, type, consent) are rated once
     distinct: dict[tuple, scope_rating.GrantInput] = {}
@@ -242,6 +311,7 @@ def _assess(app: DiscoveredApp) -> None:
     app.risk, app.risk_reasons, app.flags = verdict.risk, verdict.reasons, verdict.flags
     app.scopes = [s.as_dict() for s in verdict.scopes]
     app.excess_scopes = verdict.excess_scopes
+    return len(rows)
 
 
 def reassess(app: DiscoveredApp) -> DiscoveredApp:
@@ -285,12 +355,14 @@ def _create_integration(app: DiscoveredApp, entry) -> Integration:
         name = f"{name} ({app.client_id})"[:200]
     oauth = app.platform in ("google", "microsoft")
     tenant_wide = "tenant_wide_consent" in app.flags or "application_permissions" in app.flags
+    granted = scope_rating.granted_access(app.scopes or [])
     integration = Integration(
         vendor=vendor, name=name, kind=Kind.OAUTH_APP if oauth else Kind.SAAS, status=Status.PROPOSED,
         discovery_source=DiscoverySource.OAUTH_GRANT if oauth else DiscoverySource.PROXY_LOG,
         access_scope=AccessScope.TENANT_WIDE if tenant_wide else "",
         approx_users=app.users_count or None, tags=["discovered"],
         notes=f"Discovered by vendorvet ({', '.join(app.sources)}); client ID {app.client_id}.",
+        granted_scope_risk=granted.risk, granted_access=granted.access, granted_scopes=list(granted.scopes)[:20],
     )
     return services.save_object(integration)
 
@@ -305,6 +377,21 @@ def new_apps_since_last_import(source: str | None = None) -> tuple[ImportRun | N
         return None, []
     apps = DiscoveredApp.objects.filter(first_import=run).select_related("integration")
     return run, sorted(apps, key=risk_order)
+
+
+def revoked_since_last_import(source: str | None = None) -> tuple[ImportRun | None, dict]:
+    """The latest import and what it found revoked: ``{"apps": [DiscoveredApp], "grants": [...]}``."""
+    runs = ImportRun.objects.all()
+    if source:
+        runs = runs.filter(source=source)
+    run = runs.order_by("-started", "-pk").first()
+    if run is None:
+        return None, {"apps": [], "grants": [], "grants_total": 0}
+    revoked = run.revoked or {}
+    ids = [a["id"] for a in revoked.get("apps", [])]
+    apps = sorted(DiscoveredApp.objects.filter(pk__in=ids).select_related("integration"), key=risk_order)
+    return run, {"apps": apps, "grants": list(revoked.get("grants", [])),
+                 "grants_total": int(revoked.get("grants_total", 0))}
 
 
 def risk_order(app: DiscoveredApp):

@@ -52,6 +52,9 @@ class ImportRun(TenantOwnedModel):
     integrations_created = models.PositiveIntegerField(_("integrations created"), default=0)
     grants_new = models.PositiveIntegerField(_("new grants"), default=0)
     revocations = models.PositiveIntegerField(_("revocations"), default=0)
+    # what this import found revoked: {"apps": [{"id", "name"}], "grants": [{"app_id", "app", "principal", "type",
+    # "scopes", "whole", "revoked"}] (the first 500), "grants_total": n}
+    revoked = models.JSONField(_("revoked"), default=dict, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
 
     class Meta:
@@ -74,6 +77,8 @@ class DiscoveredApp(TenantOwnedModel):
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     verified_publisher = models.BooleanField(_("verified publisher"), null=True, blank=True)
     owner_organization = models.CharField(_("owner organisation"), max_length=100, blank=True)
+    object_id = models.CharField(_("service principal object ID"), max_length=100, blank=True,
+                                 help_text=_("Entra ID: how grants and role assignments refer to the app"))
     sign_in_audience = models.CharField(_("sign-in audience"), max_length=100, blank=True)
     client_type = models.CharField(_("client type"), max_length=50, blank=True)
     reply_urls = models.JSONField(_("reply URLs"), default=list, blank=True)
@@ -127,6 +132,8 @@ class Grant(TenantOwnedModel):
     permission_type = models.CharField(_("permission type"), max_length=20, choices=PermissionType.choices,
                                        default=PermissionType.DELEGATED)
     scopes = models.JSONField(_("scopes"), default=dict)  # scope -> resource name
+    # scopes a later snapshot no longer listed while the grant remained: scope -> {"resource", "revoked"}
+    revoked_scopes = models.JSONField(_("revoked scopes"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=AppStatus.choices, default=AppStatus.ACTIVE)
     first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)

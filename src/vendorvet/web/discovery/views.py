@@ -18,7 +18,13 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.discovery.forms import RequiredScopesForm, UploadForm
-from vendorvet.web.discovery.importer import new_apps_since_last_import, reassess, risk_order, run_import
+from vendorvet.web.discovery.importer import (
+    new_apps_since_last_import,
+    reassess,
+    revoked_since_last_import,
+    risk_order,
+    run_import,
+)
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, Risk
 from vendorvet.web.inventory.io.safety import LimitedUploadHandler
 from vendorvet.web.inventory.models import Integration
@@ -59,10 +65,13 @@ class AppListView(PermissionRequiredMixin, View):
                                    "first_import_id"), key=risk_order)
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         run, new = new_apps_since_last_import()
+        _run, revoked = revoked_since_last_import()
         return render(request, "discovery/app_list.html", {
             "page_obj": page, "apps": page.object_list, "risk": risk, "status": status, "q": q,
             "risks": Risk.choices, "statuses": AppStatus.choices, "last_run": run, "new_apps": new[:20],
             "new_count": len(new), "runs": ImportRun.objects.order_by("-started", "-pk")[:10],
+            "revoked_apps": revoked["apps"][:20], "revoked_grants": revoked["grants"][:20],
+            "revoked_total": revoked["grants_total"],
         })
 
 
@@ -97,7 +106,12 @@ class RunDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         run = get_object_or_404(ImportRun, pk=pk)
         new = sorted(DiscoveredApp.objects.filter(first_import=run).select_related("integration"), key=risk_order)
-        return render(request, "discovery/run_detail.html", {"run": run, "new_apps": decorate(new)})
+        revoked = run.revoked or {}
+        revoked_apps = sorted(DiscoveredApp.objects.filter(pk__in=[a["id"] for a in revoked.get("apps", [])]),
+                              key=risk_order)
+        return render(request, "discovery/run_detail.html", {
+            "run": run, "new_apps": decorate(new), "revoked_apps": revoked_apps,
+            "revoked_grants": revoked.get("grants", [])})
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # CSRF is checked in post(), after the upload limit is set

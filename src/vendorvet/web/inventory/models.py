@@ -109,6 +109,18 @@ class Contact(TenantOwnedModel):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+class GrantedRisk(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class GrantedAccess(models.TextChoices):
+    APPLICATION = "application", _("as application permission (without a user)")
+    TENANT_WIDE = "tenant_wide", _("by an administrator for all users")
+    USER = "user", _("by single users")
+
+
 class Integration(TenantOwnedModel):
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="integrations",
                                verbose_name=_("vendor"))
@@ -131,6 +143,13 @@ class Integration(TenantOwnedModel):
     discovery_source = models.CharField(_("found by"), max_length=20, choices=DiscoverySource.choices,
                                         default=DiscoverySource.MANUAL)
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.LOW, editable=False)
+    # Set by the discovery import from the OAuth grants found for this integration (never by a person);
+    # a tier factor like the fields above.
+    granted_scope_risk = models.CharField(_("risk of granted scopes"), max_length=10, choices=GrantedRisk.choices,
+                                          blank=True, editable=False)
+    granted_access = models.CharField(_("highest-risk scopes granted"), max_length=20,
+                                      choices=GrantedAccess.choices, blank=True, editable=False)
+    granted_scopes = models.JSONField(_("highest-risk granted scopes"), default=list, blank=True, editable=False)
     tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_tags])
     notes = models.TextField(_("notes"), blank=True)
 
@@ -161,7 +180,9 @@ class Integration(TenantOwnedModel):
         if rules is None:
             rules = getattr(self, "_tier_rules", None) or tier_rules_for(self.tenant_id)
         return compute_tier(facts_from(self.data_categories, self.access_scope, self.outage_impact,
-                                       self.approx_users, self.approx_records), rules)
+                                       self.approx_users, self.approx_records,
+                                       granted_scope_risk=self.granted_scope_risk, granted_access=self.granted_access,
+                                       granted_scopes=self.granted_scopes or ()), rules)
 
     def clean(self) -> None:
         if DataCategory.NONE in (self.data_categories or []) and len(self.data_categories) > 1:

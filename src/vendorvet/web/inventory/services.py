@@ -49,6 +49,24 @@ def set_endpoints(integration: Integration, urls: Iterable[str]) -> None:
 
 
 
+def set_granted_access(integration: Integration, risk: str, access: str, scopes: Iterable[str]) -> bool:
+    """Record what the discovered OAuth grants give an integration (the highest scope risk, how those scopes
+    were granted, which they are) — a tier factor owned by the discovery import, never a person's field.
+    Saves (tier and history follow) only when something changed; needs the *import* permission."""
+    roles.require(roles.IMPORT)
+    from vendorvet.web.inventory.models import GrantedAccess, GrantedRisk
+
+    if risk not in ("", *GrantedRisk.values) or access not in ("", *GrantedAccess.values):
+        raise ValueError(f"invalid granted access {risk!r}/{access!r}")
+    scopes = [str(s)[:200] for s in scopes][:20]
+    if (integration.granted_scope_risk, integration.granted_access, list(integration.granted_scopes or [])) == \
+            (risk, access, scopes):
+        return False
+    integration.granted_scope_risk, integration.granted_access, integration.granted_scopes = risk, access, scopes
+    integration.save(update_fields=["granted_scope_risk", "granted_access", "granted_scopes", "last_updated"])
+    return True
+
+
 def current_tier_policy() -> TierPolicy | None:
     return TierPolicy.objects.first()
 
