@@ -1,14 +1,22 @@
 """Runs a scan: resolve and vet every target, run the collectors, judge with the checks, score.
 
 Concurrency is bounded in two places only: ``concurrency`` worker threads for name
-resolution, HTTP and DNS (one HTTP connection at a time per target), and one sslyze
-scanner for every TLS target (``concurrency`` servers at once, 4 connections per
-server) — so no host ever sees more than 5 connections from one scan.
+resolution, HTTP and DNS (one HTTP connection at a time per target), and the TLS
+collector (``concurrency`` endpoints at once, 4 connections per endpoint) — so no server
+ever sees more than 5 connections from one scan.
+
+TLS is scanned on every vetted address of a target, in address order, up to ``max_addresses``
+(a name with several addresses is several servers, and they can be configured differently); the TLS
+checks run per address and :mod:`vendorvet.engine.aggregate` folds them into one finding
+per check (worst status wins, the evidence names the address). The TLS part of each
+endpoint has a total deadline (``tls_deadline``, default 6 × ``timeout``); past it the
+endpoint is abandoned and its TLS checks are ``error`` with "deadline exceeded".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -37,10 +45,12 @@ class ScanOptions:
     checks: list[str] | None = None
     plain_http_port: int | None = 80
     max_body: int = 256 * 1024
+    max_addresses: int = 4  # TLS-scanned addresses per name
+    tls_deadline: float | None = None  # total seconds for the TLS part of one endpoint; None: 6 × timeout
 
     @property
     def target_deadline(self) -> float:
-        return self.timeout * 6
+        return self.tls_deadline if self.tls_deadline is not None else self.timeout * 6
 
 
 def make_resolver(options: ScanOptions) -> Resolver:
@@ -86,6 +96,7 @@ def evaluate(facts: ScanFacts, specs: Iterable[registry.CheckSpec]) -> list[Find
 
 def scan(targets: list[Target], options: ScanOptions | None = None,
          progress: Callable[[str], None] | None = None) -> list[TargetResult]:
+    from vendorvet.engine.aggregate import grade_addresses, merge_address_findings
     from vendorvet.engine.scoring import grade_target
 
     options = options or ScanOptions()
@@ -109,33 +120,80 @@ def scan(targets: list[Target], options: ScanOptions | None = None,
                 pending[(id(target), "http")] = pool.submit(_collect_http, target, resolver, options)
         tls_results: dict[str, Attempt] = {}
         if "tls" in needed:
-            say(f"TLS scan of {sum(1 for t in targets if vetted[id(t)].ok)} target(s)")
+            say(f"TLS scan of {sum(1 for t in targets if vetted[id(t)].ok)} target(s), "
+                f"up to {options.max_addresses} address(es) each")
             tls_results = _collect_tls(targets, vetted, options)
         collected = {key: future.result() for key, future in pending.items()}
 
+    tls_specs = [spec for spec in specs if "tls" in spec.requires]
+    other_specs = [spec for spec in specs if "tls" not in spec.requires]
     results = []
     for target in targets:
         vet = vetted[id(target)]
         facts = ScanFacts(target=target, addresses=tuple(addresses[id(target)]), now=dt.datetime.now(dt.timezone.utc))
+        per_address: list[tuple[str, Attempt]] = []
+        unroutable: dict[str, str] = {}
         if not vet.ok:
             refused = Attempt.failure(vet.reason, vet.error)
             facts = replace(facts, **{name: refused for name in needed if name != "dns"},
                             dns=collected.get((id(target), "dns")))
         else:
+            if "tls" in needed:
+                per_address = [(address, tls_results[_tls_key(target, address)])
+                               for address in _tls_addresses(vet.value, options)]
+                per_address, unroutable = _drop_unroutable(per_address)
             facts = replace(
                 facts,
-                tls=tls_results.get(str(id(target))) if "tls" in needed else None,
+                tls=per_address[0][1] if per_address else None,
                 http=collected.get((id(target), "http")),
                 dns=collected.get((id(target), "dns")),
                 location=_collect_location(addresses[id(target)]) if "location" in needed else None,
             )
-        findings = evaluate(facts, specs)
-        result = TargetResult(target=target, addresses=list(addresses[id(target)]), findings=findings,
-                              duration_seconds=round(time.monotonic() - started[id(target)], 3))
-        grade_target(result, facts)
+        result = TargetResult(target=target, addresses=list(addresses[id(target)]))
+        if per_address:
+            not_scanned = {a: unroutable.get(a, f"beyond the first {options.max_addresses} address(es)")
+                           for a in sorted(set(vet.value) - set(dict(per_address)), key=_address_key)}
+            other = evaluate(facts, other_specs)
+            by_address = {address: evaluate(replace(facts, tls=attempt), tls_specs)
+                          for address, attempt in per_address}
+            merged = {spec.id: merge_address_findings([(a, by_address[a][i]) for a, _ in per_address], not_scanned)
+                      for i, spec in enumerate(tls_specs)}
+            merged.update({f.check_id: f for f in other})
+            result.findings = [merged[spec.id] for spec in specs]
+            grade_addresses(result, facts, per_address, other, by_address)
+        else:
+            result.findings = evaluate(facts, specs)
+            grade_target(result, facts)
+        result.duration_seconds = round(time.monotonic() - started[id(target)], 3)
         results.append(result)
         say(f"{target.raw}: {result.grade or '-'}")
     return results
+
+
+def _tls_addresses(vetted_addresses: list[str], options: ScanOptions) -> list[str]:
+    """The addresses to TLS-scan: in address order (IPv4 first), so that which ones are scanned and the order
+    evidence lists them in do not change with a DNS server's round-robin answer order."""
+    return sorted(set(vetted_addresses), key=_address_key)[:max(1, options.max_addresses)]
+
+
+def _drop_unroutable(per_address: list[tuple[str, Attempt]]) -> tuple[list[tuple[str, Attempt]], dict[str, str]]:
+    """Addresses this scanner cannot reach at all (no route: e.g. IPv6 on an IPv4-only host) are set aside and
+    named in the evidence, as long as another address was scanned; if none was, their error stands."""
+    from vendorvet.engine.collectors.tls import NO_ROUTE_REASON
+
+    unroutable = {a: t.error for a, t in per_address if not t.ok and t.reason == NO_ROUTE_REASON}
+    if not unroutable or len(unroutable) == len(per_address):
+        return per_address, {}
+    return [(a, t) for a, t in per_address if a not in unroutable], unroutable
+
+
+def _address_key(address: str) -> tuple:
+    parsed = ipaddress.ip_address(address)
+    return parsed.version, parsed
+
+
+def _tls_key(target: Target, address: str) -> str:
+    return f"{target.host}|{target.port}|{address}"
 
 
 def _vet(resolver: Resolver, target: Target) -> Attempt[list[str]]:
@@ -187,14 +245,18 @@ def _collect_location(addresses: list[str]) -> Attempt:
 
 
 def _collect_tls(targets: list[Target], vetted: dict[int, Attempt], options: ScanOptions) -> dict[str, Attempt]:
+    """One TLS scan per distinct (name, port, address): targets that differ only in path share it."""
     from vendorvet.engine.collectors.tls import TlsJob, collect_tls
 
-    jobs = [TlsJob(key=str(id(t)), host=t.host, port=t.port, address=vetted[id(t)].value[0])
-            for t in targets if vetted[id(t)].ok]
+    jobs: dict[str, TlsJob] = {}
+    for target in targets:
+        if vetted[id(target)].ok:
+            for address in _tls_addresses(vetted[id(target)].value, options):
+                key = _tls_key(target, address)
+                jobs.setdefault(key, TlsJob(key=key, host=target.host, port=target.port, address=address))
     try:
-        return collect_tls(jobs, timeout=options.timeout, ca_file=options.ca_file,
+        return collect_tls(jobs.values(), timeout=options.timeout, ca_file=options.ca_file,
                            connections_per_host=TLS_CONNECTIONS_PER_HOST,
-                           concurrent_servers=max(1, options.concurrency))
+                           concurrent_servers=max(1, options.concurrency), deadline=options.target_deadline)
     except Exception as exc:
-        return {job.key: Attempt.failure("bug", f"TLS collector failed: {type(exc).__name__}: {exc}")
-                for job in jobs}
+        return {key: Attempt.failure("bug", f"TLS collector failed: {type(exc).__name__}: {exc}") for key in jobs}

@@ -69,9 +69,9 @@ class _Server(ThreadingHTTPServer):
 
 @contextmanager
 def serve(site: Site | None = None, context: ssl.SSLContext | None = None,
-          host: str = "127.0.0.1") -> Iterator[tuple[int, Site]]:
+          host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[int, Site]]:
     site = site or Site()
-    server = _Server((host, 0), _Handler)
+    server = _Server((host, port), _Handler)
     server.ssl_context = context
     server.site = site  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

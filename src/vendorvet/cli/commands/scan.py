@@ -20,6 +20,19 @@ addresses (IPv4-mapped IPv6 included) are refused, also when reached through a r
 --allow-private is given. Each name is resolved once and the vetted address is the one connected to.
 At most 5 connections per host; a bounded number of requests per host.
 
+Time limits: --timeout SECONDS bounds every single network operation (connect, each read and write,
+each DNS query). Each HTTP fetch, redirects included, has at most 2x that. The TLS part of each
+endpoint (one name, port and address) has a total deadline of 6x --timeout (60 s by default),
+counted from its first connection: at the deadline the endpoint's TLS scan is abandoned and its
+connections are closed; the TLS checks report error "deadline exceeded" for that address (an error
+outranks a pass from another address) and the target gets no grade.
+
+Addresses: TLS is scanned on every address the name resolves to (in address order, IPv4 first),
+up to --max-addresses (default 4); each TLS finding names the address(es) it came from, and when
+addresses disagree the worst status wins and the evidence says which address. An address this
+machine has no route to (e.g. IPv6 on an IPv4-only host) is listed as not scanned, with the
+reason, when another address was scanned.
+
 --fail-on SEVERITY exits 1 when any finding with status fail, warn or error has at least that severity
 (a check that could not run is an error: nothing passes silently).
 
@@ -43,7 +56,10 @@ def register(subparsers) -> None:
     parser.add_argument("--allow-private", action="store_true",
                         help="allow targets on private, loopback and other internal addresses")
     parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
-                        help="connect/read timeout per operation (default 10; total per target is 6×)")
+                        help="timeout per network operation (default 10); the TLS part of each endpoint is "
+                        "abandoned after 6× this (see below)")
+    parser.add_argument("--max-addresses", metavar="N", type=int, default=4,
+                        help="TLS-scan up to N addresses of each name (default 4)")
     parser.add_argument("--concurrency", metavar="N", type=int, default=10,
                         help="targets scanned in parallel (default 10)")
     parser.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
@@ -60,6 +76,8 @@ def build_options(args: argparse.Namespace):
         raise CLIError("--timeout must be between 0 and 300 seconds", 2)
     if not 1 <= args.concurrency <= 200:
         raise CLIError("--concurrency must be between 1 and 200", 2)
+    if not 1 <= args.max_addresses <= 16:
+        raise CLIError("--max-addresses must be between 1 and 16", 2)
     if args.ca_file is not None:
         if not args.ca_file.is_file():
             raise CLIError(f"--ca-file {args.ca_file}: no such file", 2)
@@ -80,7 +98,8 @@ def build_options(args: argparse.Namespace):
         except ValueError as exc:
             raise CLIError(f"--nameserver {args.nameserver!r}: expected ADDRESS[:PORT] ({exc})", 2) from None
     return ScanOptions(timeout=args.timeout, concurrency=args.concurrency, ca_file=args.ca_file, pins=pins,
-                       nameserver=args.nameserver, allow_private=args.allow_private)
+                       nameserver=args.nameserver, allow_private=args.allow_private,
+                       max_addresses=args.max_addresses)
 
 
 def fail_on_met(results, threshold: str | None) -> bool:

@@ -1,10 +1,14 @@
 """TLS facts through sslyze: protocols, cipher suites, key exchange, certificate chain, known flaws.
 
-All targets of a run go into one sslyze ``Scanner`` (one ``ServerScanRequest`` per target,
-connecting to the address the SSRF guard vetted), so sslyze schedules the whole fleet with
-its own bounded concurrency. Certificate trust is judged here with ``cryptography``'s
-WebPKI verifier against Mozilla's roots (shipped with sslyze) plus ``--ca-file``, with the
-host name and the leaf's validity period kept out of it — those have their own checks.
+Each endpoint (name, port, vetted address) is scanned with sslyze's scan commands, scheduled
+by :mod:`.tls_sched` under a total deadline per endpoint: legacy protocol versions are probed
+with one handshake before their suites are enumerated, suites are enumerated by elimination
+(:mod:`.tls_enum`) with sslyze's suite-by-suite test as the fallback, an endpoint that runs out of time is
+abandoned with its sockets closed (``deadline exceeded``, never a partial pass), and sslyze's
+result objects are dropped once the typed facts below are extracted. Certificate trust is
+judged here with ``cryptography``'s WebPKI verifier against Mozilla's roots (shipped with
+sslyze) plus ``--ca-file``, with the host name and the leaf's validity period kept out of
+it — those have their own checks.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ PROTOCOL_COMMANDS = {
 }
 OTHER_COMMANDS = ("certificate_info", "heartbleed", "robot", "openssl_ccs_injection",
                   "session_renegotiation", "tls_compression", "tls_fallback_scsv")
+DEADLINE_REASON = "deadline_exceeded"
+NO_ROUTE_REASON = "no_route_from_scanner"
 
 
 @dataclass(frozen=True)
@@ -41,83 +47,83 @@ class TlsJob:
 
 
 def collect_tls(jobs: Iterable[TlsJob], *, timeout: float = 5.0, ca_file: Path | None = None,
-                connections_per_host: int = 4, concurrent_servers: int = 10) -> dict[str, Attempt[TlsFacts]]:
-    from sslyze import (
-        Scanner, ScanCommand, ServerNetworkConfiguration, ServerNetworkLocation, ServerScanRequest,
-        ServerScanStatusEnum,
-    )
+                connections_per_host: int = 4, concurrent_servers: int = 10,
+                deadline: float | None = None) -> dict[str, Attempt[TlsFacts]]:
+    """TLS facts per job key. ``deadline``: total seconds per endpoint (default 6 × ``timeout``)."""
+    from vendorvet.engine.collectors import tls_sched
 
     jobs = list(jobs)
     if not jobs:
         return {}
-    commands = {ScanCommand(c) for c in (*PROTOCOL_COMMANDS.values(), *OTHER_COMMANDS)}
-    by_uuid: dict[object, TlsJob] = {}
-    requests = []
-    for job in jobs:
-        sni = job.host if not _is_ip(job.host) else None
-        request = ServerScanRequest(
-            server_location=ServerNetworkLocation(hostname=job.host, port=job.port, ip_address=job.address),
-            network_configuration=ServerNetworkConfiguration(
-                tls_server_name_indication=sni or job.host,
-                network_timeout=max(1, int(round(timeout))), network_max_retries=1,
-            ),
-            scan_commands=commands,
-        )
-        by_uuid[request.uuid] = job
-        requests.append(request)
-    scanner = Scanner(per_server_concurrent_connections_limit=connections_per_host,
-                      concurrent_server_scans_limit=concurrent_servers)
-    scanner.queue_scans(requests)
-    results: dict[str, Attempt[TlsFacts]] = {}
+    by_key = {job.key: job for job in jobs}
+    seconds = deadline if deadline is not None else 6 * timeout
     extra_roots = _load_pem_file(ca_file) if ca_file else ()
-    for result in scanner.get_results():
-        job = by_uuid[result.uuid]
-        if result.scan_status != ServerScanStatusEnum.COMPLETED or result.scan_result is None:
-            message = _trace_message(result.connectivity_error_trace) or "TLS handshake failed"
-            results[job.key] = Attempt.failure(
-                "connectivity", f"could not complete a TLS handshake with {job.address}:{job.port}: {message}")
-            continue
+
+    def work(key: str, budget) -> Attempt[TlsFacts]:
+        from sslyze.errors import ConnectionToServerFailed
+
+        job = by_key[key]
         try:
-            results[job.key] = Attempt.success(_to_facts(job, result.scan_result, extra_roots))
+            outcomes = tls_sched.scan_endpoint(
+                budget, job.host, job.port, job.address, timeout=timeout, connections=connections_per_host,
+                protocol_commands=PROTOCOL_COMMANDS, other_commands=OTHER_COMMANDS)
+        except tls_sched.DeadlineExceeded:
+            return _deadline_failure(job, budget.seconds)
+        except ConnectionToServerFailed as exc:
+            if budget.expired:
+                return _deadline_failure(job, budget.seconds)
+            if budget.no_route:
+                return Attempt.failure(NO_ROUTE_REASON, f"this scanner has no route to {job.address}: "
+                                                        f"{budget.connect_error.strerror or budget.connect_error}")
+            return Attempt.failure("connectivity", f"could not complete a TLS handshake with "
+                                                   f"{job.address}:{job.port}: {exc.error_message}")
+        try:
+            return Attempt.success(_to_facts(job, outcomes, extra_roots))
         except Exception as exc:  # a bug converting facts must not look like a clean result
-            results[job.key] = Attempt.failure("bug", f"could not interpret the TLS scan: {exc!r}")
+            return Attempt.failure("bug", f"could not interpret the TLS scan: {exc!r}")
+
+    def on_deadline(key: str, budget) -> Attempt[TlsFacts]:
+        return _deadline_failure(by_key[key], budget.seconds)
+
+    raw = tls_sched.run_endpoints([job.key for job in jobs], work, concurrent=concurrent_servers,
+                                  deadline=seconds, on_deadline=on_deadline)
+    results: dict[str, Attempt[TlsFacts]] = {}
     for job in jobs:
-        results.setdefault(job.key, Attempt.failure("bug", "sslyze returned no result for this server"))
+        value = raw.get(job.key)
+        if isinstance(value, Attempt):
+            results[job.key] = value
+        elif isinstance(value, BaseException):
+            results[job.key] = Attempt.failure("bug", f"TLS scan failed: {type(value).__name__}: {value}")
+        else:
+            results[job.key] = Attempt.failure("bug", "the TLS scan returned no result for this server")
     return results
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+def _deadline_failure(job: TlsJob, seconds: float) -> Attempt[TlsFacts]:
+    return Attempt.failure(DEADLINE_REASON, f"deadline exceeded: the TLS scan of {job.address}:{job.port} did not "
+                                            f"finish within {seconds:g} s and was abandoned")
 
 
-def _trace_message(trace) -> str:
-    if trace is None:
-        return ""
-    return "".join(trace.format_exception_only()).strip().splitlines()[-1]
+def _outcome(outcomes: dict, command: str, errors: dict[str, str]):
+    outcome = outcomes.get(command)
+    if outcome is None:
+        errors[command] = "NOT_SCHEDULED"
+        return None
+    if outcome.error:
+        errors[command] = outcome.error
+        return None
+    return outcome.result
 
 
-def _attempt_result(all_attempts, command: str, errors: dict[str, str]):
-    from sslyze import ScanCommandAttemptStatusEnum
-
-    attempt = getattr(all_attempts, command)
-    if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
-        return attempt.result
-    reason = attempt.error_reason.value if attempt.error_reason else attempt.status.value
-    detail = _trace_message(attempt.error_trace)
-    errors[command] = f"{reason}: {detail}" if detail else reason
-    return None
-
-
-def _to_facts(job: TlsJob, scan, extra_roots) -> TlsFacts:
+def _to_facts(job: TlsJob, outcomes: dict, extra_roots) -> TlsFacts:
     errors: dict[str, str] = {}
     protocols: dict[str, bool | None] = {}
     ciphers: list[CipherFacts] = []
     for protocol, command in PROTOCOL_COMMANDS.items():
-        result = _attempt_result(scan, command, errors)
+        if outcomes.get(command) is not None and outcomes[command].skipped_not_accepted:
+            protocols[protocol] = False  # one handshake offering every suite of the version was rejected
+            continue
+        result = _outcome(outcomes, command, errors)
         if result is None:
             protocols[protocol] = None
             continue
@@ -128,7 +134,7 @@ def _to_facts(job: TlsJob, scan, extra_roots) -> TlsFacts:
     chain: tuple[CertFacts, ...] = ()
     trusted, trust_error, in_order, hostname_ok = None, "", None, None
     stores: tuple[str, ...] = ()
-    cert_info = _attempt_result(scan, "certificate_info", errors)
+    cert_info = _outcome(outcomes, "certificate_info", errors)
     if cert_info is not None and cert_info.certificate_deployments:
         deployment = cert_info.certificate_deployments[0]
         received = deployment.received_certificate_chain
@@ -137,12 +143,12 @@ def _to_facts(job: TlsJob, scan, extra_roots) -> TlsFacts:
         hostname_ok = hostname_matches(chain[0], job.host)
         trusted, trust_error, stores = verify_trust(received, extra_roots)
 
-    heartbleed = _attempt_result(scan, "heartbleed", errors)
-    robot = _attempt_result(scan, "robot", errors)
-    ccs = _attempt_result(scan, "openssl_ccs_injection", errors)
-    reneg = _attempt_result(scan, "session_renegotiation", errors)
-    compression = _attempt_result(scan, "tls_compression", errors)
-    fallback = _attempt_result(scan, "tls_fallback_scsv", errors)
+    heartbleed = _outcome(outcomes, "heartbleed", errors)
+    robot = _outcome(outcomes, "robot", errors)
+    ccs = _outcome(outcomes, "openssl_ccs_injection", errors)
+    reneg = _outcome(outcomes, "session_renegotiation", errors)
+    compression = _outcome(outcomes, "tls_compression", errors)
+    fallback = _outcome(outcomes, "tls_fallback_scsv", errors)
     return TlsFacts(
         host=job.host, port=job.port, address=job.address, checked_at=dt.datetime.now(dt.timezone.utc),
         protocols=protocols, ciphers=tuple(ciphers), chain=chain, trusted=trusted, trust_error=trust_error,
