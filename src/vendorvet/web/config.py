@@ -58,6 +58,85 @@ def secret_key() -> tuple[str, str]:
     return key, "file"
 
 
+# --------------------------------------------------------------------------- background task queue
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def task_backend(environ: dict[str, str] | None = None) -> str:
+    """The Django Tasks backend path from VENDORVET_TASK_BACKEND: ``database`` (default), ``rq``/``redis``,
+    ``immediate`` or a dotted backend path."""
+    env = os.environ if environ is None else environ
+    value = (env.get("VENDORVET_TASK_BACKEND") or "").strip()
+    if not value:
+        return TASK_BACKENDS["database"]
+    return TASK_BACKENDS.get(value.lower(), value)
+
+
+def uses_rq(backend_path: str) -> bool:
+    return backend_path.startswith("django_tasks_rq.")
+
+
+def redis_url(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return (env.get("VENDORVET_REDIS_URL") or "").strip() or DEFAULT_REDIS_URL
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for logs and ``check-config``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user = parts.username or ""
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return "(unparsable URL)"
+
+
+def redis_ping(url: str, timeout: float = 3.0) -> tuple[bool, str]:
+    """(answers, message) for a Redis URL; the message never contains the password."""
+    import redis
+
+    shown = redact_url(url)
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        try:
+            client.ping()
+            version = client.info("server").get("redis_version", "?")
+        finally:
+            client.close()
+    except Exception as exc:  # noqa: BLE001 - any failure is the answer
+        reason = type(exc).__name__
+        text = str(exc)
+        if "@" not in text and "://" not in text:  # texts that might quote the URL are left out
+            reason += f": {text[:200]}"
+        return False, f"Redis at {shown} does not answer ({reason})"
+    return True, f"Redis {version} at {shown} answers"
+
+
+def queue_description(environ: dict[str, str] | None = None) -> str:
+    backend = task_backend(environ)
+    if uses_rq(backend):
+        return f"Redis (RQ) at {redact_url(redis_url(environ))}"
+    if backend.startswith("django_tasks_db."):
+        return "database (django-tasks database backend)"
+    return backend
+
+
 @dataclass
 class ConfigProblem:
     setting: str
@@ -107,6 +186,12 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
         add("VENDORVET_BASE_URL", "warning", "not set; links in alert e-mails and webhooks point to localhost")
     if not env.get("EMAIL_HOST"):
         add("EMAIL_HOST", "warning", "not set; alert e-mails go to an SMTP server on localhost:25")
+    backend = task_backend(env)
+    if uses_rq(backend):
+        if not env.get("VENDORVET_REDIS_URL"):
+            add("VENDORVET_REDIS_URL", "warning", f"not set; the task queue uses {DEFAULT_REDIS_URL}")
+    elif backend.endswith(".ImmediateBackend"):
+        add("VENDORVET_TASK_BACKEND", "warning", "immediate: scans run inside the web request (tests only)")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

@@ -188,11 +188,22 @@ EMAIL_USE_SSL = config.env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendorvet@localhost")
 
-TASKS = {
+# Background tasks: the database queue by default (one machine); VENDORVET_TASK_BACKEND=rq puts them in
+# Redis (VENDORVET_REDIS_URL) so any number of 'vendorvet worker' processes on several machines share them.
+TASKS = {"default": {"BACKEND": config.task_backend()}}
+VENDORVET_REDIS_URL = config.redis_url()
+RQ_QUEUES = {
     "default": {
-        "BACKEND": os.environ.get("VENDORVET_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "URL": VENDORVET_REDIS_URL,
+        # a job that runs longer is stopped by the worker (one integration's scan takes seconds to minutes)
+        "DEFAULT_TIMEOUT": int(os.environ.get("VENDORVET_TASK_TIMEOUT", "1800")),
     }
 }
+RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "vendorvet.web.monitoring.queue.Worker"}
+if config.uses_rq(TASKS["default"]["BACKEND"]):
+    INSTALLED_APPS.append("django_rq")
+# A worker renews the lease of the scan it runs; a run whose lease ran out (worker killed) is queued again.
+VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

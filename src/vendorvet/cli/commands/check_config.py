@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from vendorvet.web.config import production_report
+from vendorvet.web import config
+from vendorvet.web.config import ConfigProblem, production_report
 
 
 def register(subparsers) -> None:
@@ -19,18 +20,34 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def queue_status() -> tuple[str, bool | None, str]:
+    """(queue description, whether Redis answers or None without Redis, message); password redacted."""
+    backend = config.task_backend()
+    if not config.uses_rq(backend):
+        return config.queue_description(), None, ""
+    answers, message = config.redis_ping(config.redis_url())
+    return config.queue_description(), answers, message
+
+
 def run(args: argparse.Namespace) -> int:
     report = production_report()
+    queue, answers, redis_message = queue_status()
+    if answers is False:
+        report.problems.append(ConfigProblem("VENDORVET_REDIS_URL", "error", redis_message))
     errors = [p for p in report.problems if p.level == "error"]
     warnings = [p for p in report.problems if p.level != "error"]
     if args.format == "json":
+        extra = {"queue": {"backend": queue, "redis_answers": answers, "redis": redis_message}} if answers is not None \
+            else {}
         print(json.dumps({
+            **extra,
             "ok": report.ok,
             "errors": len(errors),
             "warnings": len(warnings),
             "problems": [{"setting": p.setting, "level": p.level, "message": p.message} for p in report.problems],
         }, indent=2))
         return 0 if report.ok else 1
+    print(f"Task queue: {queue}" + (f" — {redis_message}" if redis_message else ""))
     for problem in errors + warnings:
         print(f"{problem.level.upper():8} {problem.setting}: {problem.message}")
     if report.ok:

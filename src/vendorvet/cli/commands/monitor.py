@@ -79,7 +79,8 @@ def _print_report(report, fmt: str) -> None:
         return
     print(f"tenants {report.tenants} · scans queued {report.scans_enqueued} (skipped {report.scans_skipped}) · "
           f"runs compared {report.runs_processed} · events fired {report.events_fired} "
-          f"(seen {report.events_seen}) · webhook retries {report.retried} · digests {report.digests}")
+          f"(seen {report.events_seen}) · webhook retries {report.retried} · digests {report.digests}"
+          + (f" · lost scans queued again {report.runs_requeued}" if report.runs_requeued else ""))
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
 
@@ -123,13 +124,13 @@ def run_events(args: argparse.Namespace) -> int:
         rows = list(filtered_events(params)[0][:500])
         if args.format == "json":
             print(json.dumps([{
-                "id": e.pk, "kind": e.kind, "severity": e.severity, "state": e.state, "title": e.title,
+                "id": e.pk, "kind": e.kind, "severity": e.severity, "state": e.state, "title": e.shown_title,
                 "integration": e.integration_id, "vendor": e.vendor_id, "occurrences": e.occurrences,
                 "first_seen": e.first_seen.isoformat(), "last_seen": e.last_seen.isoformat(),
-                "before": e.before, "after": e.after, "what_to_do": e.action} for e in rows], ensure_ascii=False))
+                "before": e.before, "after": e.after, "what_to_do": e.shown_action} for e in rows], ensure_ascii=False))
             return 0
         for e in rows:
-            print(f"{e.pk:>6}  {e.severity:<8} {e.state:<12} {e.kind:<20} ×{e.occurrences:<3} {e.title}")
+            print(f"{e.pk:>6}  {e.severity:<8} {e.state:<12} {e.kind:<20} ×{e.occurrences:<3} {e.shown_title}")
         if not rows:
             print("no events", file=sys.stderr)
     return 0

@@ -43,10 +43,10 @@ def _child(*args: str):
 
 
 def start_worker():
-    """A 'vendorvet worker' subprocess for the database task queue (scans …), or None if not applicable."""
-    from django.conf import settings
+    """A 'vendorvet worker' subprocess for the task queue (database or Redis), or None if not applicable."""
+    from vendorvet.web.monitoring import queue
 
-    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    if not (queue.uses_database() or queue.uses_rq()):
         return None
     return _child("worker")
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vendorvet.web.core.i18n import content_language
@@ -94,10 +94,11 @@ def dispatch(event: MonitoringEvent) -> list[AlertDelivery]:
 
 
 def _enqueue(delivery: AlertDelivery) -> None:
+    from vendorvet.web.monitoring import queue
     from vendorvet.web.monitoring.tasks import deliver_alert
 
     try:
-        deliver_alert.enqueue(delivery.pk)
+        queue.enqueue(deliver_alert, delivery.pk)
     except Exception:  # the tick retries pending deliveries; the event is recorded either way
         log.exception("could not enqueue alert delivery %s", delivery.pk)
 
@@ -120,8 +121,9 @@ def payload(event: MonitoringEvent) -> dict:
     """The generic webhook body (JSON)."""
     return {
         "event": {
-            "id": event.pk, "kind": event.kind, "severity": event.severity, "title": event.title,
-            "what_changed": event.detail, "what_to_do": event.action, "before": event.before, "after": event.after,
+            "id": event.pk, "kind": event.kind, "severity": event.severity, "title": event.shown_title,
+            "what_changed": event.shown_detail, "what_to_do": event.shown_action, "before": event.before,
+            "after": event.after,
             "first_seen": event.first_seen.isoformat(), "last_seen": event.last_seen.isoformat(),
             "occurrences": event.occurrences, "state": event.state,
         },
@@ -135,8 +137,9 @@ def payload(event: MonitoringEvent) -> dict:
 
 def slack_payload(event: MonitoringEvent) -> dict:
     link = event_link(event)
-    text = f"*{event.title}*\n{event.detail}\n{_('What to do')}: {event.action or '–'}\n<{link}|{_('Open in vendorvet')}>"
-    return {"text": f"[{event.get_severity_display()}] {event.title}",
+    text = (f"*{event.shown_title}*\n{event.shown_detail}\n{_('What to do')}: {event.shown_action or '–'}\n"
+            f"<{link}|{_('Open in vendorvet')}>")
+    return {"text": f"[{event.get_severity_display()}] {event.shown_title}",
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
@@ -150,16 +153,22 @@ def teams_payload(event: MonitoringEvent) -> dict:
                 "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
                 "version": "1.4",
                 "body": [
-                    {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "wrap": True, "text": event.title},
-                    {"type": "TextBlock", "wrap": True, "text": event.detail},
+                    {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "wrap": True,
+                     "text": event.shown_title},
+                    {"type": "TextBlock", "wrap": True, "text": event.shown_detail},
                     {"type": "FactSet", "facts": [
                         {"title": _("Severity"), "value": str(event.get_severity_display())},
-                        {"title": _("What to do"), "value": event.action or "–"}]},
+                        {"title": _("What to do"), "value": event.shown_action or "–"}]},
                 ],
                 "actions": [{"type": "Action.OpenUrl", "title": _("Open in vendorvet"), "url": link}],
             },
         }],
     }
+
+
+def rule_language(rule: AlertRule) -> str:
+    """The language a rule's alerts are written in: the rule's, else the installation's."""
+    return rule.language or settings.LANGUAGE_CODE
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -198,7 +207,8 @@ def deliver(delivery_id: int, now=None) -> AlertDelivery:
         return delivery
     delivery.attempts += 1
     try:
-        status = _send(delivery)
+        with translation.override(rule_language(delivery.rule)):
+            status = _send(delivery)
     except Exception as exc:
         max_attempts = int(_config()["max_attempts"])
         delay = int(_config()["backoff_seconds"]) * 2 ** (delivery.attempts - 1)
@@ -224,7 +234,7 @@ def _send(delivery: AlertDelivery) -> int | None:
         if not to:
             raise DeliveryError(_("no recipients: the rule lists none and no administrator has an e-mail address"))
         context = {"events": [event], "base_url": base_url(), "links": {event.pk: event_link(event)}}
-        send_mail(subject=f"[vendorvet] {event.title}"[:200],
+        send_mail(subject=f"[vendorvet] {event.shown_title}"[:200],
                   message=render_to_string("monitoring/email/alert.txt", context),
                   from_email=None, recipient_list=to, fail_silently=False)
         return None
@@ -299,9 +309,10 @@ def send_digests(now=None) -> int:
             to = recipients(rule)
             context = {"events": events, "base_url": base_url(), "links": {e.pk: event_link(e) for e in events}}
             try:
-                send_mail(subject=_("[vendorvet] Daily monitoring digest: %(n)d changes") % {"n": len(events)},
-                          message=render_to_string("monitoring/email/alert.txt", context),
-                          from_email=None, recipient_list=to, fail_silently=False)
+                with translation.override(rule_language(rule)):
+                    send_mail(subject=_("[vendorvet] Daily monitoring digest: %(n)d changes") % {"n": len(events)},
+                              message=render_to_string("monitoring/email/alert.txt", context),
+                              from_email=None, recipient_list=to, fail_silently=False)
             except Exception as exc:
                 log.warning("digest for rule %s failed: %s", rule.pk, exc)
                 AlertDelivery.objects.filter(pk__in=[d.pk for d in waiting]).update(

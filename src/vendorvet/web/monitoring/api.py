@@ -19,6 +19,10 @@ from vendorvet.web.monitoring.views import filtered_events
 
 
 class EventSerializer(serializers.ModelSerializer):
+    # in the request's language (Accept-Language, or the language the user chose in the web UI)
+    title = serializers.CharField(source="shown_title", read_only=True)
+    detail = serializers.CharField(source="shown_detail", read_only=True)
+    action = serializers.CharField(source="shown_action", read_only=True)
     integration_name = serializers.CharField(source="integration.name", read_only=True, default=None)
     vendor_name = serializers.CharField(source="vendor.name", read_only=True, default=None)
 
@@ -40,7 +44,7 @@ class RuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = AlertRule
         fields = ["id", "name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url",
-                  "secret"]
+                  "secret", "language"]
         extra_kwargs = {"secret": {"write_only": True}}
 
     def validate(self, attrs):

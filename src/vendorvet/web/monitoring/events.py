@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from vendorvet import content
 from vendorvet.web.core.context import current_actor
+from vendorvet.web.monitoring.messages import CheckRemediation, encode
+from vendorvet.web.monitoring.messages import T as _  # texts rendered in the reader's language when shown
 from vendorvet.web.monitoring.models import EventKind, EventState, MonitoringEvent
 
 log = logging.getLogger(__name__)
@@ -52,13 +53,20 @@ def _actor_label() -> str:
     return actor.label[:150] if actor else ""
 
 
-def record(*, kind: str, severity: str, key: str, occurrence: str, title: str, detail: str = "", action: str = "",
+def record(*, kind: str, severity: str, key: str, occurrence: str, title, detail="", action="",
            before=None, after=None, integration=None, vendor=None, run=None, now=None, alert: bool = True) -> Recorded:
-    """Create or update the event for ``key`` (see the module docstring); alerts when it fires anew."""
+    """Create or update the event for ``key`` (see the module docstring); alerts when it fires anew.
+
+    ``title``, ``detail`` and ``action`` are plain text or :class:`~vendorvet.web.monitoring.messages.Msg`
+    (stored as message and parameters, shown in the reader's language; the text fields keep it in the
+    language active now).
+    """
     now = now or timezone.now()
-    values = dict(kind=kind, severity=severity, title=title[:300], detail=detail, action=action, before=before,
-                  after=after, integration=integration, vendor=vendor or getattr(integration, "vendor", None),
-                  run=run)
+    texts = {name: encode(value) for name, value in (("title", title), ("detail", detail), ("action", action))
+             if value and not isinstance(value, str)}
+    values = dict(kind=kind, severity=severity, title=str(title)[:300], detail=str(detail or ""),
+                  action=str(action or ""), texts=texts, before=before, after=after, integration=integration,
+                  vendor=vendor or getattr(integration, "vendor", None), run=run)
     existing = MonitoringEvent.objects.filter(dedup_key=key).first()
     if existing is None:
         try:
@@ -248,11 +256,10 @@ def _facts_text(facts: dict) -> str:
                      for k, v in facts.items())
 
 
-def _remediation(check_id: str) -> str:
+def _remediation(check_id: str):
     from vendorvet.engine import registry
 
-    spec = registry.all_checks().get(check_id)
-    return spec.remediation if spec else ""
+    return CheckRemediation(check_id) if registry.all_checks().get(check_id) else ""
 
 
 # --------------------------------------------------------------------------- calendar sweep

@@ -18,7 +18,8 @@ class AlertRuleForm(forms.ModelForm):
 
     class Meta:
         model = AlertRule
-        fields = ["name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url", "secret"]
+        fields = ["name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url", "secret",
+                  "language"]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 3}), "secret": forms.TextInput()}
 
     def __init__(self, *args, allow_private: bool = False, **kwargs):

@@ -109,6 +109,9 @@ class MonitoringEvent(TenantOwnedModel):
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     state_changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
     run = models.ForeignKey("scans.ScanRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # {"title" | "detail" | "action": message and parameters (messages.py)}: shown in the reader's language;
+    # title/detail/action above keep the text in the language it was recorded in (and serve older rows)
+    texts = models.JSONField(default=dict, blank=True, editable=False)
 
     change_logged = False
 
@@ -121,10 +124,29 @@ class MonitoringEvent(TenantOwnedModel):
                    models.Index(fields=["tenant", "integration", "-last_seen"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:event_detail", args=[self.pk])
+
+    def shown(self, part: str) -> str:
+        """``title``, ``detail`` or ``action`` in the active language (the stored text for older rows)."""
+        from vendorvet.web.monitoring.messages import render
+
+        data = (self.texts or {}).get(part)
+        return getattr(self, part) if data is None else render(data)
+
+    @property
+    def shown_title(self) -> str:
+        return self.shown("title")[:300]
+
+    @property
+    def shown_detail(self) -> str:
+        return self.shown("detail")
+
+    @property
+    def shown_action(self) -> str:
+        return self.shown("action")
 
 
 class Channel(models.TextChoices):
@@ -149,6 +171,10 @@ class AlertRule(TenantOwnedModel):
                               help_text=_("Webhook: the body is signed with HMAC-SHA256 using this secret."))
     digest = models.BooleanField(_("daily digest"), default=False,
                                  help_text=_("E-mail: collect the events of a day in one message."))
+    language = models.CharField(_("language of the alerts"), max_length=5, blank=True, default="",
+                                choices=[("", _("installation language")), ("en", _("English")),
+                                         ("de", _("German"))],
+                                help_text=_("The language the recipients read the alerts in."))
     last_digest = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -59,6 +59,7 @@ class TickReport:
     events_seen: int = 0
     retried: int = 0
     digests: int = 0
+    runs_requeued: int = 0  # scans whose worker died (lease expired) queued again
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -71,6 +72,15 @@ def tick(now=None, tenants=None) -> TickReport:
 
     now = now or timezone.now()
     report = TickReport()
+    if tenants is None:  # the whole installation: scans whose worker died are queued again
+        from vendorvet.web.scans.services import recover_lost_runs
+
+        try:
+            recovered = recover_lost_runs()
+            report.runs_requeued = recovered["requeued"]
+        except Exception as exc:  # the tenants' steps still run
+            log.exception("recovering lost scan runs failed")
+            report.errors.append(f"recover_lost_runs: {type(exc).__name__}: {exc}")
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():

@@ -53,6 +53,12 @@ class ScanRun(TenantOwnedModel):
     allow_private = models.BooleanField(_("internal targets allowed"), default=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
+    # The lease of the worker running the scan: claimed by compare-and-swap on ``attempts`` (also the fencing
+    # token of the final write), renewed while the scan runs; an expired lease means the worker is gone.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=120, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     change_log_parent = "integration"
 
@@ -60,7 +66,8 @@ class ScanRun(TenantOwnedModel):
         ordering = ["-created", "-pk"]
         verbose_name = _("scan run")
         verbose_name_plural = _("scan runs")
-        indexes = [models.Index(fields=["tenant", "integration", "-created"])]
+        indexes = [models.Index(fields=["tenant", "integration", "-created"]),
+                   models.Index(fields=["status", "lease_until"], name="scanrun_status_lease")]
 
     def __str__(self) -> str:
         return f"scan #{self.pk} of {self.integration}"

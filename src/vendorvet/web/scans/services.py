@@ -7,12 +7,15 @@ the task then runs as ``Actor(kind="task", label="scan")`` inside the run's tena
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,7 @@ from vendorvet.web.core.context import (
 )
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget, TenantScanSettings
 
+log = logging.getLogger(__name__)
 TASK_ACTOR_LABEL = "scan"
 # A run that has been queued or running this long is assumed lost (worker gone) and may be started again.
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -60,9 +64,13 @@ def can_change_settings() -> bool:
 # --------------------------------------------------------------------------- starting
 
 def active_run(integration) -> ScanRun | None:
-    cutoff = timezone.now() - STALE_AFTER
-    return (ScanRun.objects.filter(integration=integration, status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-                                   created__gte=cutoff).order_by("-created").first())
+    """The integration's queued or running scan, if any (a run whose worker is gone is recovered, not active
+    forever: see :func:`recover_lost_runs`)."""
+    now = timezone.now()
+    cutoff = now - STALE_AFTER
+    return (ScanRun.objects.filter(integration=integration, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+            .filter(Q(created__gte=cutoff) | Q(queued_at__gte=cutoff) | Q(lease_until__gte=now))
+            .order_by("-created").first())
 
 
 def start_scan(integration) -> ScanRun:
@@ -77,14 +85,22 @@ def start_scan(integration) -> ScanRun:
         raise ScanRefused(_("A scan of this integration is already queued or running."))
     actor = current_actor()
     run = ScanRun(integration=integration, requested_by=getattr(actor, "user", None),
-                  requested_by_label=(actor.label if actor else "")[:150], engine_version=__version__)
+                  requested_by_label=(actor.label if actor else "")[:150], engine_version=__version__,
+                  queued_at=timezone.now())
     run.save()
-    from vendorvet.web.scans.tasks import scan_integration
-
-    result = scan_integration.enqueue(run.pk)
-    ScanRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    _enqueue_run(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _enqueue_run(run_id: int) -> None:
+    from vendorvet.web.monitoring import queue
+    from vendorvet.web.scans.tasks import scan_integration
+
+    def remember(result) -> None:
+        ScanRun.all_tenants.filter(pk=run_id).update(task_id=str(result.id)[:64])
+
+    queue.enqueue(scan_integration, run_id, on_enqueued=remember)
 
 
 # --------------------------------------------------------------------------- running (the task)
@@ -92,14 +108,15 @@ def start_scan(integration) -> ScanRun:
 def scan_options_from_settings(allow_private: bool):
     """Engine options: SSRF guard on unless the tenant allows internal targets.
 
-    ``settings.VENDORVET_SCAN_OPTIONS`` may set ``timeout``, ``concurrency``, ``nameserver``, ``ca_file``
-    and ``plain_http_port`` for an installation (e.g. an internal resolver or CA).
+    ``settings.VENDORVET_SCAN_OPTIONS`` may set ``timeout``, ``concurrency``, ``nameserver``, ``ca_file``,
+    ``plain_http_port``, ``max_addresses`` and ``tls_deadline`` for an installation (e.g. an internal
+    resolver or CA).
     """
     from vendorvet.engine.runner import ScanOptions
 
     conf = dict(getattr(settings, "VENDORVET_SCAN_OPTIONS", {}) or {})
     options = ScanOptions(allow_private=allow_private)
-    for key in ("timeout", "concurrency", "nameserver", "plain_http_port"):
+    for key in ("timeout", "concurrency", "nameserver", "plain_http_port", "max_addresses", "tls_deadline"):
         if key in conf:
             setattr(options, key, conf[key])
     if conf.get("ca_file"):
@@ -122,42 +139,196 @@ def endpoint_target(url: str) -> tuple[str, str]:
     return url, ""
 
 
+def lease_seconds() -> int:
+    return max(1, int(getattr(settings, "VENDORVET_SCAN_LEASE_SECONDS", 120)))
+
+
+class LeaseLost(Exception):
+    """Another worker took the run over (this one was presumed dead): its results are not written."""
+
+
 def run_scan(run_id: int) -> dict:
-    """The task body: scan the run's integration and store its findings. Idempotent per run."""
-    run = ScanRun.all_tenants.select_related("tenant", "integration").get(pk=run_id)
+    """The task body: claim the run, scan, store the findings. Idempotent per run, safe on many workers.
+
+    The claim is a compare-and-swap (status ``queued`` and the attempt counter read) under a row lock, so two
+    workers never both run a scan. The worker renews its lease while scanning; the findings, the run's
+    ``done`` and the change events are written in one transaction, fenced by the attempt: a worker that lost
+    its lease (presumed dead, the run queued again) writes nothing.
+    """
+    from vendorvet.web.monitoring.queue import worker_identity
+
+    run = ScanRun.all_tenants.select_related("tenant", "integration").filter(pk=run_id).first()
+    if run is None:
+        return {"run": run_id, "status": "gone", "skipped": True}
+    worker = worker_identity()
     with tenant_session(run.tenant, Actor(kind="task", label=TASK_ACTOR_LABEL)):
-        if run.status != RunStatus.QUEUED:
+        run = _claim(run_id, worker)
+        if run.status != RunStatus.RUNNING or run.claimed_by != worker:
             return {"run": run.pk, "status": run.status, "skipped": True}
-        run.allow_private = scan_settings().allow_private_targets
-        run.status, run.started = RunStatus.RUNNING, timezone.now()
-        run.save()
+        attempt = run.attempts
+        keeper = _LeaseKeeper(run.pk, worker, attempt)
+        keeper.start()
         try:
-            count = _scan_and_store(run)
+            scanned = _scan(run)
+            count = _store(run, scanned, worker, attempt)
+        except LeaseLost:
+            return {"run": run.pk, "status": "lease_lost", "skipped": True}
         except Exception as exc:  # recorded on the run; the user sees why
-            run.status, run.finished = RunStatus.FAILED, timezone.now()
-            run.error = f"{type(exc).__name__}: {exc}"[:2000]
-            run.save()
+            _fail(run, worker, attempt, f"{type(exc).__name__}: {exc}")
             raise
-        run.status, run.finished = RunStatus.DONE, timezone.now()
-        run.save()
+        finally:
+            keeper.stop()
         return {"run": run.pk, "status": run.status, "targets": count}
 
 
-def _scan_and_store(run: ScanRun) -> int:
+def _claim(run_id: int, worker: str) -> ScanRun:
+    """Take a queued run (row lock + status check); returns the run as it is now."""
+    allow_private = scan_settings().allow_private_targets
+    with transaction.atomic():
+        run = ScanRun.objects.select_for_update().select_related("integration").get(pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            return run
+        now = timezone.now()
+        run.status, run.started, run.finished, run.error = RunStatus.RUNNING, now, None, ""
+        run.allow_private = allow_private
+        run.claimed_by, run.lease_until = worker, now + dt.timedelta(seconds=lease_seconds())
+        run.attempts += 1
+        run.save()
+    return run
+
+
+def _held(run_id: int, worker: str, attempt: int):
+    return ScanRun.all_tenants.filter(pk=run_id, status=RunStatus.RUNNING, claimed_by=worker, attempts=attempt)
+
+
+class _LeaseKeeper:
+    """Renews the lease every third of its length while the scan runs (a thread with its own connection)."""
+
+    def __init__(self, run_id: int, worker: str, attempt: int):
+        self.args = (run_id, worker, attempt)
+        self.stopped = threading.Event()
+        self.lost = False
+        self.thread = threading.Thread(target=self._loop, name=f"scan-lease-{run_id}", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _loop(self) -> None:
+        from django.db import connections
+
+        period = lease_seconds() / 3
+        try:
+            while not self.stopped.wait(period):
+                renewed = _held(*self.args).update(
+                    lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds()))
+                if not renewed:
+                    self.lost = True
+                    return
+        except Exception:  # noqa: BLE001 - a missed renewal is what the lease is for
+            log.exception("renewing the lease of scan run %s failed", self.args[0])
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+
+def _fail(run: ScanRun, worker: str, attempt: int, error: str) -> None:
+    with transaction.atomic():
+        current = ScanRun.objects.select_for_update().filter(pk=run.pk).first()
+        if current is None or (current.status, current.claimed_by, current.attempts) != (
+                RunStatus.RUNNING, worker, attempt):
+            return
+        run.status, run.finished, run.error = RunStatus.FAILED, timezone.now(), error[:2000]
+        run.lease_until = None
+        run.save()
+
+
+MAX_ATTEMPTS = 3  # a scan whose worker died this often is failed, not queued again (e.g. it kills workers)
+
+
+def recover_lost_runs(now=None) -> dict:
+    """Queue again (all tenants) the runs whose worker is gone: running with an expired lease, or queued
+    while the queue has lost their task. Safe to run on many workers at once (compare-and-swap)."""
+    now = now or timezone.now()
+    report = {"requeued": 0, "failed": 0}
+    expired = (ScanRun.all_tenants.filter(status=RunStatus.RUNNING)
+               .filter(Q(lease_until__lt=now) | Q(lease_until=None, started__lt=now - STALE_AFTER)))
+    for run in expired.only("pk", "tenant_id", "attempts", "lease_until")[:1000]:
+        same = ScanRun.all_tenants.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts,
+                                          lease_until=run.lease_until)
+        if run.attempts >= MAX_ATTEMPTS:
+            message = _("The worker running this scan stopped %(n)d times; the scan was given up.") % {
+                "n": run.attempts}
+            if same.update(status=RunStatus.FAILED, finished=now, lease_until=None, error=message):
+                report["failed"] += 1
+            continue
+        if same.update(status=RunStatus.QUEUED, claimed_by="", lease_until=None, queued_at=now):
+            log.warning("scan run %s: its worker stopped renewing the lease; queued again", run.pk)
+            _enqueue_run(run.pk)
+            report["requeued"] += 1
+    waited = now - dt.timedelta(seconds=5 * lease_seconds())
+    for run in ScanRun.all_tenants.filter(status=RunStatus.QUEUED, queued_at__lt=waited).only(
+            "pk", "task_id", "queued_at")[:1000]:
+        if not _task_lost(run.task_id):
+            continue
+        if ScanRun.all_tenants.filter(pk=run.pk, status=RunStatus.QUEUED, queued_at=run.queued_at).update(
+                queued_at=now):
+            log.warning("scan run %s: its queued task is gone; queued again", run.pk)
+            _enqueue_run(run.pk)
+            report["requeued"] += 1
+    return report
+
+
+def _task_lost(task_id: str) -> bool:
+    """The queue no longer holds a runnable task for this id (finished, failed or unknown)."""
+    from django_tasks import task_backends
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    backend = task_backends["default"]
+    if not task_id:
+        return True
+    if not getattr(backend, "supports_get_result", False):
+        return False
+    try:
+        result = backend.get_result(task_id)
+    except TaskResultDoesNotExist:
+        return True
+    except Exception:  # noqa: BLE001 - queue unreachable: not proof of loss
+        return False
+    return str(result.status) in ("SUCCESSFUL", "FAILED", "TaskResultStatus.SUCCESSFUL",
+                                  "TaskResultStatus.FAILED")
+
+
+def _scan(run: ScanRun) -> list:
+    """The network part (no database writes): [(endpoint, target result or None, note)]."""
     from vendorvet.engine.models import TargetError, parse_target
     from vendorvet.engine.runner import scan
 
     endpoints = list(run.integration.endpoints.order_by("url"))
-    targets, invalid = [], []
+    targets, out = [], []
     for endpoint in endpoints:
         raw, note = endpoint_target(endpoint.url)
         try:
             targets.append((endpoint, parse_target(raw), note))
         except TargetError as exc:
-            invalid.append((endpoint, raw, str(exc)))
+            out.append((endpoint, None, _("Not scanned: %(reason)s") % {"reason": str(exc)}))
     results = scan([t for _, t, _ in targets], scan_options_from_settings(run.allow_private)) if targets else []
+    return [(endpoint, result, note) for (endpoint, _t, note), result in zip(targets, results)] + out
+
+
+def _store(run: ScanRun, scanned: list, worker: str, attempt: int) -> int:
+    """Findings, the run's ``done`` and (post_save hook) its change events: one transaction, fenced."""
     with transaction.atomic():
-        for (endpoint, _target, note), result in zip(targets, results):
+        current = ScanRun.objects.select_for_update().filter(pk=run.pk).first()
+        if current is None or (current.status, current.claimed_by, current.attempts) != (
+                RunStatus.RUNNING, worker, attempt):
+            raise LeaseLost(run.pk)
+        for endpoint, result, note in scanned:
+            if result is None:
+                ScanTarget(run=run, tenant=run.tenant, endpoint=endpoint, target=endpoint.url, note=note).save()
+                continue
             row = ScanTarget(run=run, tenant=run.tenant, endpoint=endpoint, target=endpoint.url,
                              host=result.target.host, port=result.target.port, addresses=list(result.addresses),
                              grade=result.grade or "", score=result.score,
@@ -170,10 +341,9 @@ def _scan_and_store(run: ScanRun) -> int:
                         evidence=_jsonable(f.evidence))
                 for f in result.findings
             ])
-        for endpoint, raw, reason in invalid:
-            ScanTarget(run=run, tenant=run.tenant, endpoint=endpoint, target=endpoint.url,
-                       note=_("Not scanned: %(reason)s") % {"reason": reason}).save()
-    return len(endpoints)
+        run.status, run.finished, run.lease_until = RunStatus.DONE, timezone.now(), None
+        run.save()
+    return len(scanned)
 
 
 def _jsonable(value):

@@ -1,0 +1,116 @@
+"""The background task queue: which backend is configured, enqueueing safely, Redis health, the RQ worker.
+
+The database queue (``django_tasks_db``) is the default; ``VENDORVET_TASK_BACKEND=rq`` puts the tasks in Redis
+(``VENDORVET_REDIS_URL``) so that any number of ``vendorvet worker`` processes, on several machines, share
+them. Nothing here prints or logs the Redis password: URLs pass through :func:`config.redact_url`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection, connections, transaction
+from rq.worker import SimpleWorker
+
+from vendorvet.web import config
+
+log = logging.getLogger(__name__)
+_identity: tuple[int, str] | None = None
+
+
+def backend_path() -> str:
+    return settings.TASKS["default"]["BACKEND"]
+
+
+def uses_rq() -> bool:
+    return config.uses_rq(backend_path())
+
+
+def uses_database() -> bool:
+    return backend_path().startswith("django_tasks_db.")
+
+
+def describe() -> str:
+    """One line for operators: the queue and where it lives (password redacted)."""
+    if uses_rq():
+        return f"Redis (RQ) at {config.redact_url(settings.VENDORVET_REDIS_URL)}"
+    if uses_database():
+        return "database (django-tasks database backend)"
+    return backend_path()
+
+
+def worker_identity() -> str:
+    """host:pid:random — names the process holding a scan's lease (a new one after fork or pid reuse)."""
+    global _identity
+    pid = os.getpid()
+    if _identity is None or _identity[0] != pid:
+        _identity = (pid, f"{socket.gethostname()[:60]}:{pid}:{secrets.token_hex(3)}")
+    return _identity[1]
+
+
+def enqueue(task, *args, on_enqueued=None):
+    """Enqueue ``task(*args)``; with Redis, only once the current database transaction has committed.
+
+    A database queue commits (or rolls back) with the rows the task reads; Redis does not, so a worker could
+    otherwise pick the job before the row it names is visible. ``on_enqueued(result)`` runs after enqueueing.
+    """
+    def send():
+        result = task.enqueue(*args)
+        if on_enqueued is not None:
+            on_enqueued(result)
+        return result
+
+    if uses_rq() and connection.in_atomic_block:
+        transaction.on_commit(send, robust=True)
+        return None
+    return send()
+
+
+def redis_status(url: str | None = None, timeout: float = 3.0) -> tuple[bool, str]:
+    """(answers, message) for the configured Redis; the message never contains the password."""
+    return config.redis_ping(url or settings.VENDORVET_REDIS_URL, timeout)
+
+
+class Worker(SimpleWorker):
+    """An RQ worker that runs each job in its own process (no fork per job): cheaper per job, and a worker
+    killed mid-scan takes its scan with it, which the scan lease then notices."""
+
+    def execute_job(self, job, queue):
+        close_old_connections()
+        try:
+            return super().execute_job(job, queue)
+        finally:
+            close_old_connections()
+
+
+def start_recovery_thread(interval: float, stop: threading.Event) -> threading.Thread:
+    """Every ``interval`` seconds: queue again the scans whose worker stopped renewing its lease."""
+    from vendorvet.web.scans.services import recover_lost_runs
+
+    def loop():
+        while not stop.wait(interval):
+            try:
+                recover_lost_runs()
+            except Exception:  # noqa: BLE001 - the next pass tries again
+                log.exception("recovering lost scan runs failed")
+            finally:
+                connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=loop, name="scan-lease-recovery", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_rq_worker(queue_names: list[str], burst: bool, max_jobs: int | None) -> None:
+    """Work the Redis queues until stopped (or, with ``burst``, until they are empty)."""
+    import django_rq
+    from django_tasks_rq.backend import Job
+
+    names = queue_names or sorted(settings.RQ_QUEUES)
+    worker = django_rq.get_worker(*names, job_class=Job, worker_class=Worker)
+    worker.work(burst=burst, max_jobs=max_jobs, with_scheduler=False, logging_level="WARNING")
