@@ -142,3 +142,36 @@ def test_modified_advisory_updates_findings_quietly_rematch_command_and_other_da
         (finding,) = lodash_findings()
         assert (finding.severity, finding.first_fixed, finding.cvss_score) == ("high", "4.17.22", None)
         assert MonitoringEvent.objects.count() == 1 and MonitoringEvent.objects.get().occurrences == 1
+
+
+def test_many_new_hits_in_one_integration_alert_once_as_a_group(
+        tmp_path, capsys, tenant_a, admin_a, make_integration, osv_without_lodash, allow_private, immediate_tasks,
+        receiver, webhook_rule):
+    """The first import of many advisories must not flood the channel: the single events stay, quietly."""
+    from vendorvet.web.monitoring.models import AlertDelivery, MonitoringEvent
+    from vendorvet.web.supplychain import rematch, services
+
+    port, rec = receiver
+    webhook_rule(tenant_a, port)
+    crm = make_integration(tenant_a, "Acme CRM")
+    with acting(tenant_a, admin_a):
+        services.import_sbom(crm, sbom_bytes("app-1.0.cdx.json"), label="1.0")  # lodash 4.17.20
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    count = rematch.GROUP_ABOVE + 2
+    record = json.loads((FIXTURES / "osv" / f"{LODASH}.json").read_text())
+    for n in range(count):
+        record.update(id=f"GHSA-test-{n:04d}-xxxx", aliases=[f"CVE-2099-{n:05d}"])
+        (batch / f"{n}.json").write_text(json.dumps(record))
+    assert main(["osv", "import", str(batch), "--db", str(osv_without_lodash)]) == 0
+    assert f"{count} new findings, 0 removed, 1 events fired" in capsys.readouterr().out
+    with acting(tenant_a, admin_a):
+        singles = MonitoringEvent.objects.filter(dedup_key__startswith="vulnerability:")
+        (group,) = MonitoringEvent.objects.filter(dedup_key__startswith="vulnerabilities:")
+        assert singles.count() == count and all(e.state == "open" for e in singles)
+        assert str(group.title) == f"Acme CRM: {count} newly known vulnerabilities in the SBOM"
+        assert group.severity == "high" and group.after["count"] == count
+        assert "GHSA-test-0000-xxxx (high) in lodash 4.17.20" in str(group.detail)
+        assert AlertDelivery.objects.count() == 1
+    assert len(rec.succeeded) == 1
+    assert json.loads(rec.succeeded[0]["body"])["event"]["title"] == str(group.title)

@@ -6,7 +6,9 @@ that already carry a finding for one of them, are matched again against the whol
 
 - a vulnerability that is new for the component is stored as a ``VulnerabilityFinding`` and recorded as
   a monitoring event ``vulnerability_new`` (dedup key per integration, package and advisory), which alerts
-  through the tenant's rules;
+  through the tenant's rules — but when one import brings more than ``GROUP_ABOVE`` new hits to one
+  integration (typically the first OSV import into an installation that already holds SBOMs), those
+  events are recorded quietly and *one* grouped event per integration alerts instead;
 - a stored finding that no longer matches (advisory withdrawn, or its ranges no longer cover the version)
   is removed and its event resolved;
 - a finding that still matches is updated in place (severity, aliases, fixed versions), without an event.
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 # supply-chain severity -> monitoring event severity (no CVSS and no label: treated as medium)
 EVENT_SEVERITY = {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "none": "info",
                   "unknown": "medium"}
+EVENT_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+GROUP_ABOVE = 3  # more new hits than this for one integration in one import: one grouped alert
+LISTED_IN_GROUP = 10
 
 
 @dataclasses.dataclass
@@ -106,12 +111,22 @@ def _rematch_tenant(store, keys: set[tuple[str, str]], changed: set[str], report
     if not todo:
         return
     components = SbomComponent.objects.select_related("sbom", "sbom__integration").in_bulk(list(todo))
+    fresh_by_integration: dict[int, list] = {}
     for cid, ref in todo.items():
         report.components += 1
-        _sync_component(store, components[cid], ref, report)
+        component = components[cid]
+        for row, f in _sync_component(store, component, ref, report):
+            fresh_by_integration.setdefault(component.sbom.integration_id, []).append((component, row, f))
+    for fresh in fresh_by_integration.values():
+        grouped = len(fresh) > GROUP_ABOVE
+        for component, row, f in fresh:
+            _record_hit(component, row, f, report, alert=not grouped)
+        if grouped:
+            _record_group(fresh, report)
 
 
-def _sync_component(store, component: SbomComponent, ref, report: RematchReport) -> None:
+def _sync_component(store, component: SbomComponent, ref, report: RematchReport) -> list:
+    """Store what ``component`` matches now; returns the new (finding row, match) pairs."""
     from vendorvet.web.monitoring import events
     from vendorvet.web.monitoring.models import EventKind
 
@@ -141,23 +156,58 @@ def _sync_component(store, component: SbomComponent, ref, report: RematchReport)
             report.removed_findings += 1
             events.resolve_where(kind=EventKind.VULNERABILITY_NEW,
                                  dedup_key__in=[event_key(integration.pk, component.package, n) for n in _names(gone)])
-    for row, f in fresh:
-        report.new_findings += 1
-        fixed = ", ".join(f.fixed_versions)
-        recorded = events.record(
-            kind=EventKind.VULNERABILITY_NEW, severity=EVENT_SEVERITY.get(f.severity, "medium"),
-            key=event_key(integration.pk, component.package, f.id), occurrence=f"sbom:{sbom.pk}",
-            title=_("%(integration)s: %(advisory)s in %(package)s %(version)s") % {
-                "integration": integration.name, "advisory": f.id, "package": component.name or component.package,
-                "version": component.version},
-            detail=_("A newly imported advisory affects %(purl)s in the SBOM of version %(sbom)s: %(summary)s "
-                     "Severity: %(severity)s, CVSS %(cvss)s; also known as %(aliases)s.") % {
-                "purl": component.purl, "sbom": sbom.label, "summary": f.summary or "-", "severity": f.severity,
-                "cvss": f"{f.cvss:.1f}" if f.cvss is not None else "-", "aliases": ", ".join(f.aliases) or "-"},
-            action=(_("Ask the vendor for a release with %(package)s %(fixed)s or later, or for their assessment.")
-                    % {"package": component.name or component.package, "fixed": f.first_fixed}) if fixed else
-            _("No fixed version is known yet: ask the vendor for their assessment and mitigation."),
-            after={"advisory": f.id, "aliases": f.aliases, "purl": component.purl, "severity": f.severity,
-                   "cvss": f.cvss, "fixed_versions": f.fixed_versions, "sbom": sbom.pk, "finding": row.pk},
-            integration=integration)
-        report.alerts += int(recorded.fired)
+    return fresh
+
+
+def _record_hit(component: SbomComponent, row: VulnerabilityFinding, f, report: RematchReport, alert: bool) -> None:
+    from vendorvet.web.monitoring import events
+    from vendorvet.web.monitoring.models import EventKind
+
+    sbom, integration = component.sbom, component.sbom.integration
+    report.new_findings += 1
+    fixed = ", ".join(f.fixed_versions)
+    recorded = events.record(
+        kind=EventKind.VULNERABILITY_NEW, severity=EVENT_SEVERITY.get(f.severity, "medium"),
+        key=event_key(integration.pk, component.package, f.id), occurrence=f"sbom:{sbom.pk}",
+        title=_("%(integration)s: %(advisory)s in %(package)s %(version)s") % {
+            "integration": integration.name, "advisory": f.id, "package": component.name or component.package,
+            "version": component.version},
+        detail=_("A newly imported advisory affects %(purl)s in the SBOM of version %(sbom)s: %(summary)s "
+                 "Severity: %(severity)s, CVSS %(cvss)s; also known as %(aliases)s.") % {
+            "purl": component.purl, "sbom": sbom.label, "summary": f.summary or "-", "severity": f.severity,
+            "cvss": f"{f.cvss:.1f}" if f.cvss is not None else "-", "aliases": ", ".join(f.aliases) or "-"},
+        action=(_("Ask the vendor for a release with %(package)s %(fixed)s or later, or for their assessment.")
+                % {"package": component.name or component.package, "fixed": f.first_fixed}) if fixed else
+        _("No fixed version is known yet: ask the vendor for their assessment and mitigation."),
+        after={"advisory": f.id, "aliases": f.aliases, "purl": component.purl, "severity": f.severity,
+               "cvss": f.cvss, "fixed_versions": f.fixed_versions, "sbom": sbom.pk, "finding": row.pk},
+        integration=integration, alert=alert)
+    report.alerts += int(recorded.fired and alert)
+
+
+def _record_group(fresh: list, report: RematchReport) -> None:
+    """One alerting event for many new hits in one integration (the single events stay, quietly)."""
+    from vendorvet.web.monitoring import events
+    from vendorvet.web.monitoring.models import EventKind
+
+    component = fresh[0][0]
+    sbom, integration = component.sbom, component.sbom.integration
+    severity = max((EVENT_SEVERITY.get(f.severity, "medium") for _c, _r, f in fresh), key=EVENT_RANK.__getitem__)
+    ordered = sorted(fresh, key=lambda item: (-EVENT_RANK[EVENT_SEVERITY.get(item[2].severity, "medium")],
+                                              item[2].id))
+    ids = sorted({f.id for _c, _r, f in fresh})
+    listed = "; ".join(f"{f.id} ({f.severity}) in {c.name or c.package} {c.version}"
+                       for c, _r, f in ordered[:LISTED_IN_GROUP])
+    digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+    recorded = events.record(
+        kind=EventKind.VULNERABILITY_NEW, severity=severity,
+        key=f"vulnerabilities:{integration.pk}:{sbom.pk}:{digest}", occurrence=f"sbom:{sbom.pk}",
+        title=_("%(integration)s: %(count)s newly known vulnerabilities in the SBOM") % {
+            "integration": integration.name, "count": len(fresh)},
+        detail=_("Newly imported advisories affect the SBOM of version %(sbom)s: %(listed)s%(more)s") % {
+            "sbom": sbom.label, "listed": listed,
+            "more": f" (+{len(fresh) - LISTED_IN_GROUP})" if len(fresh) > LISTED_IN_GROUP else ""},
+        action=_("Open the SBOM and ask the vendor which of these they ship and when fixed releases follow."),
+        after={"sbom": sbom.pk, "count": len(fresh), "advisories": ids[:200]},
+        integration=integration)
+    report.alerts += int(recorded.fired)
