@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.django_db,
 EN_DPA, DE_DPA = "Payroll: no AVV/DPA recorded", "Payroll: kein AVV erfasst"
 EN_ACTION = "Conclude an AVV/DPA under Art. 28 GDPR and record it in the vendor"
 DE_ACTION = "Schließen Sie einen AVV nach Art. 28 DSGVO ab"
+EN_COMPRESSION, DE_COMPRESSION = "No TLS compression (CRIME)", "Keine TLS-Komprimierung (CRIME)"
 
 
 @pytest.fixture
@@ -120,3 +121,58 @@ def test_the_cli_and_older_rows_without_a_message(tenant_a, auditor_a, calendar_
     assert main(["monitor", "events", "--tenant", "nordlicht", "--user", "aylin.auditor", "--format", "json"]) == 0
     titles = {r["title"] for r in json.loads(capsys.readouterr().out)}
     assert EN_DPA in titles and "Payroll: TLS 1.0 enabled" in titles
+
+
+def _stored_runs(tenant, integration):
+    """Two finished runs as the scan service stores them: TLS compression passes, then fails."""
+    from vendorvet.engine import registry
+    from vendorvet.web.scans.models import Finding, ScanRun, ScanTarget
+
+    spec, now, runs = registry.all_checks()["tls.vuln.compression"], timezone.now(), []
+    with acting(tenant):
+        for age, status in ((2, "pass"), (1, "fail")):
+            run = ScanRun.objects.create(integration=integration, status="done", finished=now - dt.timedelta(hours=age))
+            ScanRun.objects.filter(pk=run.pk).update(created=now - dt.timedelta(hours=age))
+            target = ScanTarget.objects.create(run=run, target="https://api.vendor.test/", host="api.vendor.test")
+            Finding.objects.create(run=run, scan_target=target, check_id=spec.id, status=status, severity="high",
+                                   title=spec.title, detail="compression: DEFLATE")
+            runs.append(run)
+    return runs[-1]
+
+
+def test_a_findings_what_to_do_in_the_readers_and_each_rules_language(
+        tenant_a, admin_a, auditor_a, make_integration, immediate_tasks, allow_private, receiver, webhook_rule,
+        login, api_as):
+    """The check's remediation is stored as its id and rendered at read time: German (content/check_texts.yaml)
+    for a German reader or rule, the engine's English for an English one."""
+    from vendorvet import content
+    from vendorvet.engine import registry
+    from vendorvet.web.monitoring.events import record_scan_changes
+
+    en_action = registry.all_checks()["tls.vuln.compression"].remediation
+    de_action = content.load("check_texts")["checks"]["tls.vuln.compression"]["remediation"]
+    assert (en_action, de_action) == ("Disable TLS compression.", "TLS-Komprimierung deaktivieren.")
+    port, rec = receiver
+    webhook_rule(tenant_a, port, language="de", kinds=["finding_new"])
+    webhook_rule(tenant_a, port, language="en", kinds=["finding_new"])
+    run = _stored_runs(tenant_a, make_integration(tenant_a, name="Vendor API", kind="api"))
+    with acting(tenant_a, kind="task"):
+        [event] = [r.event for r in record_scan_changes(run) if r.event.kind == "finding_new"]
+    assert event.texts["action"] == {"remediation": "tls.vuln.compression"} and event.action == en_action
+    assert event.title == f"Vendor API: {EN_COMPRESSION}"  # stored in the installation's language
+
+    german, english = login(admin_a, HTTP_ACCEPT_LANGUAGE="de"), login(admin_a, HTTP_ACCEPT_LANGUAGE="en")
+    detail_de = german.get(f"/monitoring/events/{event.pk}/").content.decode()
+    detail_en = english.get(f"/monitoring/events/{event.pk}/").content.decode()
+    assert de_action in detail_de and en_action not in detail_de
+    assert en_action in detail_en and de_action not in detail_en
+    assert f"Vendor API: {DE_COMPRESSION}" in detail_de and EN_COMPRESSION not in detail_de  # the finding's title
+    assert f"Vendor API: {EN_COMPRESSION}" in detail_en and DE_COMPRESSION not in detail_en
+    api = api_as(tenant_a, auditor_a)
+    assert api.get(f"/api/monitoring-events/{event.pk}/", HTTP_ACCEPT_LANGUAGE="de").json()["action"] == de_action
+    assert api.get(f"/api/monitoring-events/{event.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["action"] == en_action
+
+    alerts = sorted((json.loads(r["body"])["event"]["title"], json.loads(r["body"])["event"]["what_to_do"])
+                    for r in rec.requests)
+    assert alerts == sorted([(f"Vendor API: {DE_COMPRESSION}", de_action),  # each alert rule in its language
+                             (f"Vendor API: {EN_COMPRESSION}", en_action)])

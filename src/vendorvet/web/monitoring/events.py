@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from vendorvet import content
 from vendorvet.web.core.context import current_actor
-from vendorvet.web.monitoring.messages import CheckRemediation, encode
+from vendorvet.web.monitoring.messages import CheckRemediation, CheckTitle, encode
 from vendorvet.web.monitoring.messages import T as _  # texts rendered in the reader's language when shown
 from vendorvet.web.monitoring.models import EventKind, EventState, MonitoringEvent
 
@@ -153,7 +153,7 @@ def record_scan_changes(run) -> list[Recorded]:
         out.append(record(
             kind=EventKind.FINDING_NEW, severity=severity, key=f"finding_new:{integration.pk}:{change.target}:"
             f"{change.check_id}", title=_("%(integration)s: %(title)s") % {"integration": integration,
-                                                                             "title": change.title},
+                                                                             "title": _title(change)},
             detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
                 "target": change.target, "check": change.check_id, "before": change.before or _("not checked"),
                 "after": change.after, "detail": change.detail},
@@ -165,7 +165,7 @@ def record_scan_changes(run) -> list[Recorded]:
         out.append(record(
             kind=EventKind.FINDING_RESOLVED, severity="info",
             key=f"finding_resolved:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
-            title=_("%(integration)s: resolved — %(title)s") % {"integration": integration, "title": change.title},
+            title=_("%(integration)s: resolved — %(title)s") % {"integration": integration, "title": _title(change)},
             detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s.") % {
                 "target": change.target, "check": change.check_id, "before": change.before,
                 "after": change.after or _("not checked")},
@@ -176,7 +176,7 @@ def record_scan_changes(run) -> list[Recorded]:
         out.append(record(
             kind=EventKind.FINDING_CHANGED, severity=finding.severity if finding and finding.is_problem else "low",
             key=f"finding_changed:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
-            title=_("%(integration)s: changed — %(title)s") % {"integration": integration, "title": change.title},
+            title=_("%(integration)s: changed — %(title)s") % {"integration": integration, "title": _title(change)},
             detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
                 "target": change.target, "check": change.check_id, "before": change.before, "after": change.after,
                 "detail": change.detail},
@@ -254,6 +254,13 @@ def _fact_changes(integration, run, found, previously, status_changed, common) -
 def _facts_text(facts: dict) -> str:
     return "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else ('–' if v in (None, '') else v)}"
                      for k, v in facts.items())
+
+
+def _title(change):
+    """The finding's title as a text rendered in the reader's language when it is the engine's own title."""
+    from vendorvet.web.core.checktexts import english_text
+
+    return CheckTitle(change.check_id) if change.title == english_text(change.check_id, "title") else change.title
 
 
 def _remediation(check_id: str):

@@ -39,7 +39,7 @@ def T(msgid: str) -> Msg:  # noqa: N802 - used as ``_`` where events are recorde
 
 
 class CheckRemediation:
-    """What to do about a check (the engine's text for the check id), looked up when shown."""
+    """What to do about a check (its remediation text in the reader's language), looked up when shown."""
 
     def __init__(self, check_id: str):
         self.check_id = check_id
@@ -48,11 +48,23 @@ class CheckRemediation:
         return render({"remediation": self.check_id})
 
 
+class CheckTitle:
+    """A check's title (a finding's title as the engine gives it), looked up when shown."""
+
+    def __init__(self, check_id: str):
+        self.check_id = check_id
+
+    def __str__(self) -> str:
+        return render({"check_title": self.check_id})
+
+
 def _encode(value):
     if isinstance(value, Msg):
         return value.as_data()
     if isinstance(value, CheckRemediation):
         return {"remediation": value.check_id}
+    if isinstance(value, CheckTitle):
+        return {"check_title": value.check_id}
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return "" if value is None else str(value)
@@ -71,11 +83,12 @@ def render(data) -> str:
         return ""
     if isinstance(data, (str, int, float)):
         return str(data)
-    if "remediation" in data:
-        from vendorvet.engine import registry
+    if "remediation" in data or "check_title" in data:  # in the active language (German content or the engine's)
+        from vendorvet.web.core.checktexts import check_text
 
-        spec = registry.all_checks().get(data["remediation"])
-        return spec.remediation if spec else ""
+        if "remediation" in data:
+            return check_text(str(data["remediation"]), "remediation")
+        return check_text(str(data["check_title"]), "title")
     msgid = data.get("msg", "")
     params = {k: v if isinstance(v, (int, float)) else render(v) for k, v in (data.get("params") or {}).items()}
     text = gettext(msgid) if msgid else ""

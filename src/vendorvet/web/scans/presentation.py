@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from vendorvet.web.core.checktexts import check_text, finding_title
 from vendorvet.web.scans.models import Finding, ScanRun
 
 STATUS_LABELS = {
@@ -32,6 +33,7 @@ class ShownFinding:
     risk: str = ""
     remediation: str = ""
     sources: tuple[str, ...] = ()
+    title: str = ""  # the stored title, or the check's title in the reader's language (see checktexts)
 
     @property
     def severity_label(self) -> str:
@@ -75,8 +77,10 @@ def shown_targets(run: ScanRun) -> list[ShownTarget]:
             shown = []
             for f in members:
                 spec = specs.get(f.check_id)
-                shown.append(ShownFinding(f, spec.risk if spec else "", spec.remediation if spec else "",
-                                          spec.sources if spec else ()))
+                shown.append(ShownFinding(
+                    f, check_text(f.check_id, "risk") if spec else "",
+                    check_text(f.check_id, "remediation") if spec else "", spec.sources if spec else (),
+                    finding_title(f.check_id, f.title)))
             groups.append(StatusGroup(status, str(STATUS_LABELS[status]), shown))
         counts = {g.status: len(g.findings) for g in groups}
         out.append(ShownTarget(target, groups, counts))
