@@ -10,6 +10,7 @@ from tests.monitoring.receivers import smtp_sink, webhook_receiver
 from tests.scans.conftest import (  # noqa: F401  (fixtures)
     IMMEDIATE,
     allow_private,
+    queued_only,
     scan_settings,
     scanned_integration,
     vendor_site,

@@ -12,19 +12,6 @@ from django.utils import timezone
 
 from tests.conftest import acting
 
-DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def queued_only(settings):
-    """Tasks are queued, not run (like a database queue with no worker)."""
-    from django_tasks import task_backends
-
-    settings.TASKS = DUMMY
-    yield task_backends["default"]
-    task_backends["default"].clear()
-
-
 @pytest.fixture
 def fleet(tenant_a, make_integration):
     from vendorvet.web.inventory.models import Endpoint

@@ -61,3 +61,16 @@ def allow_private(tenant_a):
 
     with acting(tenant_a):
         TenantScanSettings.objects.create(allow_private_targets=True)
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def queued_only(settings):
+    """Tasks are queued, not run (like a database queue with no worker)."""
+    from django_tasks import task_backends
+
+    settings.TASKS = DUMMY_TASKS
+    yield task_backends["default"]
+    task_backends["default"].clear()

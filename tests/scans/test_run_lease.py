@@ -13,18 +13,6 @@ from tests.conftest import acting
 pytestmark = [pytest.mark.django_db,
               pytest.mark.filterwarnings("ignore::cryptography.utils.CryptographyDeprecationWarning")]
 
-DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def queued_only(settings):
-    from django_tasks import task_backends
-
-    settings.TASKS = DUMMY
-    yield task_backends["default"]
-    task_backends["default"].clear()
-
-
 @pytest.fixture
 def queued_run(tenant_a, assessor_a, make_integration, queued_only):
     from vendorvet.web.inventory.models import Endpoint
