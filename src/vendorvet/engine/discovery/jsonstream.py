@@ -1,10 +1,8 @@
 """Streaming reader for API exports: JSON pages concatenated, one JSON value per line, or arrays of them.
 
-A page that fits in a few megabytes (API pages do: 100–1,000 records) is decoded whole by the C JSON
-decoder — the fast path. Anything larger, or a page cut off by the end of the file, is walked instead:
-the structure above the records (a page object, its ``items``/``value`` array, a top-level array of
-pages) character by character, each record decoded on its own. Memory is bounded by the page window
-(``PAGE_WINDOW``) and the largest single record (``max_value_chars``), not by the file.
+The structure above the records (a page object, its ``items``/``value`` array, a top-level array of pages)
+is walked character by character; each record is decoded on its own with the C JSON decoder. Memory is
+bounded by the largest single record (``max_value_chars``), not by the file.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ MAX_VALUE_CHARS = 16 * 1024 * 1024
 CHUNK = 1 << 20
 MAX_KEYS = 10_000
 WHITESPACE = " \t\r\n"
-PAGE_WINDOW = 4 * 1024 * 1024  # a top-level page up to this size is decoded in one call
 
 _decoder = json.JSONDecoder()
 
@@ -29,13 +26,10 @@ class JsonStream:
     top-level object (one record per line) with ``page_meta`` empty. ``page_meta`` holds the page's
     other keys read so far (``kind``, ``@odata.context``, ``nextPageToken`` …)."""
 
-    def __init__(self, fh: TextIO, name: str, max_value_chars: int = MAX_VALUE_CHARS, keep_pages: bool = False):
+    def __init__(self, fh: TextIO, name: str, max_value_chars: int = MAX_VALUE_CHARS):
         self.fh, self.name, self.max_value = fh, name, max_value_chars
         self.buf, self.pos, self.offset, self.eof = "", 0, 0, False
         self.pages = 0
-        # with keep_pages: the complete meta of every page read (also of pages whose record array is empty),
-        # the same dict objects that were yielded with the records
-        self.page_metas: list[dict] | None = [] if keep_pages else None
 
     # -- buffer -----------------------------------------------------------
     def _fill(self, want: int = CHUNK) -> bool:
@@ -108,7 +102,7 @@ class JsonStream:
                 self.pos += 1
                 continue
             if c == "{":
-                yield from self._page()
+                yield from self._object()
             elif c == "[":
                 yield from self._array(top=True)
             else:
@@ -121,37 +115,11 @@ class JsonStream:
             return
         while True:
             if top and self._peek() == "{":
-                yield from self._page()
+                yield from self._object()
             else:
                 yield self._value(), (meta if meta is not None else {})
             if self._expect(",]") == "]":
                 return
-
-    def _page(self) -> Iterator[tuple[Any, dict]]:
-        """A top-level object: decoded whole when it fits in the page window, else walked."""
-        if len(self.buf) - self.pos < PAGE_WINDOW and not self.eof:
-            self._fill(PAGE_WINDOW)
-        try:
-            page, end = _decoder.raw_decode(self.buf, self.pos)
-        except json.JSONDecodeError:  # larger than the window, or invalid: the walk says precisely where
-            page = None
-        if not isinstance(page, dict):
-            yield from self._object()
-            return
-        if len(page) > MAX_KEYS:
-            raise self._error(f"a JSON object with more than {MAX_KEYS} keys is not an API export")
-        self.pos = end
-        meta = {k: v for k, v in page.items() if not (k in RECORD_ARRAYS and isinstance(v, list))}
-        arrays = [v for k, v in page.items() if k in RECORD_ARRAYS and isinstance(v, list)]
-        if not arrays:
-            yield meta, {}
-            return
-        self.pages += len(arrays)
-        if self.page_metas is not None:
-            self.page_metas.append(meta)
-        for records in arrays:
-            for record in records:
-                yield record, meta
 
     def _object(self) -> Iterator[tuple[Any, dict]]:
         self._expect("{")
@@ -175,8 +143,6 @@ class JsonStream:
                     raise self._error(f"a JSON object with more than {MAX_KEYS} keys is not an API export")
             if self._expect(",}") == "}":
                 break
-        if streamed and self.page_metas is not None:
-            self.page_metas.append(meta)
         if not streamed:
             yield meta, {}
 
