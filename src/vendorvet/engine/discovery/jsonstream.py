@@ -26,10 +26,13 @@ class JsonStream:
     top-level object (one record per line) with ``page_meta`` empty. ``page_meta`` holds the page's
     other keys read so far (``kind``, ``@odata.context``, ``nextPageToken`` …)."""
 
-    def __init__(self, fh: TextIO, name: str, max_value_chars: int = MAX_VALUE_CHARS):
+    def __init__(self, fh: TextIO, name: str, max_value_chars: int = MAX_VALUE_CHARS, keep_pages: bool = False):
         self.fh, self.name, self.max_value = fh, name, max_value_chars
         self.buf, self.pos, self.offset, self.eof = "", 0, 0, False
         self.pages = 0
+        # with keep_pages: the complete meta of every page read (also of pages whose record array is empty),
+        # the same dict objects that were yielded with the records
+        self.page_metas: list[dict] | None = [] if keep_pages else None
 
     # -- buffer -----------------------------------------------------------
     def _fill(self, want: int = CHUNK) -> bool:
@@ -143,6 +146,8 @@ class JsonStream:
                     raise self._error(f"a JSON object with more than {MAX_KEYS} keys is not an API export")
             if self._expect(",}") == "}":
                 break
+        if streamed and self.page_metas is not None:
+            self.page_metas.append(meta)
         if not streamed:
             yield meta, {}
 
