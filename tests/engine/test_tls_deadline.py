@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.engine.conftest import HOST, by_id, scan_local
-from tests.engine.servers import serve, server_context
+from tests.engine.servers import accepting, serve, server_context
 from tests.engine.servers.dns import dns_server
 from vendorvet.engine.models import parse_target
 from vendorvet.engine.runner import ScanOptions, scan
@@ -64,24 +64,8 @@ def stalling_tls_server(behaviour: str):
                 stats["open"] -= 1
             conn.close()
 
-    def accept_loop() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, socket.timeout):
-                continue
-            except OSError:
-                return
-            threading.Thread(target=talk, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept_loop, daemon=True)
-    thread.start()
-    try:
+    with accepting(listener, talk, stop):
         yield listener.getsockname()[1], stats
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        listener.close()
 
 
 def _tls_threads() -> list[str]:

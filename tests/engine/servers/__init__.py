@@ -6,6 +6,7 @@ Everything listens on 127.0.0.1 with an OS-chosen port and stops when the contex
 from __future__ import annotations
 
 import datetime as dt
+import contextlib
 import socket
 import ssl
 import threading
@@ -205,6 +206,14 @@ def hostile(behaviour: str, stop_after: float = 30.0, host: str = "127.0.0.1") -
         finally:
             conn.close()
 
+    with accepting(listener, talk, stop):
+        yield port
+
+
+@contextlib.contextmanager
+def accepting(listener: socket.socket, talk, stop: threading.Event):
+    """Serve each connection of ``listener`` (with a short accept timeout) by ``talk`` on its own thread until
+    the block ends; then ``stop`` is set and the listener closed."""
     def accept_loop() -> None:
         while not stop.is_set():
             try:
@@ -218,7 +227,7 @@ def hostile(behaviour: str, stop_after: float = 30.0, host: str = "127.0.0.1") -
     thread = threading.Thread(target=accept_loop, daemon=True)
     thread.start()
     try:
-        yield port
+        yield
     finally:
         stop.set()
         thread.join(timeout=2)
