@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "vendorvet.web.core.middleware.TenantActorMiddleware",
+    "vendorvet.web.accounts.middleware.TenantActorMiddleware",
 ]
 
 ROOT_URLCONF = "vendorvet.web.urls"

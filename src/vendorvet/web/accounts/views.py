@@ -18,7 +18,7 @@ from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.accounts.forms import AddMemberForm, LoginForm, RoleForm, TokenForm
 from vendorvet.web.accounts.models import Membership
 from vendorvet.web.accounts.roles import Role
-from vendorvet.web.core.middleware import SESSION_TENANT_KEY
+from vendorvet.web.accounts.middleware import SESSION_TENANT_KEY
 from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
 
 

@@ -6,9 +6,16 @@ class AssessmentsConfig(AppConfig):
     name = "vendorvet.web.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
-    nav_items = [
-        (_("Assessments"), "assessments:list", "view"),
-        (_("Certifications"), "assessments:certifications", "view"),
-    ]
-    integration_panels = ["assessments:integration_panel"]
-    vendor_panels = ["assessments:vendor_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import NavItem, Panel, registry
+
+        for item in (
+            NavItem(_("Assessments"), "assessments:list", order=30),
+            NavItem(_("Certifications"), "assessments:certifications", order=31),
+        ):
+            registry.nav_items.register(item.url_name, item)
+        registry.integration_panels.register(
+            "assessments:integration_panel", Panel("assessments:integration_panel", order=10),
+        )
+        registry.vendor_panels.register("assessments:vendor_panel", Panel("assessments:vendor_panel", order=10))

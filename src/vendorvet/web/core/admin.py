@@ -46,9 +46,8 @@ class TenantOwnedAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from vendorvet.web.accounts.models import Tenant
-
-        self.fields["owner_tenant"].queryset = Tenant.objects.all()
+        tenant_model = self._meta.model._meta.get_field("tenant").related_model  # accounts.Tenant, not imported
+        self.fields["owner_tenant"].queryset = tenant_model._default_manager.all()
         if self.instance.pk:
             self.fields["owner_tenant"].initial = self.instance.tenant_id
             self.fields["owner_tenant"].disabled = True

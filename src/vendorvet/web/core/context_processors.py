@@ -1,21 +1,22 @@
-from django.apps import apps
+"""Template context for every page: the active tenant and role, what the role may do, and the main menu."""
+
 from django.urls import NoReverseMatch, reverse
 
-from vendorvet.web.accounts.roles import PERMISSIONS
+from vendorvet.web.core.registry import registry
+from vendorvet.web.core.roles import PERMISSIONS
 
 
-def _app_nav(perms):
-    """Main-menu entries that feature apps declare: ``nav_items = [(label, url_name, permission)]``."""
+def _app_nav(perms) -> list[dict]:
+    """The main menu: the ``NavItem``s that apps register in ``registry.nav_items``, in their order."""
     entries = []
-    for config in apps.get_app_configs():
-        for label, url_name, permission in getattr(config, "nav_items", ()):
-            if permission and permission not in perms:
-                continue
-            try:
-                url = reverse(url_name)
-            except NoReverseMatch:
-                continue
-            entries.append({"label": label, "url": url})
+    for item in registry.sorted(registry.nav_items):
+        if item.permission and item.permission not in perms:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        entries.append({"label": item.label, "url": url})
     return entries
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 
-from vendorvet.web.accounts import roles
+from vendorvet.web.core import roles
 
 
 class TenantRequiredMixin(LoginRequiredMixin):
@@ -18,7 +18,7 @@ class TenantRequiredMixin(LoginRequiredMixin):
 
 
 class PermissionRequiredMixin(TenantRequiredMixin):
-    """Set ``required_permission`` (one of accounts.roles: view, add, change, delete, import, export …)."""
+    """Set ``required_permission`` (one of core.roles: view, add, change, delete, import, export …)."""
 
     required_permission = roles.VIEW
 

@@ -6,5 +6,15 @@ class DiscoveryConfig(AppConfig):
     name = "vendorvet.web.discovery"
     label = "discovery"
     verbose_name = _("Discovery")
-    nav_items = [(_("Discovered apps"), "discovery:app_list", "view")]
-    integration_panels = ["discovery:integration_panel", "discovery:openapi_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import NavItem, Panel, registry
+
+        registry.nav_items.register(
+            "discovery:app_list", NavItem(_("Discovered apps"), "discovery:app_list", order=50),
+        )
+        for item in (
+            Panel("discovery:integration_panel", order=30),
+            Panel("discovery:openapi_panel", order=31),
+        ):
+            registry.integration_panels.register(item.url_name, item)

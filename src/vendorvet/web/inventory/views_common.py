@@ -40,20 +40,20 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def feature_panel_urls(attribute: str, pk: int) -> list[str]:
-    """Panels that feature apps add to a detail page.
+def feature_panel_urls(collection: str, pk: int) -> list[str]:
+    """Panels that apps add to a detail page, from ``registry.integration_panels`` / ``registry.vendor_panels``.
 
-    ``AppConfig.integration_panels`` / ``AppConfig.vendor_panels`` list URL names taking the object's
-    pk; the page loads each with HTMX from the app's own (permission-checked) view.
+    Each ``Panel`` names a URL that takes the object's pk; the page loads it with HTMX from the app's own
+    (permission-checked) view.
     """
-    from django.apps import apps
     from django.urls import NoReverseMatch, reverse
 
+    from vendorvet.web.core.registry import registry
+
     urls = []
-    for config in apps.get_app_configs():
-        for url_name in getattr(config, attribute, ()):
-            try:
-                urls.append(reverse(url_name, args=[pk]))
-            except NoReverseMatch:
-                continue
+    for panel in registry.sorted(getattr(registry, collection)):
+        try:
+            urls.append(reverse(panel.url_name, args=[pk]))
+        except NoReverseMatch:
+            continue
     return urls

@@ -6,5 +6,9 @@ class LegalConfig(AppConfig):
     name = "vendorvet.web.legal"
     label = "legal"
     verbose_name = _("Legal")
-    nav_items = [(_("Legal"), "legal:overview", "view")]
-    integration_panels = ["legal:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import NavItem, Panel, registry
+
+        registry.nav_items.register("legal:overview", NavItem(_("Legal"), "legal:overview", order=60))
+        registry.integration_panels.register("legal:integration_panel", Panel("legal:integration_panel", order=40))

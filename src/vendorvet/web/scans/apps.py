@@ -6,5 +6,9 @@ class ScansConfig(AppConfig):
     name = "vendorvet.web.scans"
     label = "scans"
     verbose_name = _("Scans")
-    nav_items = [(_("Scans"), "scans:run_list", "view")]
-    integration_panels = ["scans:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import NavItem, Panel, registry
+
+        registry.nav_items.register("scans:run_list", NavItem(_("Scans"), "scans:run_list", order=40))
+        registry.integration_panels.register("scans:integration_panel", Panel("scans:integration_panel", order=20))

@@ -6,5 +6,13 @@ class SupplychainConfig(AppConfig):
     name = "vendorvet.web.supplychain"
     label = "supplychain"
     verbose_name = _("Supply chain")
-    nav_items = [(_("Supply chain"), "supplychain:overview", "view")]
-    integration_panels = ["supplychain:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import NavItem, Panel, registry
+
+        registry.nav_items.register(
+            "supplychain:overview", NavItem(_("Supply chain"), "supplychain:overview", order=80),
+        )
+        registry.integration_panels.register(
+            "supplychain:integration_panel", Panel("supplychain:integration_panel", order=60),
+        )

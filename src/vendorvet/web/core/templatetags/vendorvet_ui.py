@@ -1,12 +1,14 @@
-"""Small display helpers for templates: choice labels, country names, tier and actor labels."""
+"""Small display helpers for templates: tier, actor and role labels, the active navigation entry.
+
+Inventory value labels (data categories, countries, tier names) are in ``inventory_ui``.
+"""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
 
-from vendorvet.web.accounts.roles import Role
-from vendorvet.web.inventory.choices import DataCategory, DataSubject, Tier, country_name
+from vendorvet.web.core.roles import Role
 
 register = template.Library()
 
@@ -22,35 +24,12 @@ def actor_kind_labels() -> dict[str, str]:
 
 
 @register.filter
-def data_category_label(value: str) -> str:
-    return str(dict(DataCategory.choices).get(value, value))
-
-
-@register.filter
-def data_subject_label(value: str) -> str:
-    return str(dict(DataSubject.choices).get(value, value))
-
-
-@register.filter
-def country(code: str) -> str:
-    return country_name(code) if code else ""
-
-
-@register.filter
 def tier_short(tier) -> str:
     try:
         number = int(tier)
     except (TypeError, ValueError):
         return ""
     return _("Tier %(number)s") % {"number": number}
-
-
-@register.filter
-def tier_full(tier) -> str:
-    try:
-        return str(Tier(int(tier)).label)
-    except (TypeError, ValueError):
-        return ""
 
 
 @register.filter
