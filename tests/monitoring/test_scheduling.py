@@ -50,7 +50,7 @@ def test_tick_enqueues_due_scans_once_and_again_after_the_cadence(tenant_a, flee
     assert schedules[fleet[1].pk] == now + dt.timedelta(days=30)
 
     assert tick(now=now + dt.timedelta(hours=1)).scans_enqueued == 0  # nothing due
-    runs(tenant_a).update(status="done", finished=now)
+    runs(tenant_a).update_untracked(status="done", finished=now)
     later = tick(now=now + dt.timedelta(days=1, minutes=1))
     assert later.scans_enqueued == 1  # only the tier-1 integration is due again
     assert runs(tenant_a).filter(integration=critical).count() == 2
@@ -60,7 +60,7 @@ def test_tick_enqueues_due_scans_once_and_again_after_the_cadence(tenant_a, flee
         raised.data_categories, raised.access_scope = ["credentials"], "admin"
         raised.save()
     assert raised.tier == 1
-    runs(tenant_a).update(status="done", finished=now)
+    runs(tenant_a).update_untracked(status="done", finished=now)
     assert tick(now=now + dt.timedelta(days=1, minutes=2)).scans_enqueued == 1
     assert runs(tenant_a).filter(integration=raised).count() == 2
 
@@ -96,7 +96,7 @@ def test_a_lost_claim_is_skipped(tenant_a, fleet, queued_only):
     now = timezone.now()
     scheduling.tick(now=now)
     ScanSchedule.all_tenants.update(next_due=now)  # all due again
-    runs(tenant_a).update(status="done", finished=now)
+    runs(tenant_a).update_untracked(status="done", finished=now)
     stale = {s.integration_id: s for s in ScanSchedule.all_tenants.all()}  # what a second scheduler had read
     scheduling.tick(now=now + dt.timedelta(seconds=1))  # the first scheduler claims every slot
     from vendorvet.web.core.context import tenant_session

@@ -55,7 +55,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing(tenant_a, queued_run):
     with acting(tenant_a, kind="task"):
         run = services._claim(queued_run.pk, "host:1:aaa")
     # presumed dead: the run was queued again and another worker holds it now
-    ScanRun.all_tenants.filter(pk=run.pk).update(claimed_by="host:2:bbb", attempts=2)
+    ScanRun.all_tenants.filter(pk=run.pk).update_untracked(claimed_by="host:2:bbb", attempts=2)
     with acting(tenant_a, kind="task"), pytest.raises(services.LeaseLost):
         services._store(run, [(run.integration.endpoints.get(), None, "not scanned")], "host:1:aaa", 1)
     assert ScanTarget.all_tenants.count() == 0 and Finding.all_tenants.count() == 0
@@ -85,7 +85,7 @@ def test_expired_leases_are_queued_again_then_given_up(tenant_a, queued_run, que
     for attempt in range(2, services.MAX_ATTEMPTS + 1):
         with acting(tenant_a, kind="task"):
             assert services._claim(run.pk, f"host:{attempt}:ccc").attempts == attempt
-        ScanRun.all_tenants.filter(pk=run.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+        ScanRun.all_tenants.filter(pk=run.pk).update_untracked(lease_until=timezone.now() - dt.timedelta(seconds=1))
         report = tick()
         if attempt < services.MAX_ATTEMPTS:
             assert report.runs_requeued == 1 and scan_run(run.pk).status == "queued"
@@ -99,9 +99,9 @@ def test_a_queued_run_whose_task_the_queue_lost_is_queued_again(tenant_a, queued
     from vendorvet.web.scans.models import ScanRun
 
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    ScanRun.all_tenants.filter(pk=queued_run.pk).update(queued_at=long_ago)
+    ScanRun.all_tenants.filter(pk=queued_run.pk).update_untracked(queued_at=long_ago)
     assert services.recover_lost_runs() == {"requeued": 0, "failed": 0}  # the dummy queue may still hold it
-    ScanRun.all_tenants.filter(pk=queued_run.pk).update(task_id="")  # never reached the queue
+    ScanRun.all_tenants.filter(pk=queued_run.pk).update_untracked(task_id="")  # never reached the queue
     assert services.recover_lost_runs() == {"requeued": 1, "failed": 0}
     assert scan_run(queued_run.pk).queued_at > long_ago and len(queued_only.results) == 2
 
@@ -111,9 +111,9 @@ def test_a_stale_queued_run_no_longer_blocks_a_new_scan_but_a_live_lease_does(te
     from vendorvet.web.scans.models import ScanRun
 
     long_ago = timezone.now() - services.STALE_AFTER - dt.timedelta(minutes=1)
-    ScanRun.all_tenants.filter(pk=queued_run.pk).update(created=long_ago, queued_at=long_ago)
+    ScanRun.all_tenants.filter(pk=queued_run.pk).update_untracked(created=long_ago, queued_at=long_ago)
     with acting(tenant_a):
         assert services.active_run(queued_run.integration) is None  # stale: a new scan may start
-        ScanRun.all_tenants.filter(pk=queued_run.pk).update(status="running",
+        ScanRun.all_tenants.filter(pk=queued_run.pk).update_untracked(status="running",
                                                             lease_until=timezone.now() + dt.timedelta(seconds=60))
         assert services.active_run(queued_run.integration).pk == queued_run.pk  # a live lease keeps it active

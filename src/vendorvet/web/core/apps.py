@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "vendorvet core"
 
     def ready(self) -> None:
-        from vendorvet.web.core import lookups  # noqa: F401  (registers the JSON "has" lookup)
+        from vendorvet.web.core import changelog, lookups  # noqa: F401  (lookups registers the JSON "has" lookup)
+
+        changelog.connect()  # every app's models are loaded before any ready() runs

@@ -1,17 +1,33 @@
-"""Tenant scoping by construction.
+"""Tenant scoping by construction, and no write that bypasses the change history.
 
 ``Model.objects`` on every tenant-owned model filters by the active tenant. With no
 tenant active it returns a queryset that refuses to run (it may still be *built*,
-so form classes can be declared at import time), never an unfiltered one.
+so form classes can be declared at import time), never an unfiltered one — also
+when it is used inside another query (``filter(vendor__in=Vendor.objects.all())``,
+``Subquery``, ``Exists``): its SQL cannot be compiled.
 Cross-tenant work (installation admin, migrations of data, token lookup) must name
 ``Model.all_tenants`` explicitly, which makes it visible in review.
+
+Writes on change-logged models go through ``save()``/``delete()`` (logged by the
+signal receivers in ``core.changelog``, cascades included). The queryset shortcuts
+that would skip the history are logged or refused on them: ``update()`` writes one
+history entry per changed row (``update_logged``), ``update_untracked()`` is the named
+way for background bookkeeping that is not history (leases, task ids), ``bulk_create``
+logs one entry per new row, and ``bulk_update`` of logged fields is refused with an
+error naming the alternatives (``core.bulk.insert_many`` is the fast insert for models
+that are not change-logged).
 """
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import sql
 
-from vendorvet.web.core.context import TenantScopeError, current_tenant
+from vendorvet.web.core.context import TenantScopeError, current_actor, current_tenant, require_actor
+
+
+class UnloggedWriteError(RuntimeError):
+    """A queryset shortcut would change logged fields of a change-logged model without a history entry."""
 
 
 def _refuse(*_args, **_kwargs):
@@ -19,6 +35,17 @@ def _refuse(*_args, **_kwargs):
         "query on a tenant-owned model with no active tenant; enter use_tenant(...) "
         "or use Model.all_tenants for deliberate cross-tenant work"
     )
+
+
+class RefusingQuery(sql.Query):
+    """The query of a queryset built with no tenant active: it can be refined, never turned into SQL.
+
+    Compiling is the one step every way of running a query shares — on its own or as a subquery of
+    another (``__in``, ``Subquery``, ``Exists``, ``union``) — so refusing here leaves no way around.
+    """
+
+    def get_compiler(self, *args, **kwargs):
+        _refuse()
 
 
 class UnscopedQuerySet(models.QuerySet):
@@ -35,6 +62,14 @@ class UnscopedQuerySet(models.QuerySet):
     explain = _refuse
     contains = _refuse
     _raw_delete = _refuse
+    update_logged = _refuse
+    update_untracked = _refuse
+
+    def __init__(self, model=None, query=None, using=None, hints=None):
+        super().__init__(model=model, query=query or RefusingQuery(model), using=using, hints=hints)
+
+    def resolve_expression(self, *args, **kwargs):
+        _refuse()
 
     def bulk_create(self, *args, **kwargs):
         _refuse()
@@ -43,9 +78,97 @@ class UnscopedQuerySet(models.QuerySet):
         _refuse()
 
 
+def _is_change_logged(model) -> bool:
+    return bool(getattr(model, "change_logged", True))
+
+
+def _logged_fields(model, names) -> list[str]:
+    """Those of ``names`` (field names or attnames) that the change history records for ``model``."""
+    logged = set(model.logged_field_names()) if hasattr(model, "logged_field_names") else None
+    out = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if logged is None or field.name in logged:
+            out.append(field.name)
+    return out
+
+
 class TenantQuerySet(models.QuerySet):
+    def _logged_in(self, names) -> list[str]:
+        return _logged_fields(self.model, names) if _is_change_logged(self.model) else []
+
+    def update(self, **kwargs):
+        """A plain update where nothing logged changes (models that are not change-logged, fields the history
+        excludes); otherwise :meth:`update_logged` — also for the ``SET_NULL`` updates of a deletion's cascade."""
+        logged = self._logged_in(kwargs)
+        if logged and current_actor() is None:
+            raise UnloggedWriteError(
+                f"QuerySet.update() on {self.model._meta.label} changes {', '.join(logged)}, which the change "
+                "history records, with no actor to attribute it to; enter acting_as(...), or use "
+                ".update_untracked(...) for background bookkeeping that is not part of the object's history"
+            )
+        if logged:
+            return self.update_logged(**kwargs)
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def update_logged(self, **kwargs) -> int:
+        """``update()`` with one history entry per changed row (before/after), attributed to the active actor."""
+        require_actor()
+        with transaction.atomic(using=self.db):
+            rows = {obj.pk: obj for obj in self.select_for_update()}
+            if not rows:
+                return 0
+            count = self.model.all_tenants.filter(pk__in=list(rows)).update_untracked(**kwargs)
+            for after in self.model.all_tenants.filter(pk__in=list(rows)):
+                after.log_change("update", rows[after.pk].change_snapshot(), after.change_snapshot())
+        return count
+
+    update_logged.alters_data = True
+
+    def update_untracked(self, **kwargs) -> int:
+        """A plain SQL ``update()`` that deliberately leaves no history entry (lease renewals, task ids,
+        counters): the name makes the choice visible in review."""
+        return super().update(**kwargs)
+
+    update_untracked.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        logged = self._logged_in(fields)
+        if logged:
+            raise UnloggedWriteError(
+                f"bulk_update() on {self.model._meta.label} would change {', '.join(logged)} without entries in "
+                "the change history; save() each object or use .update_logged(...)"
+            )
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Tenant and same-tenant references checked; on change-logged models one history entry per new row
+        (written in one more insert), so conflicts may not be ignored there (the new keys must come back)."""
+        from vendorvet.web.core.bulk import check_tenant_of
+
+        objs = list(objs)
+        check_tenant_of(self.model, objs)
+        if not (_is_change_logged(self.model) and hasattr(self.model, "logged_field_names")):
+            return super().bulk_create(objs, *args, **kwargs)
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise UnloggedWriteError(f"bulk_create() on {self.model._meta.label} with ignored or updated "
+                                     "conflicts cannot be logged; save() each object")
+        actor = require_actor()
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            entries = [obj.change_entry("create", None, obj.change_snapshot(), actor) for obj in created]
+            if any(obj.pk is None for obj in created):
+                raise UnloggedWriteError(f"bulk_create() on {self.model._meta.label}: the database returned no "
+                                         "keys, so the new rows cannot be logged; save() each object")
+            entries = [entry for entry in entries if entry is not None]
+            if entries:
+                type(entries[0]).all_tenants.bulk_create(entries)
+        return created
+
     def delete(self):
-        """Delete one by one so every deletion lands in the change history."""
+        """Delete one by one so every deletion (and what it cascades to) lands in the change history."""
         count = 0
         for obj in self:
             obj.delete()
@@ -65,3 +188,4 @@ class TenantScopedManager(models.Manager.from_queryset(TenantQuerySet)):
 
 class AllTenantsManager(models.Manager.from_queryset(TenantQuerySet)):
     """Explicit, reviewable cross-tenant access."""
+

@@ -88,20 +88,29 @@ class TenantOwnedModel(models.Model):
                     if related.tenant_id != self.tenant_id:
                         raise TenantScopeError(f"{self._meta.label}.{f.name} points into another tenant")
 
-    # -- change log -------------------------------------------------------
-    def _log(self, action: str, pre: dict | None, post: dict | None) -> None:
+    # -- change log (written by the signal receivers in core.changelog, so cascades are logged too) --------
+    @classmethod
+    def logged_field_names(cls) -> list[str]:
+        return [f.name for f in cls._meta.concrete_fields
+                if f.name not in NOT_LOGGED and not getattr(f, "change_log_exclude", False)]
+
+    def change_snapshot(self) -> dict[str, Any]:
+        return snapshot(self)
+
+    def change_entry(self, action: str, pre: dict | None, post: dict | None, actor=None) -> "ObjectChange | None":
+        """The unsaved history entry for a change of this object, or None when there is nothing to record."""
         if not getattr(self, "change_logged", True):
-            return
+            return None
         if action == ObjectChange.UPDATE and pre == post:
-            return
-        actor = require_actor()
+            return None
+        actor = actor or require_actor()
         related_ct = related_id = None
         if self.change_log_parent:
-            parent = getattr(self, self.change_log_parent, None)
-            if parent is not None:
-                related_ct = ContentType.objects.get_for_model(parent, for_concrete_model=True)
-                related_id = parent.pk
-        ObjectChange.all_tenants.create(
+            parent_field = self._meta.get_field(self.change_log_parent)
+            related_id = getattr(self, parent_field.attname, None)  # the id: the parent may be going too
+            if related_id is not None:
+                related_ct = ContentType.objects.get_for_model(parent_field.related_model, for_concrete_model=True)
+        return ObjectChange(
             tenant_id=self.tenant_id,
             action=action,
             actor_kind=actor.kind,
@@ -118,33 +127,22 @@ class TenantOwnedModel(models.Model):
             postchange_data=post,
         )
 
+    def log_change(self, action: str, pre: dict | None, post: dict | None, actor=None) -> None:
+        entry = self.change_entry(action, pre, post, actor)
+        if entry is not None:
+            entry.save()
+
     def save(self, *args, **kwargs):
         self._check_tenant()
         require_actor()  # fail before writing anything
-        creating = self._state.adding or self.pk is None
-        pre = None
-        if not creating:
-            pre = getattr(self, "_prechange", None)
-            if pre is None:
-                stored = type(self).all_tenants.filter(pk=self.pk).first()
-                pre = snapshot(stored) if stored else None
-        with transaction.atomic():
+        with transaction.atomic():  # the row and its history entry (post_save) together
             super().save(*args, **kwargs)
-            post = snapshot(self)
-            self._log(ObjectChange.CREATE if creating else ObjectChange.UPDATE, pre, post)
-        self._prechange = post
 
     def delete(self, *args, **kwargs):
         self._check_tenant()
         require_actor()
-        pre = snapshot(self)
-        pk = self.pk
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            self.pk = pk
-            self._log(ObjectChange.DELETE, pre, None)
-            self.pk = None
-        return result
+        with transaction.atomic():  # the rows, the cascade and their history entries together
+            return super().delete(*args, **kwargs)
 
 
 class ObjectChange(models.Model):

@@ -98,7 +98,7 @@ def _enqueue_run(run_id: int) -> None:
     from vendorvet.web.scans.tasks import scan_integration
 
     def remember(result) -> None:
-        ScanRun.all_tenants.filter(pk=run_id).update(task_id=str(result.id)[:64])
+        ScanRun.all_tenants.filter(pk=run_id).update_untracked(task_id=str(result.id)[:64])
 
     queue.enqueue(scan_integration, run_id, on_enqueued=remember)
 
@@ -219,7 +219,7 @@ class _LeaseKeeper:
         period = lease_seconds() / 3
         try:
             while not self.stopped.wait(period):
-                renewed = _held(*self.args).update(
+                renewed = _held(*self.args).update_untracked(
                     lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds()))
                 if not renewed:
                     self.lost = True
@@ -261,10 +261,10 @@ def recover_lost_runs(now=None) -> dict:
         if run.attempts >= MAX_ATTEMPTS:
             message = _("The worker running this scan stopped %(n)d times; the scan was given up.") % {
                 "n": run.attempts}
-            if same.update(status=RunStatus.FAILED, finished=now, lease_until=None, error=message):
+            if same.update_untracked(status=RunStatus.FAILED, finished=now, lease_until=None, error=message):
                 report["failed"] += 1
             continue
-        if same.update(status=RunStatus.QUEUED, claimed_by="", lease_until=None, queued_at=now):
+        if same.update_untracked(status=RunStatus.QUEUED, claimed_by="", lease_until=None, queued_at=now):
             log.warning("scan run %s: its worker stopped renewing the lease; queued again", run.pk)
             _enqueue_run(run.pk)
             report["requeued"] += 1
@@ -273,7 +273,7 @@ def recover_lost_runs(now=None) -> dict:
             "pk", "task_id", "queued_at")[:1000]:
         if not _task_lost(run.task_id):
             continue
-        if ScanRun.all_tenants.filter(pk=run.pk, status=RunStatus.QUEUED, queued_at=run.queued_at).update(
+        if ScanRun.all_tenants.filter(pk=run.pk, status=RunStatus.QUEUED, queued_at=run.queued_at).update_untracked(
                 queued_at=now):
             log.warning("scan run %s: its queued task is gone; queued again", run.pk)
             _enqueue_run(run.pk)
