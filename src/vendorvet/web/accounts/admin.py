@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from vendorvet.web.accounts.models import TOKEN_PREFIX, APIToken, Membership, Tenant
-from vendorvet.web.core.admin import TenantOwnedAdmin, in_tenant_as_operator
+from vendorvet.web.core.admin import TenantOwnedAdmin, admin_actor, in_tenant_as_operator
+from vendorvet.web.core.context import acting_as
 
 
 class MembershipInline(admin.TabularInline):
@@ -74,3 +78,21 @@ class APITokenAdmin(TenantOwnedAdmin):
             count += 1
         self.message_user(request, ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
                           % {"count": count}, messages.SUCCESS)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class OperatorUserAdmin(UserAdmin):
+    """Deleting an account removes its memberships and tokens in every tenant: each lands in that tenant's
+    change history as the operator's act (a deletion nobody is attributed with is refused)."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(), acting_as(admin_actor(request)):
+            obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(), acting_as(admin_actor(request)):
+            for obj in queryset:
+                obj.delete()

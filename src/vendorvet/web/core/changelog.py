@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from vendorvet.web.core.context import Actor, current_actor, require_actor
+from vendorvet.web.core.context import Actor, require_actor
 from vendorvet.web.core.models import ObjectChange, TenantOwnedModel, snapshot
 
 
@@ -48,13 +48,9 @@ def _deletion_actor(instance, origin) -> Actor | None:
     """Who the deletion is attributed to, or None when no entry is written (the tenant itself goes)."""
     origin_model = _origin_model(origin)
     if origin_model is not None and origin_model is instance._meta.get_field("tenant").related_model:
-        return None  # deleting a tenant deletes its history too: nothing to record it in
-    if origin_model is not None and issubclass(origin_model, TenantOwnedModel):
-        return require_actor()
-    # cascaded from a row outside the tenants' data (a user account deleted by an operator)
-    actor = current_actor()
-    label = f"deletion of {origin_model._meta.verbose_name}" if origin_model else "deletion"
-    return actor or Actor.system(label)
+        return None  # deleting a tenant deletes its history too: nothing is left to record it in
+    # a tenant's own rows, or a cascade from outside them (an operator deleting a user account): attributed
+    return require_actor()
 
 
 def _before_delete(sender, instance, origin=None, **kwargs):

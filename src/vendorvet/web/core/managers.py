@@ -79,18 +79,14 @@ class UnscopedQuerySet(models.QuerySet):
 
 
 def _is_change_logged(model) -> bool:
-    return bool(getattr(model, "change_logged", True))
+    """A tenant-owned model whose changes the history records (the history itself is not one)."""
+    return hasattr(model, "logged_field_names") and bool(getattr(model, "change_logged", True))
 
 
 def _logged_fields(model, names) -> list[str]:
     """Those of ``names`` (field names or attnames) that the change history records for ``model``."""
-    logged = set(model.logged_field_names()) if hasattr(model, "logged_field_names") else None
-    out = []
-    for name in names:
-        field = model._meta.get_field(name)
-        if logged is None or field.name in logged:
-            out.append(field.name)
-    return out
+    logged = set(model.logged_field_names())
+    return [field.name for field in map(model._meta.get_field, names) if field.name in logged]
 
 
 class TenantQuerySet(models.QuerySet):
@@ -150,7 +146,7 @@ class TenantQuerySet(models.QuerySet):
 
         objs = list(objs)
         check_tenant_of(self.model, objs)
-        if not (_is_change_logged(self.model) and hasattr(self.model, "logged_field_names")):
+        if not _is_change_logged(self.model):
             return super().bulk_create(objs, *args, **kwargs)
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             raise UnloggedWriteError(f"bulk_create() on {self.model._meta.label} with ignored or updated "
