@@ -12,3 +12,8 @@ class AssessmentsConfig(AppConfig):
     ]
     integration_panels = ["assessments:integration_panel"]
     vendor_panels = ["assessments:vendor_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.assessments import calendar
+
+        calendar.register()  # event kinds and calendar checks for monitoring

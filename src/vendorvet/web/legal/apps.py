@@ -8,3 +8,8 @@ class LegalConfig(AppConfig):
     verbose_name = _("Legal")
     nav_items = [(_("Legal"), "legal:overview", "view")]
     integration_panels = ["legal:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.legal import calendar
+
+        calendar.register()  # event kinds and calendar checks for monitoring

@@ -10,9 +10,12 @@ class MonitoringConfig(AppConfig):
     integration_panels = ["monitoring:integration_panel"]
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
+        from vendorvet.web.core import events as core_events
+        from vendorvet.web.core.registry import registry
+        from vendorvet.web.monitoring import channels
+        from vendorvet.web.monitoring.events import Sink
         from vendorvet.web.monitoring.scheduling import on_scan_finished
-        from vendorvet.web.scans.models import ScanRun
 
-        post_save.connect(on_scan_finished, sender=ScanRun, dispatch_uid="monitoring_on_scan_finished")
+        registry.hooks.register(core_events.SINK, Sink())  # core.events.record() ends here
+        channels.register()  # e-mail, webhook, Slack, Teams
+        core_events.scan_finished.connect(on_scan_finished, dispatch_uid="monitoring_on_scan_finished")

@@ -8,3 +8,8 @@ class ScansConfig(AppConfig):
     verbose_name = _("Scans")
     nav_items = [(_("Scans"), "scans:run_list", "view")]
     integration_panels = ["scans:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.scans import changes
+
+        changes.register()  # event kinds, the TLS-expiry calendar check, lease recovery, hooks for monitoring

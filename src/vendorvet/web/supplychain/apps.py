@@ -8,3 +8,8 @@ class SupplychainConfig(AppConfig):
     verbose_name = _("Supply chain")
     nav_items = [(_("Supply chain"), "supplychain:overview", "view")]
     integration_panels = ["supplychain:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.supplychain import rematch
+
+        rematch.register()  # its event kind for monitoring
