@@ -22,26 +22,6 @@ from vendorvet.web.monitoring.models import AlertRule, EventState, MonitoringEve
 from vendorvet.web.monitoring.views import filtered_events
 
 
-class EventSerializer(serializers.ModelSerializer):
-    # in the request's language (Accept-Language, or the language the user chose in the web UI)
-    title = serializers.CharField(source="shown_title", read_only=True)
-    detail = serializers.CharField(source="shown_detail", read_only=True)
-    action = serializers.CharField(source="shown_action", read_only=True)
-    integration_name = serializers.CharField(source="integration.name", read_only=True, default=None)
-    vendor_name = serializers.CharField(source="vendor.name", read_only=True, default=None)
-
-    class Meta:
-        model = MonitoringEvent
-        fields = ["id", "kind", "severity", "title", "detail", "action", "before", "after", "integration",
-                  "integration_name", "vendor", "vendor_name", "run", "first_seen", "last_seen", "occurrences",
-                  "state", "snoozed_until", "state_changed_by"]
-        read_only_fields = fields
-
-
-class StateSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=services.MAX_SNOOZE_DAYS, required=False)
-
-
 class _RegistryChoiceField(serializers.ChoiceField):
     """A choice field whose choices are read from a registry whenever they are used (validation and the
     schema alike), so a kind or channel registered later is accepted and documented."""
@@ -68,6 +48,27 @@ class _RegistryChoiceField(serializers.ChoiceField):
     def to_representation(self, value):
         self._current()
         return super().to_representation(value)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    # in the request's language (Accept-Language, or the language the user chose in the web UI)
+    kind = _RegistryChoiceField(kind_choices, read_only=True)  # documented with the registered kinds
+    title = serializers.CharField(source="shown_title", read_only=True)
+    detail = serializers.CharField(source="shown_detail", read_only=True)
+    action = serializers.CharField(source="shown_action", read_only=True)
+    integration_name = serializers.CharField(source="integration.name", read_only=True, default=None)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True, default=None)
+
+    class Meta:
+        model = MonitoringEvent
+        fields = ["id", "kind", "severity", "title", "detail", "action", "before", "after", "integration",
+                  "integration_name", "vendor", "vendor_name", "run", "first_seen", "last_seen", "occurrences",
+                  "state", "snoozed_until", "state_changed_by"]
+        read_only_fields = fields
+
+
+class StateSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=services.MAX_SNOOZE_DAYS, required=False)
 
 
 class RuleSerializer(serializers.ModelSerializer):
