@@ -218,3 +218,46 @@ def test_a_digest_rule_without_recipients_is_not_marked_delivered(tenant_a, make
         assert alerts.send_digests() == 1
         assert AlertDelivery.objects.get().state == "delivered"
     assert len(smtp.messages) == 1 and smtp.messages[0]["to"] == ["it@example.test"]
+
+
+def test_lease_recovery_runs_every_registered_recovery_hook(tenant_a):
+    """The queue plumbing lives in core and knows no app: the scans app registered its lost-run recovery; a hook
+    that fails is reported and does not stop the others; the monitoring tick counts what they queued again."""
+    from vendorvet.web.core import queue
+    from vendorvet.web.core.registry import registry
+    from vendorvet.web.monitoring.scheduling import tick
+
+    calls = []
+
+    def requeue_two():
+        calls.append("two")
+        return {"requeued": 2}
+
+    def broken():
+        raise RuntimeError("queue unreachable")
+
+    assert "scans.lost_runs" in registry.recovery_hooks
+    with registry.recovery_hooks.temporarily("tests.broken", broken), \
+            registry.recovery_hooks.temporarily("tests.two", requeue_two):
+        reports = queue.recover_lost_work()
+        assert reports["tests.two"] == {"requeued": 2} and "RuntimeError" in reports["tests.broken"]["error"]
+        assert reports["scans.lost_runs"] == {"requeued": 0, "failed": 0} and queue.requeued(reports) == 2
+        report = tick()
+    assert calls == ["two", "two"] and report.runs_requeued == 2
+    assert any("tests.broken" in error for error in report.errors)
+
+
+def test_the_web_apps_send_http_only_through_the_engines_hardened_client():
+    """One SSRF-safe client: no module of the web layer opens HTTP connections of its own."""
+    import ast
+    from pathlib import Path
+
+    web = Path(__file__).resolve().parents[2] / "src" / "vendorvet" / "web"
+    forbidden = {"http.client", "urllib.request", "requests", "urllib3", "httpx", "ssl"}
+    offenders = []
+    for path in web.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.relative_to(web)}: {n}" for n in names if n in forbidden]
+    assert offenders == []

@@ -34,7 +34,8 @@ def vendor_certifications(today, occurrence, now) -> list[Recorded]:
         out.append(record(
             kind=VENDOR_CERT_EXPIRING, severity="high" if days < 0 else "medium",
             key=f"vendor_cert:{cert.pk}:{expires.isoformat()}", occurrence=occurrence,
-            title=_("%(vendor)s: %(cert)s expires %(when)s") % {"vendor": cert.vendor, "cert": cert, "when": events.in_days(days)}
+            title=_("%(vendor)s: %(cert)s expires %(when)s") % {"vendor": cert.vendor, "cert": cert,
+                                                                 "when": events.in_days(days)}
             if days >= 0 else _("%(vendor)s: %(cert)s expired %(when)s") % {"vendor": cert.vendor, "cert": cert,
                                                                            "when": events.in_days(days)},
             detail=_("%(cert)s of %(vendor)s is valid until %(date)s.") % {"cert": cert, "vendor": cert.vendor,

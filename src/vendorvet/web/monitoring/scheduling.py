@@ -72,7 +72,8 @@ def tick(now=None, tenants=None) -> TickReport:
     if tenants is None:  # the whole installation: work (scans) whose worker died is queued again
         recovered = queue.recover_lost_work()
         report.runs_requeued = queue.requeued(recovered)
-        report.errors += [f"{key}: {r['error']}" for key, r in recovered.items() if isinstance(r, dict) and "error" in r]
+        report.errors += [f"{key}: {r['error']}" for key, r in recovered.items()
+                          if isinstance(r, dict) and "error" in r]
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():

@@ -81,7 +81,8 @@ def record_scan_changes(run) -> list[Recorded]:
     if diff.previous is None:
         return []
     integration, occurrence = run.integration, f"run:{run.pk}"
-    found = {(f.scan_target.target, f.check_id): f for f in Finding.objects.filter(run=run).select_related("scan_target")}
+    found = {(f.scan_target.target, f.check_id): f
+             for f in Finding.objects.filter(run=run).select_related("scan_target")}
     previously = {(f.scan_target.target, f.check_id): f
                   for f in Finding.objects.filter(run=diff.previous).select_related("scan_target")}
     out: list[Recorded] = []

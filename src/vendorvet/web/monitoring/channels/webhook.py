@@ -47,9 +47,8 @@ def webhook_refusal(url: str, allow_private: bool) -> str | None:
 
 
 def post_json(url: str, body: bytes, headers: dict, allow_private: bool) -> int:
-    """POST through the engine's pinned, SSRF-guarded httpx client; the 2xx status or :class:`DeliveryError`."""
-    import httpx
-
+    """POST through the engine's pinned, SSRF-guarded httpx client; the 2xx status or :class:`DeliveryError`
+    (connection errors and the SSRF guard's refusal propagate as they are)."""
     from vendorvet.engine.collectors.http import send
     from vendorvet.engine.net import Resolver
     from vendorvet.web.monitoring.conf import config
@@ -58,11 +57,8 @@ def post_json(url: str, body: bytes, headers: dict, allow_private: bool) -> int:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryError(_("not an http(s) URL"))
     timeout = float(config()["webhook"]["timeout_seconds"])
-    try:
-        exchange = send("POST", url, body, {**headers, "User-Agent": USER_AGENT},
-                        Resolver(allow_private=allow_private, timeout=timeout), timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+    exchange = send("POST", url, body, {**headers, "User-Agent": USER_AGENT},
+                    Resolver(allow_private=allow_private, timeout=timeout), timeout=timeout)
     if not 200 <= exchange.status < 300:
         raise DeliveryError(f"HTTP {exchange.status}", exchange.status)
     return exchange.status
