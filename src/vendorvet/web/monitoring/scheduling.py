@@ -23,7 +23,7 @@ from vendorvet.web.monitoring.conf import config
 from vendorvet.web.monitoring.models import MonitoringSettings, ScanSchedule
 
 log = logging.getLogger(__name__)
-TASK_ACTOR = "monitor"
+TASK_ACTOR = core_events.TASK_ACTOR
 
 
 def monitor_actor():
