@@ -147,7 +147,7 @@ def test_a_findings_what_to_do_in_the_readers_and_each_rules_language(
     for a German reader or rule, the engine's English for an English one."""
     from vendorvet import content
     from vendorvet.engine import registry
-    from vendorvet.web.monitoring.events import record_scan_changes
+    from vendorvet.web.scans.changes import record_scan_changes  # moved to the scans app (issue 12)
 
     en_action = registry.all_checks()["tls.vuln.compression"].remediation
     de_action = content.load("check_texts")["checks"]["tls.vuln.compression"]["remediation"]

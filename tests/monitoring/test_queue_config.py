@@ -27,7 +27,7 @@ def test_backend_and_redis_url_from_the_environment():
 
 
 def test_the_queue_description_follows_the_backend(settings):
-    from vendorvet.web.monitoring import queue
+    from vendorvet.web.core import queue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert queue.uses_database() and not queue.uses_rq()

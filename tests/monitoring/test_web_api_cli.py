@@ -182,25 +182,23 @@ def test_the_tick_records_a_run_the_hook_missed_and_sends_the_digest(tenant_a, a
                                                                     allow_private, scanned_integration, vendor_site,
                                                                     smtp):
     """A run whose changes were not recorded when it finished (hook failed) is caught up by the next tick."""
-    from django.db.models.signals import post_save
-
     from tests.scans.conftest import GOOD_HEADERS
+    from vendorvet.web.core.events import scan_finished
     from vendorvet.web.monitoring.models import AlertDelivery, MonitoringEvent
     from vendorvet.web.monitoring.scheduling import on_scan_finished, tick
     from vendorvet.web.monitoring.tasks import monitoring_tick
     from vendorvet.web.scans import services
-    from vendorvet.web.scans.models import ScanRun
 
     port, site = vendor_site
     with acting(tenant_a, assessor_a, role="assessor"):
         services.start_scan(scanned_integration)
     site.default = (200, [*GOOD_HEADERS, ("Deprecation", "@1700000000")], b"{}")
-    post_save.disconnect(on_scan_finished, sender=ScanRun, dispatch_uid="monitoring_on_scan_finished")
+    scan_finished.disconnect(on_scan_finished, dispatch_uid="monitoring_on_scan_finished")
     try:
         with acting(tenant_a, assessor_a, role="assessor"):
             services.start_scan(scanned_integration)
     finally:
-        post_save.connect(on_scan_finished, sender=ScanRun, dispatch_uid="monitoring_on_scan_finished")
+        scan_finished.connect(on_scan_finished, dispatch_uid="monitoring_on_scan_finished")
     assert MonitoringEvent.all_tenants.count() == 0
     result = monitoring_tick.enqueue()  # the task (immediate backend here)
     assert result.return_value["runs_processed"] == 1 and result.return_value["events_fired"] == 1

@@ -199,7 +199,7 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(os.environ.get("VENDORVET_TASK_TIMEOUT", "1800")),
     }
 }
-RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "vendorvet.web.monitoring.queue.Worker"}
+RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "vendorvet.web.core.queue.Worker"}
 if config.uses_rq(TASKS["default"]["BACKEND"]):
     INSTALLED_APPS.append("django_rq")
 # A worker renews the lease of the scan it runs; a run whose lease ran out (worker killed) is queued again.

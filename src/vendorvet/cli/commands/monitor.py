@@ -1,10 +1,11 @@
-"""``vendorvet monitor tick|run|events``: scheduled re-scans, change and calendar events, alerts.
+"""``vendorvet monitor tick|run|events|kinds|channels``: scheduled re-scans, change and calendar events, alerts.
 
 ``tick`` does one pass over every tenant (or ``--tenant``): it enqueues the re-scans that are due by tier
 cadence, records the changes of finished scans and the calendar facts, retries failed webhook
 deliveries and sends the daily digests. ``run`` repeats the tick every N seconds; the due state is in the
 database, so a restarted (or a second) scheduler neither loses nor duplicates a scan. ``events`` lists a
-tenant's events with the acting user's role.
+tenant's events with the acting user's role. ``kinds`` and ``channels`` list the event kinds and alert channels
+the installed apps registered (``registry.event_kinds``, ``registry.alert_channels``).
 """
 
 from __future__ import annotations
@@ -40,11 +41,20 @@ def register(subparsers) -> None:
     events.add_argument("--state", default="active",
                         help="active (open and acknowledged, the default), open, acknowledged, snoozed, resolved, "
                         "or all")
-    events.add_argument("--kind", default="", help="only this kind, e.g. finding_new, contract_deadline")
+    events.add_argument("--kind", default="", help="only this kind, e.g. finding_new, contract_deadline "
+                        "('vendorvet monitor kinds' lists them)")
     events.add_argument("--integration", type=int, help="only events of this integration id")
     events.add_argument("--format", choices=["table", "json"], default="table")
     add_actor_arguments(events)
     events.set_defaults(func=run_events)
+
+    kinds = actions.add_parser("kinds", help="list the kinds of monitoring event (and which a calendar check records)")
+    kinds.add_argument("--format", choices=["table", "json"], default="table")
+    kinds.set_defaults(func=run_kinds)
+
+    channels = actions.add_parser("channels", help="list the alert channels an alert rule can use")
+    channels.add_argument("--format", choices=["table", "json"], default="table")
+    channels.set_defaults(func=run_channels)
 
 
 def _tenants(slug):
@@ -133,4 +143,39 @@ def run_events(args: argparse.Namespace) -> int:
             print(f"{e.pk:>6}  {e.severity:<8} {e.state:<12} {e.kind:<20} ×{e.occurrences:<3} {e.shown_title}")
         if not rows:
             print("no events", file=sys.stderr)
+    return 0
+
+
+def run_kinds(args: argparse.Namespace) -> int:
+    setup_django()
+    from vendorvet.web.core.events import calendar_kinds, kind_choices
+    from vendorvet.web.core.registry import registry
+
+    calendar = set(calendar_kinds())
+    rows = []
+    for key, label in kind_choices():
+        spec = registry.event_kinds[key]
+        rows.append({"kind": key, "label": str(label), "group": spec.group, "severity": spec.severity,
+                     "calendar": key in calendar})
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(f"{row['kind']:<24} {row['group']:<13} {row['severity']:<9} {'calendar ' if row['calendar'] else ''}"
+              f"{row['label']}")
+    return 0
+
+
+def run_channels(args: argparse.Namespace) -> int:
+    setup_django()
+    from vendorvet.web.core.registry import registry
+
+    rows = [{"channel": key, "label": str(channel.label), "url": channel.uses_url, "digest": channel.supports_digest}
+            for key, channel in registry.alert_channels.items()]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        extras = ", ".join(name for name in ("url", "digest") if row[name])
+        print(f"{row['channel']:<12} {row['label']}" + (f" ({extras})" if extras else ""))
     return 0

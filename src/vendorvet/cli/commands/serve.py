@@ -44,7 +44,7 @@ def _child(*args: str):
 
 def start_worker():
     """A 'vendorvet worker' subprocess for the task queue (database or Redis), or None if not applicable."""
-    from vendorvet.web.monitoring import queue
+    from vendorvet.web.core import queue
 
     if not (queue.uses_database() or queue.uses_rq()):
         return None

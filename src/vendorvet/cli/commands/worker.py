@@ -30,10 +30,10 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup_django()
-    from vendorvet.web.monitoring import queue
-    from vendorvet.web.scans.services import lease_seconds, recover_lost_runs
+    from vendorvet.web.core import queue
+    from vendorvet.web.scans.services import lease_seconds
 
-    recover_lost_runs()  # scans left behind by a worker that died before this one started
+    queue.recover_lost_work()  # work (scans) left behind by a worker that died before this one started
     stop = threading.Event()
     queue.start_recovery_thread(max(1.0, lease_seconds() / 2), stop)
     print(f"vendorvet worker: queue {queue.describe()}", flush=True)

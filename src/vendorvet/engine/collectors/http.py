@@ -192,8 +192,8 @@ class HttpSession:
         except Exception as exc:  # noqa: BLE001 - report, never crash the scan
             return Fetch(url, tuple(hops), f"{current}: {type(exc).__name__}: {exc}", "protocol")
 
-    def _one(self, url: str, headers: dict[str, str]) -> HttpExchange:
-        request = self.client.build_request("GET", url, headers=headers)
+    def _one(self, url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None) -> HttpExchange:
+        request = self.client.build_request(method, url, headers=headers, content=body)
         response = self.client.send(request, stream=True)
         try:
             body = bytearray()
@@ -205,7 +205,7 @@ class HttpSession:
                     del body[self.options.max_body:]
                     break
             return HttpExchange(
-                method="GET", url=url, status=response.status_code,
+                method=method, url=url, status=response.status_code,
                 headers=tuple((k.decode("latin-1").lower(), v.decode("latin-1"))
                               for k, v in response.headers.raw),
                 body=bytes(body), body_truncated=truncated,
@@ -213,6 +213,21 @@ class HttpSession:
             )
         finally:
             response.close()
+
+
+def send(method: str, url: str, body: bytes, headers: dict[str, str], resolver: Resolver,
+         timeout: float = 10.0, max_body: int = 64 * 1024) -> HttpExchange:
+    """One request (e.g. a webhook POST) through the same hardened client the scans use: the host vetted by the
+    SSRF guard and pinned, every operation within ``timeout`` and the whole exchange within ``2 × timeout``,
+    no redirects followed, the response body capped. Errors propagate (:class:`PolicyRefused`, ``httpx``)."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"not an http(s) URL: {url}")
+    session = HttpSession(resolver, HttpOptions(timeout=timeout, request_budget=2 * timeout, max_body=max_body))
+    try:
+        session.backend.deadline = Deadline(session.options.request_budget)
+        return session._one(url, headers, method=method, body=body)
+    finally:
+        session.close()
 
 
 def collect_http(target: Target, resolver: Resolver, options: HttpOptions) -> Attempt[HttpFacts]:

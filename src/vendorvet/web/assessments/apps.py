@@ -19,3 +19,7 @@ class AssessmentsConfig(AppConfig):
             "assessments:integration_panel", Panel("assessments:integration_panel", order=10),
         )
         registry.vendor_panels.register("assessments:vendor_panel", Panel("assessments:vendor_panel", order=10))
+
+        from vendorvet.web.assessments import calendar
+
+        calendar.register()  # event kinds and calendar checks for monitoring

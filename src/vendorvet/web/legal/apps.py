@@ -12,3 +12,7 @@ class LegalConfig(AppConfig):
 
         registry.nav_items.register("legal:overview", NavItem(_("Legal"), "legal:overview", order=60))
         registry.integration_panels.register("legal:integration_panel", Panel("legal:integration_panel", order=40))
+
+        from vendorvet.web.legal import calendar
+
+        calendar.register()  # event kinds and calendar checks for monitoring

@@ -40,29 +40,15 @@ def vendor_legal(vendor: Vendor) -> VendorLegal:
 
 # ----------------------------------------------------------------------------- data location
 def scan_locations(integration: Integration) -> dict[str, list[str]]:
-    """Country → scanned host names, from the ``location.country`` findings of the latest finished scan.
+    """Country → scanned host names, from the server countries of the latest finished scan.
 
-    Read from the scans app's stored findings (evidence ``addresses`` with ``country``); empty when
-    the scans app or a finished scan is not there.
+    Asked of the scans app through its hook (``core.events.HOOK_SCAN_LOCATIONS``); empty when the scans app
+    or a finished scan is not there.
     """
-    try:
-        from vendorvet.web.scans.models import Finding, ScanRun
-    except ImportError:  # pragma: no cover - the scans app is part of the product
-        return {}
-    run = (ScanRun.objects.filter(integration=integration, status="done").order_by("-created", "-pk")
-           .only("id").first())
-    if run is None:
-        return {}
-    hosts: dict[str, list[str]] = {}
-    findings = Finding.objects.filter(run=run, check_id="location.country").select_related("scan_target")
-    for finding in findings:
-        evidence = finding.evidence if isinstance(finding.evidence, dict) else {}
-        host = finding.scan_target.host or finding.scan_target.target
-        for row in evidence.get("addresses") or []:
-            code = str(row.get("country") or "").upper() if isinstance(row, dict) else ""
-            if len(code) == 2 and row.get("public", True) and host not in hosts.setdefault(code, []):
-                hosts[code].append(host)
-    return hosts
+    from vendorvet.web.core.events import HOOK_SCAN_LOCATIONS, hook
+
+    locations = hook(HOOK_SCAN_LOCATIONS)
+    return locations(integration) if locations is not None else {}
 
 
 def scan_countries(integration: Integration) -> list[str]:
@@ -173,7 +159,7 @@ def save_sub_processor(sub: SubProcessor) -> tuple[SubProcessor, list[TransferAs
     """Save a sub-processor; a new one triggers a transfer check of each of the vendor's integrations.
 
     A new or changed sub-processor is a monitoring change event (``subprocessor_changed``)."""
-    from vendorvet.web.supplychain import subprocessor_events
+    from vendorvet.web.legal import subprocessor_events
 
     creating = sub._state.adding
     before = None if creating else subprocessor_events.facts(SubProcessor.objects.filter(pk=sub.pk).first())

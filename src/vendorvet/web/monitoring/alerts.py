@@ -1,46 +1,35 @@
-"""Alerts: matching events to the tenant's rules, one delivery record per (rule, event, occurrence),
-and the channels — e-mail (immediate or daily digest), signed JSON webhook, Slack, Microsoft Teams.
-
-Webhook URLs are connected through the engine's SSRF guard (``engine.net``): a URL that resolves to an
-internal address is refused unless the tenant allows internal targets (scan settings). Failed webhook
-deliveries are retried with exponential back-off by the monitoring tick.
+"""Alerts: matching events to the tenant's rules, one delivery record per (rule, event, occurrence), sending
+through the rule's channel (``registry.alert_channels``: e-mail, signed JSON webhook, Slack, Microsoft Teams …,
+see :mod:`vendorvet.web.monitoring.channels`), retries with back-off and the daily digests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import http.client
-import json
 import logging
-import ssl
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.monitoring import channels
+from vendorvet.web.monitoring.channels.base import DeliveryError, event_data
+from vendorvet.web.monitoring.conf import config
 from vendorvet.web.monitoring.models import (
     SEVERITY_RANK,
     AlertDelivery,
     AlertRule,
-    Channel,
     DeliveryState,
     MonitoringEvent,
 )
 
 log = logging.getLogger(__name__)
-SIGNATURE_HEADER = "X-Vendorvet-Signature"
 
 
 def _config() -> dict:
-    from vendorvet.web.monitoring.events import config
-
     return config()["webhook"]
 
 
@@ -51,8 +40,6 @@ def ensure_default_rules() -> list[AlertRule]:
     rules = list(AlertRule.objects.all())
     if rules:
         return rules
-    from vendorvet.web.monitoring.events import config
-
     lang = content_language()
     for spec in config()["default_rules"]:
         rule = AlertRule(name=spec["name"][lang], channel=spec["channel"], min_severity=spec["min_severity"],
@@ -76,7 +63,11 @@ def dispatch(event: MonitoringEvent) -> list[AlertDelivery]:
     for rule in ensure_default_rules():
         if not matches(rule, event):
             continue
-        digest = rule.channel == Channel.EMAIL and rule.digest
+        channel = channels.get(rule.channel)
+        if channel is None:  # a channel no longer installed: nothing to send it through
+            log.warning("alert rule %s: unknown channel %r", rule.pk, rule.channel)
+            continue
+        digest = channel.supports_digest and rule.digest
         try:
             with transaction.atomic():
                 delivery = AlertDelivery(rule=rule, event=event, occurrence=event.last_occurrence,
@@ -93,9 +84,22 @@ def dispatch(event: MonitoringEvent) -> list[AlertDelivery]:
     return created
 
 
+@task()
+def deliver_alert(delivery_id: int) -> dict:
+    """The task: send one alert delivery in its tenant; a failure is recorded and retried later with back-off."""
+    from vendorvet.web.core.context import tenant_session
+    from vendorvet.web.core.events import installation_language, task_actor
+
+    row = AlertDelivery.all_tenants.select_related("tenant").filter(pk=delivery_id).first()
+    if row is None:
+        return {"delivery": delivery_id, "state": "gone"}
+    with tenant_session(row.tenant, task_actor()), installation_language():
+        delivery = deliver(delivery_id)
+    return {"delivery": delivery_id, "state": delivery.state, "attempts": delivery.attempts}
+
+
 def _enqueue(delivery: AlertDelivery) -> None:
-    from vendorvet.web.monitoring import queue
-    from vendorvet.web.monitoring.tasks import deliver_alert
+    from vendorvet.web.core import queue
 
     try:
         queue.enqueue(deliver_alert, delivery.pk)
@@ -105,65 +109,9 @@ def _enqueue(delivery: AlertDelivery) -> None:
 
 # --------------------------------------------------------------------------- content of an alert
 
-def base_url() -> str:
-    return (getattr(settings, "VENDORVET_BASE_URL", "") or "http://localhost:8000").rstrip("/")
-
-
-def event_link(event: MonitoringEvent) -> str:
-    if event.integration_id:
-        return base_url() + event.integration.get_absolute_url()
-    if event.vendor_id:
-        return base_url() + event.vendor.get_absolute_url()
-    return base_url() + event.get_absolute_url()
-
-
 def payload(event: MonitoringEvent) -> dict:
     """The generic webhook body (JSON)."""
-    return {
-        "event": {
-            "id": event.pk, "kind": event.kind, "severity": event.severity, "title": event.shown_title,
-            "what_changed": event.shown_detail, "what_to_do": event.shown_action, "before": event.before,
-            "after": event.after,
-            "first_seen": event.first_seen.isoformat(), "last_seen": event.last_seen.isoformat(),
-            "occurrences": event.occurrences, "state": event.state,
-        },
-        "integration": ({"id": event.integration_id, "name": event.integration.name}
-                        if event.integration_id else None),
-        "vendor": {"id": event.vendor_id, "name": event.vendor.name} if event.vendor_id else None,
-        "tenant": event.tenant.slug,
-        "link": event_link(event),
-    }
-
-
-def slack_payload(event: MonitoringEvent) -> dict:
-    link = event_link(event)
-    text = (f"*{event.shown_title}*\n{event.shown_detail}\n{_('What to do')}: {event.shown_action or '–'}\n"
-            f"<{link}|{_('Open in vendorvet')}>")
-    return {"text": f"[{event.get_severity_display()}] {event.shown_title}",
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
-
-
-def teams_payload(event: MonitoringEvent) -> dict:
-    link = event_link(event)
-    return {
-        "type": "message",
-        "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "content": {
-                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
-                "version": "1.4",
-                "body": [
-                    {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "wrap": True,
-                     "text": event.shown_title},
-                    {"type": "TextBlock", "wrap": True, "text": event.shown_detail},
-                    {"type": "FactSet", "facts": [
-                        {"title": _("Severity"), "value": str(event.get_severity_display())},
-                        {"title": _("What to do"), "value": event.shown_action or "–"}]},
-                ],
-                "actions": [{"type": "Action.OpenUrl", "title": _("Open in vendorvet"), "url": link}],
-            },
-        }],
-    }
+    return event_data(event)
 
 
 def rule_language(rule: AlertRule) -> str:
@@ -171,25 +119,7 @@ def rule_language(rule: AlertRule) -> str:
     return rule.language or settings.LANGUAGE_CODE
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def recipients(rule: AlertRule) -> list[str]:
-    listed = [line.strip() for line in (rule.recipients or "").replace(",", "\n").splitlines() if line.strip()]
-    if listed:
-        return listed
-    from vendorvet.web.accounts.models import Membership
-
-    return sorted({m.user.email for m in Membership.objects.filter(role="admin").select_related("user")
-                   if m.user.email and m.user.is_active})
-
-
 # --------------------------------------------------------------------------- sending
-
-class DeliveryError(Exception):
-    pass
-
 
 def deliver(delivery_id: int, now=None) -> AlertDelivery:
     """Send one pending delivery (the task body); on failure schedule the next attempt with back-off."""
@@ -228,60 +158,10 @@ def deliver(delivery_id: int, now=None) -> AlertDelivery:
 
 
 def _send(delivery: AlertDelivery) -> int | None:
-    rule, event = delivery.rule, delivery.event
-    if rule.channel == Channel.EMAIL:
-        to = recipients(rule)
-        if not to:
-            raise DeliveryError(_("no recipients: the rule lists none and no administrator has an e-mail address"))
-        context = {"events": [event], "base_url": base_url(), "links": {event.pk: event_link(event)}}
-        send_mail(subject=f"[vendorvet] {event.shown_title}"[:200],
-                  message=render_to_string("monitoring/email/alert.txt", context),
-                  from_email=None, recipient_list=to, fail_silently=False)
-        return None
-    body_obj = {Channel.WEBHOOK: payload, Channel.SLACK: slack_payload, Channel.TEAMS: teams_payload}[rule.channel](event)
-    body = json.dumps(body_obj, ensure_ascii=False).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "vendorvet-monitoring"}
-    if rule.channel == Channel.WEBHOOK and rule.secret:
-        headers[SIGNATURE_HEADER] = sign(rule.secret, body)
-    return post_json(rule.url, body, headers, allow_private=_private_allowed())
-
-
-def _private_allowed() -> bool:
-    from vendorvet.web.scans.services import scan_settings
-
-    return scan_settings().allow_private_targets
-
-
-class WebhookFailed(DeliveryError):
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-
-def post_json(url: str, body: bytes, headers: dict, allow_private: bool) -> int:
-    """POST through a connection to an address vetted by the SSRF guard; 2xx or :class:`WebhookFailed`."""
-    from vendorvet.engine.net import Resolver, connect_vetted
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookFailed(_("not an http(s) URL"))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    timeout = float(_config()["timeout_seconds"])
-    sock = connect_vetted(Resolver(allow_private=allow_private, timeout=timeout), parts.hostname, port, timeout)
-    if parts.scheme == "https":
-        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
-    conn = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
-    conn.sock = sock
-    try:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("POST", path, body=body, headers={**headers, "Content-Length": str(len(body))})
-        response = conn.getresponse()
-        response.read(65536)
-        if not 200 <= response.status < 300:
-            raise WebhookFailed(f"HTTP {response.status}", response.status)
-        return response.status
-    finally:
-        conn.close()
+    channel = channels.get(delivery.rule.channel)
+    if channel is None:
+        raise DeliveryError(_("the alert channel %(channel)s is not installed") % {"channel": delivery.rule.channel})
+    return channel.deliver(delivery.rule, delivery.event)
 
 
 def retry_due(now=None) -> int:
@@ -295,31 +175,30 @@ def retry_due(now=None) -> int:
 
 
 def send_digests(now=None) -> int:
-    """Once a day per digest rule: one e-mail with the events collected since the last digest."""
+    """Once a day per digest rule: one message with the events collected since the last digest.
+
+    A digest that cannot be sent (no recipients, the mail server refuses) is not marked delivered: its events
+    wait, with the reason stored, and the next tick tries again."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    for rule in AlertRule.objects.filter(enabled=True, digest=True, channel=Channel.EMAIL):
-        if rule.last_digest == today:
+    for rule in AlertRule.objects.filter(enabled=True, digest=True):
+        channel = channels.get(rule.channel)
+        if rule.last_digest == today or channel is None or not channel.supports_digest:
             continue
         waiting = list(AlertDelivery.objects.filter(rule=rule, state=DeliveryState.DIGEST)
                        .select_related("event__integration", "event__vendor").order_by("event__severity", "pk"))
         if waiting:
-            events = [d.event for d in waiting]
-            to = recipients(rule)
-            context = {"events": events, "base_url": base_url(), "links": {e.pk: event_link(e) for e in events}}
             try:
                 with translation.override(rule_language(rule)):
-                    send_mail(subject=_("[vendorvet] Daily monitoring digest: %(n)d changes") % {"n": len(events)},
-                              message=render_to_string("monitoring/email/alert.txt", context),
-                              from_email=None, recipient_list=to, fail_silently=False)
+                    channel.deliver_digest(rule, [d.event for d in waiting])
             except Exception as exc:
                 log.warning("digest for rule %s failed: %s", rule.pk, exc)
                 AlertDelivery.objects.filter(pk__in=[d.pk for d in waiting]).update(
                     last_error=f"{type(exc).__name__}: {exc}"[:2000])
                 continue
             AlertDelivery.objects.filter(pk__in=[d.pk for d in waiting]).update(
-                state=DeliveryState.DELIVERED, delivered_at=now, attempts=1)
+                state=DeliveryState.DELIVERED, delivered_at=now, attempts=1, last_error="")
             sent += 1
         AlertRule.objects.filter(pk=rule.pk).update(last_digest=today)
     return sent

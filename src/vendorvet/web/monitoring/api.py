@@ -7,19 +7,52 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import flatten_choices_dict, to_choices_dict
 from rest_framework.response import Response
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.core.events import kind_choices
+from vendorvet.web.core.registry import registry
+from vendorvet.web.monitoring import channels
 from vendorvet.web.monitoring import services
 from vendorvet.web.monitoring.alerts import ensure_default_rules
 from vendorvet.web.monitoring.forms import AlertRuleForm
-from vendorvet.web.monitoring.models import AlertRule, EventKind, EventState, MonitoringEvent, Severity
+from vendorvet.web.monitoring.models import AlertRule, EventState, MonitoringEvent, Severity
 from vendorvet.web.monitoring.views import filtered_events
+
+
+class _RegistryChoiceField(serializers.ChoiceField):
+    """A choice field whose choices are read from a registry whenever they are used (validation and the
+    schema alike), so a kind or channel registered later is accepted and documented."""
+
+    def __init__(self, choices_of, **kwargs):
+        self._choices_of = choices_of
+        super().__init__(choices=(), **kwargs)
+
+    def _current(self):
+        self.grouped_choices = to_choices_dict(self._choices_of())
+        self._choices = flatten_choices_dict(self.grouped_choices)
+        self.choice_strings_to_values = {str(key): key for key in self._choices}
+        return self._choices
+
+    def _ignore(self, choices):  # the registry is the source
+        pass
+
+    choices = property(_current, _ignore)
+
+    def to_internal_value(self, data):
+        self._current()
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        self._current()
+        return super().to_representation(value)
 
 
 class EventSerializer(serializers.ModelSerializer):
     # in the request's language (Accept-Language, or the language the user chose in the web UI)
+    kind = _RegistryChoiceField(kind_choices, read_only=True)  # documented with the registered kinds
     title = serializers.CharField(source="shown_title", read_only=True)
     detail = serializers.CharField(source="shown_detail", read_only=True)
     action = serializers.CharField(source="shown_action", read_only=True)
@@ -39,7 +72,8 @@ class StateSerializer(serializers.Serializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
-    kinds = serializers.ListField(child=serializers.ChoiceField(choices=EventKind.choices), required=False)
+    kinds = serializers.ListField(child=_RegistryChoiceField(kind_choices), required=False)
+    channel = _RegistryChoiceField(channels.choices, required=False)
 
     class Meta:
         model = AlertRule
@@ -48,22 +82,35 @@ class RuleSerializer(serializers.ModelSerializer):
         extra_kwargs = {"secret": {"write_only": True}}
 
     def validate(self, attrs):
-        from vendorvet.web.scans.services import scan_settings
+        from vendorvet.web.monitoring.channels.webhook import private_allowed
 
         data = {**({f: getattr(self.instance, f) for f in self.Meta.fields if f != "id"} if self.instance else {}),
                 **attrs}
         form = AlertRuleForm({k: v for k, v in data.items() if v is not None and v is not False},
-                             instance=self.instance, allow_private=scan_settings().allow_private_targets)
+                             instance=self.instance, allow_private=private_allowed())
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
         return attrs
+
+
+class _Kinds(list):
+    """The registered event kinds, read when the schema is generated (not when this module is imported)."""
+
+    def __iter__(self):
+        return iter(list(registry.event_kinds))
+
+    def __len__(self):
+        return len(registry.event_kinds)
+
+    def __bool__(self):
+        return True
 
 
 @extend_schema_view(
     list=extend_schema(summary=_("List monitoring events"), parameters=[
         OpenApiParameter("state", str, enum=["active", *EventState.values],
                          description=_("Default: active (open and acknowledged)")),
-        OpenApiParameter("kind", str, enum=EventKind.values),
+        OpenApiParameter("kind", str, enum=_Kinds(), description=_("A registered kind of event")),
         OpenApiParameter("severity", str, enum=Severity.values),
         OpenApiParameter("integration", int)]),
     retrieve=extend_schema(summary=_("Show a monitoring event")),

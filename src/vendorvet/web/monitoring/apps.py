@@ -8,7 +8,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from vendorvet.web.core import events as core_events
         from vendorvet.web.core.registry import NavItem, Panel, registry
+        from vendorvet.web.monitoring import channels
+        from vendorvet.web.monitoring.events import Sink
+        from vendorvet.web.monitoring.scheduling import on_scan_finished
+
+        registry.hooks.register(core_events.SINK, Sink())  # core.events.record() ends here
+        channels.register()  # e-mail, webhook, Slack, Teams
+        core_events.scan_finished.connect(on_scan_finished, dispatch_uid="monitoring_on_scan_finished")
 
         registry.nav_items.register(
             "monitoring:event_list", NavItem(_("Monitoring"), "monitoring:event_list", order=70),
@@ -16,10 +24,3 @@ class MonitoringConfig(AppConfig):
         registry.integration_panels.register(
             "monitoring:integration_panel", Panel("monitoring:integration_panel", order=50),
         )
-
-        from django.db.models.signals import post_save
-
-        from vendorvet.web.monitoring.scheduling import on_scan_finished
-        from vendorvet.web.scans.models import ScanRun
-
-        post_save.connect(on_scan_finished, sender=ScanRun, dispatch_uid="monitoring_on_scan_finished")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vendorvet.web.monitoring.models import AlertRule, Channel, EventKind, MonitoringSettings
+from vendorvet.web.core.events import kind_choices
+from vendorvet.web.monitoring import channels
+from vendorvet.web.monitoring.channels.webhook import webhook_refusal  # noqa: F401  (re-exported)
+from vendorvet.web.monitoring.models import AlertRule, MonitoringSettings
 
 
 class AlertRuleForm(forms.ModelForm):
-    kinds = forms.MultipleChoiceField(label=_("Event kinds"), choices=EventKind.choices, required=False,
+    # choices from the registries, read when the form is built: a new kind or channel needs no change here
+    channel = forms.ChoiceField(label=_("channel"), choices=())
+    kinds = forms.MultipleChoiceField(label=_("Event kinds"), choices=(), required=False,
                                       widget=forms.CheckboxSelectMultiple,
                                       help_text=_("None selected: every kind of event."))
     url = forms.URLField(label=_("webhook URL"), max_length=500, required=False, assume_scheme="https")
@@ -25,45 +28,21 @@ class AlertRuleForm(forms.ModelForm):
     def __init__(self, *args, allow_private: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.allow_private = allow_private
+        self.fields["channel"].choices = channels.choices()
+        self.fields["kinds"].choices = kind_choices()
 
     def clean(self):
         data = super().clean()
-        channel, url = data.get("channel"), (data.get("url") or "").strip()
-        if channel and channel != Channel.EMAIL:
-            if not url:
-                self.add_error("url", _("A webhook channel needs its URL."))
-            elif urlsplit(url).scheme != "https" and not self.allow_private:
-                self.add_error("url", _("Use an https:// URL."))
-            else:
-                reason = webhook_refusal(url, self.allow_private)
-                if reason:
-                    self.add_error("url", reason)
-            if channel == Channel.WEBHOOK and not (data.get("secret") or "").strip():
-                self.add_error("secret", _("A generic webhook needs a signing secret (the receiver checks the "
-                                           "signature)."))
-            data["digest"] = False
-        if channel == Channel.EMAIL:
-            for line in (data.get("recipients") or "").replace(",", "\n").splitlines():
-                if line.strip():
-                    try:
-                        forms.EmailField().clean(line.strip())
-                    except forms.ValidationError:
-                        self.add_error("recipients", _("%(value)s is not an e-mail address.") % {"value": line.strip()})
+        channel = channels.get(data.get("channel") or "")
+        if channel is not None:
+            if channel.uses_url:
+                data["url"] = (data.get("url") or "").strip()
+            for field, errors in channel.clean(data, self.allow_private).items():
+                for error in errors:
+                    self.add_error(field, error)
+            if not channel.supports_digest:
+                data["digest"] = False
         return data
-
-
-def webhook_refusal(url: str, allow_private: bool) -> str | None:
-    """Why the SSRF guard refuses this webhook URL (checked again on every delivery), or None."""
-    from vendorvet.engine.net import Resolver
-
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return str(_("Enter a complete URL."))
-    try:
-        Resolver(allow_private=allow_private, timeout=5).vetted(parts.hostname, parts.port or 443)
-    except OSError as exc:
-        return str(_("This URL cannot be used: %(reason)s") % {"reason": exc})
-    return None
 
 
 class MonitoringSettingsForm(forms.ModelForm):

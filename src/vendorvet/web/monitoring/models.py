@@ -7,11 +7,14 @@ settings and rules are.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vendorvet.web.core.events import kind_label, validate_kind
 from vendorvet.web.core.models import TenantOwnedModel
+from vendorvet.web.core.registry import registry
 
 
 class Severity(models.TextChoices):
@@ -23,25 +26,6 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
-
-
-class EventKind(models.TextChoices):
-    FINDING_NEW = "finding_new", _("New finding")
-    FINDING_RESOLVED = "finding_resolved", _("Finding resolved")
-    FINDING_CHANGED = "finding_changed", _("Finding changed")
-    GRADE_CHANGED = "grade_changed", _("Grade changed")
-    CERT_ROTATED = "cert_rotated", _("Certificate replaced")
-    LOCATION_CHANGED = "location_changed", _("Server location changed")
-    RATELIMIT_CHANGED = "ratelimit_changed", _("Rate-limit policy changed")
-    LIFECYCLE_CHANGED = "lifecycle_changed", _("Deprecation or sunset changed")
-    TLS_CERT_EXPIRING = "tls_cert_expiring", _("TLS certificate expiring")
-    VENDOR_CERT_EXPIRING = "vendor_cert_expiring", _("Vendor certification expiring")
-    CONTRACT_DEADLINE = "contract_deadline", _("Contract deadline")
-    DPA_MISSING = "dpa_missing", _("AVV/DPA missing")
-    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
-    CONDITION_OVERDUE = "condition_overdue", _("Condition overdue")
-    VULNERABILITY_NEW = "vulnerability_new", _("New known vulnerability in the SBOM")
-    SUBPROCESSOR_CHANGED = "subprocessor_changed", _("Sub-processor added or changed")
 
 
 class EventState(models.TextChoices):
@@ -93,7 +77,9 @@ class MonitoringEvent(TenantOwnedModel):
                                     related_name="monitoring_events", verbose_name=_("integration"))
     vendor = models.ForeignKey("inventory.Vendor", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="monitoring_events", verbose_name=_("vendor"))
-    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    # a key of registry.event_kinds (registered by the app that raises it): no choices, so a new kind
+    # needs no migration
+    kind = models.CharField(_("kind"), max_length=30, validators=[validate_kind])
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     dedup_key = models.CharField(max_length=300, editable=False)
     title = models.CharField(_("title"), max_length=300)
@@ -129,9 +115,12 @@ class MonitoringEvent(TenantOwnedModel):
     def get_absolute_url(self) -> str:
         return reverse("monitoring:event_detail", args=[self.pk])
 
+    def get_kind_display(self):
+        return kind_label(self.kind)
+
     def shown(self, part: str) -> str:
         """``title``, ``detail`` or ``action`` in the active language (the stored text for older rows)."""
-        from vendorvet.web.monitoring.messages import render
+        from vendorvet.web.core.messages import render
 
         data = (self.texts or {}).get(part)
         return getattr(self, part) if data is None else render(data)
@@ -149,11 +138,10 @@ class MonitoringEvent(TenantOwnedModel):
         return self.shown("action")
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    WEBHOOK = "webhook", _("Webhook (JSON, signed)")
-    SLACK = "slack", _("Slack incoming webhook")
-    TEAMS = "teams", _("Microsoft Teams incoming webhook")
+def _validate_channel(value: str) -> None:
+    from vendorvet.web.monitoring.channels import validate_channel
+
+    validate_channel(value)
 
 
 class AlertRule(TenantOwnedModel):
@@ -163,7 +151,8 @@ class AlertRule(TenantOwnedModel):
                              help_text=_("Leave empty for every kind of event."))
     min_severity = models.CharField(_("minimum severity"), max_length=10, choices=Severity.choices,
                                     default=Severity.MEDIUM)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # a key of registry.alert_channels (monitoring.channels): no choices, so a new channel needs no migration
+    channel = models.CharField(_("channel"), max_length=10, default="email", validators=[_validate_channel])
     recipients = models.TextField(_("recipients"), blank=True,
                                   help_text=_("E-mail addresses, one per line. Empty: the tenant's administrators."))
     url = models.URLField(_("webhook URL"), max_length=500, blank=True)
@@ -185,6 +174,17 @@ class AlertRule(TenantOwnedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_channel_display(self):
+        from vendorvet.web.monitoring.channels import label
+
+        return label(self.channel)
+
+    def clean(self):
+        super().clean()
+        unknown = [kind for kind in (self.kinds or []) if kind not in registry.event_kinds]
+        if unknown:
+            raise ValidationError({"kinds": _("Unknown kinds of event: %(kinds)s") % {"kinds": ", ".join(unknown)}})
+
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("pending")
@@ -199,7 +199,7 @@ class AlertDelivery(TenantOwnedModel):
     rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey(MonitoringEvent, on_delete=models.CASCADE, related_name="deliveries")
     occurrence = models.CharField(max_length=100)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=10)
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt = models.DateTimeField(null=True, blank=True)
@@ -217,3 +217,8 @@ class AlertDelivery(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.rule} → {self.event} ({self.state})"
+
+    def get_channel_display(self):
+        from vendorvet.web.monitoring.channels import label
+
+        return label(self.channel)

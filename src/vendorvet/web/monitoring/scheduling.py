@@ -12,26 +12,23 @@ import logging
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django_tasks import task
 
-from vendorvet.web.core.context import Actor, tenant_session
+from vendorvet.web.core import events as core_events
+from vendorvet.web.core import queue
+from vendorvet.web.core.context import tenant_session
+from vendorvet.web.core.events import installation_language, task_actor
 from vendorvet.web.monitoring import alerts, events
+from vendorvet.web.monitoring.conf import config
 from vendorvet.web.monitoring.models import MonitoringSettings, ScanSchedule
 
 log = logging.getLogger(__name__)
-TASK_ACTOR = "monitor"
+TASK_ACTOR = core_events.TASK_ACTOR
 
 
-def installation_language():
-    """Event texts and alerts written in the background use the installation's language (VENDORVET_LANGUAGE)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    return translation.override(settings.LANGUAGE_CODE)
-
-
-def monitor_actor() -> Actor:
+def monitor_actor():
     # the scheduler starts scans and records events on the tenant's behalf (role check: change)
-    return Actor(kind="task", label=TASK_ACTOR, role="admin")
+    return task_actor()
 
 
 def monitoring_settings() -> MonitoringSettings:
@@ -46,7 +43,7 @@ def cadence_days(tier: int, current: MonitoringSettings | None = None) -> int:
     override = getattr(current, f"cadence_tier{tier}", None)
     if override:
         return int(override)
-    return int(events.config()["cadence_days"][tier])
+    return int(config()["cadence_days"][tier])
 
 
 @dataclass
@@ -72,15 +69,11 @@ def tick(now=None, tenants=None) -> TickReport:
 
     now = now or timezone.now()
     report = TickReport()
-    if tenants is None:  # the whole installation: scans whose worker died are queued again
-        from vendorvet.web.scans.services import recover_lost_runs
-
-        try:
-            recovered = recover_lost_runs()
-            report.runs_requeued = recovered["requeued"]
-        except Exception as exc:  # the tenants' steps still run
-            log.exception("recovering lost scan runs failed")
-            report.errors.append(f"recover_lost_runs: {type(exc).__name__}: {exc}")
+    if tenants is None:  # the whole installation: work (scans) whose worker died is queued again
+        recovered = queue.recover_lost_work()
+        report.runs_requeued = queue.requeued(recovered)
+        report.errors += [f"{key}: {r['error']}" for key, r in recovered.items()
+                          if isinstance(r, dict) and "error" in r]
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():
@@ -93,12 +86,18 @@ def tick(now=None, tenants=None) -> TickReport:
     return report
 
 
+@task()
+def monitoring_tick() -> dict:
+    """The task: enqueue due re-scans, record changes and calendar facts, retry alerts, send digests (all tenants)."""
+    return tick().as_dict()
+
+
 def _enqueue_due_scans(report: TickReport, now) -> None:
     from vendorvet.web.inventory.models import Integration
-    from vendorvet.web.scans import services
 
     current = monitoring_settings()
-    if not current.enabled:
+    start_scan = core_events.hook(core_events.HOOK_START_SCAN)
+    if not current.enabled or start_scan is None:
         return
     integrations = (Integration.objects.filter(endpoints__isnull=False).exclude(status__in=["rejected", "retired"])
                     .distinct())
@@ -119,9 +118,7 @@ def _enqueue_due_scans(report: TickReport, now) -> None:
         if not won:  # another tick claimed this slot
             report.scans_skipped += 1
             continue
-        try:
-            services.start_scan(integration)
-        except services.ScanRefused:
+        if not start_scan(integration):
             report.scans_skipped += 1  # one is queued or running already; it counts for this slot
             continue
         report.scans_enqueued += 1
@@ -131,12 +128,10 @@ def _new_schedule(integration, now) -> ScanSchedule:
     """First sight of an integration: due now unless it was scanned within its cadence."""
     from django.db import IntegrityError, transaction
 
-    from vendorvet.web.scans.services import latest_run
-
-    last = latest_run(integration)
+    last_scanned = core_events.hook(core_events.HOOK_LAST_SCANNED, lambda integration: None)(integration)
     due = now
-    if last is not None and last.finished:
-        due = last.finished + dt.timedelta(days=cadence_days(integration.tier))
+    if last_scanned is not None:
+        due = last_scanned + dt.timedelta(days=cadence_days(integration.tier))
     try:
         with transaction.atomic():
             schedule = ScanSchedule(integration=integration, next_due=due)
@@ -147,27 +142,44 @@ def _new_schedule(integration, now) -> ScanSchedule:
 
 
 def record_run(run) -> list:
-    """Record the changes of a finished run (once; called after each scan and as catch-up by the tick)."""
-    recorded = events.record_scan_changes(run)
-    if not ScanSchedule.objects.filter(integration_id=run.integration_id).update(last_run=run):
+    """Record the changes of a finished run (once; called after each scan and as catch-up by the tick).
+
+    The scans app records them (its hook); monitoring remembers which run of the integration it has seen."""
+    record_changes = core_events.hook(core_events.HOOK_RECORD_SCAN_CHANGES)
+    recorded = record_changes(run) if record_changes is not None else []
+    if not ScanSchedule.objects.filter(integration_id=run.integration_id).update(last_run_id=run.pk):
         schedule = _new_schedule(run.integration, timezone.now())
-        ScanSchedule.objects.filter(pk=schedule.pk).update(last_run=run)
+        ScanSchedule.objects.filter(pk=schedule.pk).update(last_run_id=run.pk)
     return recorded
 
 
 def _process_finished_runs(report: TickReport, now) -> None:
     """Catch-up: runs finished since the last tick whose changes were not recorded (e.g. the hook failed)."""
-    from vendorvet.web.scans.models import ScanRun
-
+    latest_done_runs = core_events.hook(core_events.HOOK_LATEST_DONE_RUNS)
+    if latest_done_runs is None:
+        return
     processed = dict(ScanSchedule.objects.values_list("integration_id", "last_run_id"))
-    for integration_id, run_id in events.latest_done_runs().items():
+    for integration_id, run_id in latest_done_runs().items():
         if processed.get(integration_id) == run_id:
             continue
-        run = ScanRun.objects.select_related("integration__vendor").get(pk=run_id)
-        recorded = record_run(run)
+        recorded = record_run(_FinishedRun(run_id, integration_id))
         report.runs_processed += 1
         report.events_fired += sum(r.fired for r in recorded)
         report.events_seen += len(recorded)
+
+
+@dataclass
+class _FinishedRun:
+    """A finished scan run as monitoring knows it: its id and its integration's (the scans app loads it)."""
+
+    pk: int
+    integration_id: int
+
+    @property
+    def integration(self):
+        from vendorvet.web.inventory.models import Integration
+
+        return Integration.objects.get(pk=self.integration_id)
 
 
 def _sweep(report: TickReport, now) -> None:
@@ -184,17 +196,12 @@ def _alerts(report: TickReport, now) -> None:
     report.digests += alerts.send_digests(now)
 
 
-def on_scan_finished(sender, instance, created, **kwargs) -> None:
-    """post_save hook on ScanRun: record the changes as soon as a run is done."""
-    from vendorvet.web.core.context import current_tenant
-    from vendorvet.web.scans.models import RunStatus
-
-    if instance.status != RunStatus.DONE or current_tenant() is None:
-        return
+def on_scan_finished(sender, run, **kwargs) -> None:
+    """Receiver of ``core.events.scan_finished`` (sent by the scans app): record the changes of a done run."""
     try:
         from django.db import transaction
 
         with transaction.atomic(), installation_language():
-            record_run(instance)
+            record_run(run)
     except Exception:  # the tick's catch-up records it later; the scan itself must not fail
-        log.exception("recording the changes of scan run %s failed", instance.pk)
+        log.exception("recording the changes of scan run %s failed", run.pk)

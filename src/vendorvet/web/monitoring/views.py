@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.events import kind_choices
+from vendorvet.web.core.registry import registry
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.monitoring import services
@@ -21,7 +23,6 @@ from vendorvet.web.monitoring.forms import AlertRuleForm, MonitoringSettingsForm
 from vendorvet.web.monitoring.models import (
     AlertDelivery,
     AlertRule,
-    EventKind,
     EventState,
     MonitoringEvent,
     ScanSchedule,
@@ -41,7 +42,7 @@ def filtered_events(params):
     elif state in EventState.values:
         qs = qs.filter(state=state)
     kind = params.get("kind", "")
-    if kind in EventKind.values:
+    if kind in registry.event_kinds:
         qs = qs.filter(kind=kind)
     severity = params.get("severity", "")
     if severity in Severity.values:
@@ -61,7 +62,7 @@ class EventListView(PermissionRequiredMixin, View):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         return render(request, "monitoring/event_list.html", {
             "page_obj": page, "events": page.object_list, "chosen": chosen,
-            "kinds": EventKind.choices, "severities": Severity.choices,
+            "kinds": kind_choices(), "severities": Severity.choices,
             "states": [("active", _("open and acknowledged")), *EventState.choices],
             "can_change": roles.has_perm(roles.CHANGE), "can_admin": services.can_administer(),
             "next": request.get_full_path(),
@@ -129,9 +130,9 @@ class RuleEditView(PermissionRequiredMixin, View):
     required_permission = services.ADMIN_PERMISSION
 
     def _form(self, request, rule, data=None):
-        from vendorvet.web.scans.services import scan_settings
+        from vendorvet.web.monitoring.channels.webhook import private_allowed
 
-        return AlertRuleForm(data, instance=rule, allow_private=scan_settings().allow_private_targets)
+        return AlertRuleForm(data, instance=rule, allow_private=private_allowed())
 
     def _rule(self, pk):
         return get_object_or_404(AlertRule.objects.all(), pk=pk) if pk else AlertRule()

@@ -12,3 +12,7 @@ class ScansConfig(AppConfig):
 
         registry.nav_items.register("scans:run_list", NavItem(_("Scans"), "scans:run_list", order=40))
         registry.integration_panels.register("scans:integration_panel", Panel("scans:integration_panel", order=20))
+
+        from vendorvet.web.scans import changes
+
+        changes.register()  # event kinds, the TLS-expiry calendar check, lease recovery, hooks for monitoring

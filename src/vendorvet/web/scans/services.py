@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from vendorvet import __version__
 from vendorvet.web.accounts import roles
@@ -94,8 +95,7 @@ def start_scan(integration) -> ScanRun:
 
 
 def _enqueue_run(run_id: int) -> None:
-    from vendorvet.web.monitoring import queue
-    from vendorvet.web.scans.tasks import scan_integration
+    from vendorvet.web.core import queue
 
     def remember(result) -> None:
         ScanRun.all_tenants.filter(pk=run_id).update_untracked(task_id=str(result.id)[:64])
@@ -155,7 +155,7 @@ def run_scan(run_id: int) -> dict:
     ``done`` and the change events are written in one transaction, fenced by the attempt: a worker that lost
     its lease (presumed dead, the run queued again) writes nothing.
     """
-    from vendorvet.web.monitoring.queue import worker_identity
+    from vendorvet.web.core.queue import worker_identity
 
     run = ScanRun.all_tenants.select_related("tenant", "integration").filter(pk=run_id).first()
     if run is None:
@@ -179,6 +179,12 @@ def run_scan(run_id: int) -> dict:
         finally:
             keeper.stop()
         return {"run": run.pk, "status": run.status, "targets": count}
+
+
+@task()
+def scan_integration(run_id: int) -> dict:
+    """The task: scan the endpoints of a queued :class:`~vendorvet.web.scans.models.ScanRun`, store its findings."""
+    return run_scan(run_id)
 
 
 def _claim(run_id: int, worker: str) -> ScanRun:

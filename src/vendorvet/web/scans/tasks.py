@@ -1,13 +1,11 @@
-"""Background tasks (Django Tasks API; the project runs the database backend and ``django-admin db_worker``)."""
+"""Background tasks (Django Tasks API; the project runs the database backend and ``django-admin db_worker``).
+
+The scan task is defined beside the code that enqueues and runs it (``services.scan_integration``), so that
+starting a scan does not import this module back; this module names it.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from vendorvet.web.scans.services import scan_integration
 
-
-@task()
-def scan_integration(run_id: int) -> dict:
-    """Scan the endpoints of a queued :class:`~vendorvet.web.scans.models.ScanRun` and store its findings."""
-    from vendorvet.web.scans.services import run_scan
-
-    return run_scan(run_id)
+__all__ = ["scan_integration"]

@@ -16,3 +16,7 @@ class SupplychainConfig(AppConfig):
         registry.integration_panels.register(
             "supplychain:integration_panel", Panel("supplychain:integration_panel", order=60),
         )
+
+        from vendorvet.web.supplychain import rematch
+
+        rematch.register()  # its event kind for monitoring

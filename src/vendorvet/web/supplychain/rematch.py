@@ -27,8 +27,12 @@ from django.db.models import Max
 
 from vendorvet.engine.supplychain import match as osv_match
 from vendorvet.engine.supplychain import osv
+from django.utils.translation import gettext_lazy
+
+from vendorvet.web.core import events
 from vendorvet.web.core.context import tenant_session
-from vendorvet.web.monitoring.messages import T as _  # rendered in the reader's language when shown
+from vendorvet.web.core.events import EventKind
+from vendorvet.web.core.messages import T as _  # rendered in the reader's language when shown
 from vendorvet.web.supplychain.models import SEVERITY_RANK, SbomComponent, SbomVersion, VulnerabilityFinding
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,15 @@ EVENT_SEVERITY = {"critical": "critical", "high": "high", "medium": "medium", "l
 EVENT_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 GROUP_ABOVE = 3  # more new hits than this for one integration in one import: one grouped alert
 LISTED_IN_GROUP = 10
+VULNERABILITY_NEW = "vulnerability_new"
+
+
+def register() -> None:
+    """Called from ``SupplychainConfig.ready()``: the event kind this app raises."""
+    from vendorvet.web.core.registry import registry
+
+    registry.event_kinds.register(VULNERABILITY_NEW, EventKind(
+        gettext_lazy("New known vulnerability in the SBOM"), "supply_chain", "high", 10))
 
 
 @dataclasses.dataclass
@@ -70,7 +83,8 @@ def _names(finding) -> set[str]:
 def rematch(store, changed_ids, tenants=None) -> RematchReport:
     """Re-match the records ``changed_ids`` (see the module docstring) in every or the given tenants."""
     from vendorvet.web.accounts.models import Tenant
-    from vendorvet.web.monitoring.scheduling import installation_language, monitor_actor
+    from vendorvet.web.core.events import installation_language
+    from vendorvet.web.core.events import task_actor as monitor_actor
 
     report = RematchReport()
     changed = set(changed_ids)
@@ -127,9 +141,6 @@ def _rematch_tenant(store, keys: set[tuple[str, str]], changed: set[str], report
 
 def _sync_component(store, component: SbomComponent, ref, report: RematchReport) -> list:
     """Store what ``component`` matches now; returns the new (finding row, match) pairs."""
-    from vendorvet.web.monitoring import events
-    from vendorvet.web.monitoring.models import EventKind
-
     sbom, integration = component.sbom, component.sbom.integration
     now_matching = osv_match.match_component(store, ref)
     with transaction.atomic():
@@ -154,20 +165,17 @@ def _sync_component(store, component: SbomComponent, ref, report: RematchReport)
         for gone in stored:
             gone.delete()
             report.removed_findings += 1
-            events.resolve_where(kind=EventKind.VULNERABILITY_NEW,
+            events.resolve_where(kind=VULNERABILITY_NEW,
                                  dedup_key__in=[event_key(integration.pk, component.package, n) for n in _names(gone)])
     return fresh
 
 
 def _record_hit(component: SbomComponent, row: VulnerabilityFinding, f, report: RematchReport, alert: bool) -> None:
-    from vendorvet.web.monitoring import events
-    from vendorvet.web.monitoring.models import EventKind
-
     sbom, integration = component.sbom, component.sbom.integration
     report.new_findings += 1
     fixed = ", ".join(f.fixed_versions)
     recorded = events.record(
-        kind=EventKind.VULNERABILITY_NEW, severity=EVENT_SEVERITY.get(f.severity, "medium"),
+        kind=VULNERABILITY_NEW, severity=EVENT_SEVERITY.get(f.severity, "medium"),
         key=event_key(integration.pk, component.package, f.id), occurrence=f"sbom:{sbom.pk}",
         title=_("%(integration)s: %(advisory)s in %(package)s %(version)s") % {
             "integration": integration.name, "advisory": f.id, "package": component.name or component.package,
@@ -187,9 +195,6 @@ def _record_hit(component: SbomComponent, row: VulnerabilityFinding, f, report: 
 
 def _record_group(fresh: list, report: RematchReport) -> None:
     """One alerting event for many new hits in one integration (the single events stay, quietly)."""
-    from vendorvet.web.monitoring import events
-    from vendorvet.web.monitoring.models import EventKind
-
     component = fresh[0][0]
     sbom, integration = component.sbom, component.sbom.integration
     severity = max((EVENT_SEVERITY.get(f.severity, "medium") for _c, _r, f in fresh), key=EVENT_RANK.__getitem__)
@@ -200,7 +205,7 @@ def _record_group(fresh: list, report: RematchReport) -> None:
                        for c, _r, f in ordered[:LISTED_IN_GROUP])
     digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
     recorded = events.record(
-        kind=EventKind.VULNERABILITY_NEW, severity=severity,
+        kind=VULNERABILITY_NEW, severity=severity,
         key=f"vulnerabilities:{integration.pk}:{sbom.pk}:{digest}", occurrence=f"sbom:{sbom.pk}",
         title=_("%(integration)s: %(count)s newly known vulnerabilities in the SBOM") % {
             "integration": integration.name, "count": len(fresh)},

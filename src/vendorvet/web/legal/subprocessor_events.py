@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from vendorvet.web.monitoring.messages import T as _  # rendered in the reader's language when shown
+from vendorvet.web.core import events
+from vendorvet.web.core.messages import T as _  # rendered in the reader's language when shown
 
 FIELDS = ("name", "country", "purpose", "dpf_status")
 
@@ -23,8 +24,7 @@ def facts(sub) -> dict | None:
 def record_change(sub, before: dict | None) -> list:
     """Record the events for ``sub`` (just saved) whose facts were ``before`` (None: it is new)."""
     from vendorvet.web.inventory.models import Integration
-    from vendorvet.web.monitoring import events
-    from vendorvet.web.monitoring.models import EventKind
+    from vendorvet.web.legal.kinds import SUBPROCESSOR_CHANGED
 
     after = facts(sub)
     if before == after:
@@ -48,7 +48,7 @@ def record_change(sub, before: dict | None) -> list:
     for integration in integrations or [None]:
         scope = f"i{integration.pk}" if integration is not None else f"v{vendor.pk}"
         out.append(events.record(
-            kind=EventKind.SUBPROCESSOR_CHANGED, severity=severity,
+            kind=SUBPROCESSOR_CHANGED, severity=severity,
             key=f"subprocessor:{scope}:{sub.pk}:{digest}", occurrence=f"subprocessor:{sub.pk}:{digest}",
             title=title, detail=detail, action=action, before=before, after=after,
             integration=integration, vendor=vendor))

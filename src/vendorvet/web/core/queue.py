@@ -88,20 +88,40 @@ class Worker(SimpleWorker):
             close_old_connections()
 
 
+def recover_lost_work() -> dict:
+    """Run the apps' recovery hooks (``registry.recovery_hooks``: e.g. the scans app re-queues the scans whose
+    worker stopped renewing its lease); {hook key: its report}. A failing hook does not stop the others."""
+    from vendorvet.web.core.registry import registry
+
+    reports: dict = {}
+    for key, hook in registry.recovery_hooks.items():
+        try:
+            reports[key] = hook()
+        except Exception as exc:  # noqa: BLE001 - the next pass tries again
+            log.exception("recovery hook %s failed", key)
+            reports[key] = {"error": f"{type(exc).__name__}: {exc}"}
+    return reports
+
+
+def requeued(reports: dict) -> int:
+    """How many pieces of work the recovery hooks queued again (their reports' ``requeued``)."""
+    return sum(int(r.get("requeued", 0)) for r in reports.values() if isinstance(r, dict))
+
+
 def start_recovery_thread(interval: float, stop: threading.Event) -> threading.Thread:
-    """Every ``interval`` seconds: queue again the scans whose worker stopped renewing its lease."""
-    from vendorvet.web.scans.services import recover_lost_runs
+    """Every ``interval`` seconds: run the recovery hooks (queue again the work whose worker stopped renewing
+    its lease)."""
 
     def loop():
         while not stop.wait(interval):
             try:
-                recover_lost_runs()
+                recover_lost_work()
             except Exception:  # noqa: BLE001 - the next pass tries again
-                log.exception("recovering lost scan runs failed")
+                log.exception("recovering lost work failed")
             finally:
                 connections.close_all()  # this thread's connections only
 
-    thread = threading.Thread(target=loop, name="scan-lease-recovery", daemon=True)
+    thread = threading.Thread(target=loop, name="lease-recovery", daemon=True)
     thread.start()
     return thread
 

@@ -1,0 +1,320 @@
+"""What the scans app tells monitoring: the change events between two runs, the TLS-expiry calendar check,
+its event kinds, and the hooks monitoring (and legal) call instead of importing scans.
+
+Events go through :mod:`vendorvet.web.core.events` (the monitoring sink records them). The facts read from
+evidence are the engine's typed evidence (:mod:`vendorvet.engine.evidence`), found by the fact they carry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from vendorvet.engine.evidence import ApiLifecycle, CertificateValidity, RateLimitPolicy, ServerCountries
+from vendorvet.web.core import events
+from vendorvet.web.core.events import CalendarCheck, EventKind, Recorded, record, resolve_where
+from vendorvet.web.core.messages import CheckRemediation, CheckTitle
+from vendorvet.web.core.messages import T as _  # texts rendered in the reader's language when shown
+from vendorvet.web.core.registry import registry
+from vendorvet.web.scans.models import Finding, RunStatus, ScanRun
+
+FINDING_NEW, FINDING_RESOLVED, FINDING_CHANGED = "finding_new", "finding_resolved", "finding_changed"
+GRADE_CHANGED, CERT_ROTATED = "grade_changed", "cert_rotated"
+LOCATION_CHANGED, RATELIMIT_CHANGED, LIFECYCLE_CHANGED = "location_changed", "ratelimit_changed", "lifecycle_changed"
+TLS_CERT_EXPIRING = "tls_cert_expiring"
+
+KINDS = {
+    FINDING_NEW: EventKind(gettext_lazy("New finding"), "scan", "medium", 10),
+    FINDING_RESOLVED: EventKind(gettext_lazy("Finding resolved"), "scan", "info", 11),
+    FINDING_CHANGED: EventKind(gettext_lazy("Finding changed"), "scan", "low", 12),
+    GRADE_CHANGED: EventKind(gettext_lazy("Grade changed"), "scan", "high", 13),
+    CERT_ROTATED: EventKind(gettext_lazy("Certificate replaced"), "scan", "info", 14),
+    LOCATION_CHANGED: EventKind(gettext_lazy("Server location changed"), "scan", "medium", 15),
+    RATELIMIT_CHANGED: EventKind(gettext_lazy("Rate-limit policy changed"), "scan", "low", 16),
+    LIFECYCLE_CHANGED: EventKind(gettext_lazy("Deprecation or sunset changed"), "scan", "medium", 17),
+    TLS_CERT_EXPIRING: EventKind(gettext_lazy("TLS certificate expiring"), "calendar", "high", 20),
+}
+# Facts a check can change without changing its status: (typed fact, event kind, label)
+WATCHED_FACTS = (
+    (ServerCountries, LOCATION_CHANGED, _("server location changed")),
+    (RateLimitPolicy, RATELIMIT_CHANGED, _("rate-limit policy changed")),
+    (ApiLifecycle, LIFECYCLE_CHANGED, _("deprecation or sunset changed")),
+)
+
+
+def _target_rows(run) -> dict[str, object]:
+    return {t.target: t for t in run.targets.all()}
+
+
+def _with_fact(qs, fact):
+    """Findings whose evidence carries ``fact`` (any of its keys)."""
+    from django.db.models import Q
+
+    condition = Q()
+    for key in fact.KEYS:
+        condition |= Q(evidence__has_key=key)
+    return qs.filter(condition)
+
+
+def _cert_dates(run) -> dict[str, str]:
+    out = {}
+    for f in _with_fact(run.findings.all(), CertificateValidity).select_related("scan_target").order_by("pk"):
+        validity = CertificateValidity.from_evidence(f.evidence)
+        if validity is not None:
+            out.setdefault(f.scan_target.target, validity.not_after)
+    return out
+
+
+def record_scan_changes(run) -> list[Recorded]:
+    """Events for what changed between ``run`` and the previous finished run of its integration.
+
+    Idempotent per run: recording the same run again adds nothing.
+    """
+    from vendorvet.web.scans import services
+
+    if not isinstance(run, ScanRun):  # a run id (or what monitoring knows of a run: its pk)
+        run = ScanRun.objects.select_related("integration__vendor").get(pk=getattr(run, "pk", run))
+    diff = services.compare(run)
+    if diff.previous is None:
+        return []
+    integration, occurrence = run.integration, f"run:{run.pk}"
+    found = {(f.scan_target.target, f.check_id): f
+             for f in Finding.objects.filter(run=run).select_related("scan_target")}
+    previously = {(f.scan_target.target, f.check_id): f
+                  for f in Finding.objects.filter(run=diff.previous).select_related("scan_target")}
+    out: list[Recorded] = []
+    common = dict(integration=integration, run=run, occurrence=occurrence)
+
+    for change in diff.new:
+        finding = found.get((change.target, change.check_id))
+        severity = finding.severity if finding else "medium"
+        out.append(record(
+            kind=FINDING_NEW, severity=severity, key=f"finding_new:{integration.pk}:{change.target}:"
+            f"{change.check_id}", title=_("%(integration)s: %(title)s") % {"integration": integration,
+                                                                             "title": _title(change)},
+            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
+                "target": change.target, "check": change.check_id, "before": change.before or _("not checked"),
+                "after": change.after, "detail": change.detail},
+            action=_remediation(change.check_id),
+            before={"status": change.before}, after={"status": change.after, "detail": change.detail}, **common))
+    for change in diff.resolved:
+        resolve_where(kind=FINDING_NEW, dedup_key=f"finding_new:{integration.pk}:{change.target}:{change.check_id}")
+        out.append(record(
+            kind=FINDING_RESOLVED, severity="info",
+            key=f"finding_resolved:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
+            title=_("%(integration)s: resolved — %(title)s") % {"integration": integration, "title": _title(change)},
+            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s.") % {
+                "target": change.target, "check": change.check_id, "before": change.before,
+                "after": change.after or _("not checked")},
+            action=_("Nothing to do; the problem is no longer found."),
+            before={"status": change.before}, after={"status": change.after}, **common))
+    for change in diff.changed:
+        finding, earlier = found.get((change.target, change.check_id)), previously.get((change.target, change.check_id))
+        out.append(record(
+            kind=FINDING_CHANGED, severity=finding.severity if finding and finding.is_problem else "low",
+            key=f"finding_changed:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
+            title=_("%(integration)s: changed — %(title)s") % {"integration": integration, "title": _title(change)},
+            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
+                "target": change.target, "check": change.check_id, "before": change.before, "after": change.after,
+                "detail": change.detail},
+            action=_remediation(change.check_id),
+            before={"status": change.before, "severity": earlier.severity if earlier else None},
+            after={"status": change.after, "severity": finding.severity if finding else None}, **common))
+
+    now_targets, then_targets = _target_rows(run), _target_rows(diff.previous)
+    for target, row in now_targets.items():
+        earlier = then_targets.get(target)
+        if earlier is None or earlier.grade == row.grade or not (earlier.grade or row.grade):
+            continue
+        worse = (row.grade or "Z") > (earlier.grade or "Z")
+        out.append(record(
+            kind=GRADE_CHANGED, severity="high" if worse else "info",
+            key=f"grade:{integration.pk}:{target}:{run.pk}",
+            title=_("%(integration)s: grade %(before)s → %(after)s") % {
+                "integration": integration, "before": earlier.grade or "–", "after": row.grade or "–"},
+            detail=_("%(target)s: the scan grade changed from %(before)s to %(after)s.") % {
+                "target": target, "before": earlier.grade or "–", "after": row.grade or "–"},
+            action=_("Open the scan to see which deductions changed.") if worse else "",
+            before={"grade": earlier.grade, "score": earlier.score}, after={"grade": row.grade, "score": row.score},
+            **common))
+
+    status_changed = {(c.target, c.check_id) for c in (*diff.new, *diff.resolved, *diff.changed)}
+    out += _fact_changes(integration, run, found, previously, status_changed, common)
+
+    now_certs, then_certs = _cert_dates(run), _cert_dates(diff.previous)
+    for target, not_after in now_certs.items():
+        earlier = then_certs.get(target)
+        if earlier and earlier != not_after:
+            out.append(record(
+                kind=CERT_ROTATED, severity="info", key=f"cert_rotated:{integration.pk}:{target}:{not_after}",
+                title=_("%(integration)s: TLS certificate replaced") % {"integration": integration},
+                detail=_("%(target)s now presents a certificate valid until %(after)s (before: %(before)s).") % {
+                    "target": target, "after": not_after[:10], "before": earlier[:10]},
+                action=_("Check that clients pinning the old certificate were updated."),
+                before={"not_after": earlier}, after={"not_after": not_after}, **common))
+    return out
+
+
+def _fact_changes(integration, run, found, previously, status_changed, common) -> list[Recorded]:
+    """Watched evidence that changed while the check's status stayed the same (a status change is reported
+    as a finding event already): a new country of the addresses, another rate-limit policy, a new sunset date."""
+    out = []
+    for fact, kind, label in WATCHED_FACTS:
+        for (target, check_id), finding in found.items():
+            earlier = previously.get((target, check_id))
+            if earlier is None or (target, check_id) in status_changed:
+                continue
+            now_fact, then_fact = fact.from_evidence(finding.evidence), fact.from_evidence(earlier.evidence)
+            if now_fact is None and then_fact is None:
+                continue
+            before = (then_fact or fact()).to_evidence()
+            after = (now_fact or fact()).to_evidence()
+            if before == after:
+                continue
+            severity = "low"
+            if fact is ServerCountries:
+                added = set(after["countries"] or []) - set(before["countries"] or [])
+                outside = (now_fact or fact()).outside_eea_among(added)
+                severity = "high" if outside else "medium" if added else "low"
+            elif fact is ApiLifecycle:
+                severity = "high" if after.get("sunset") else "medium"
+            out.append(record(
+                kind=kind, severity=severity, key=f"{kind}:{integration.pk}:{target}:{run.pk}",
+                title=_("%(integration)s: %(what)s") % {"integration": integration, "what": label},
+                detail=_("%(target)s: %(before)s → %(after)s") % {
+                    "target": target, "before": _facts_text(before), "after": _facts_text(after)},
+                action=_remediation(check_id), before=before, after=after, **common))
+    return out
+
+
+def _facts_text(facts: dict) -> str:
+    return "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else ('–' if v in (None, '') else v)}"
+                     for k, v in facts.items())
+
+
+def _title(change):
+    """The finding's title as a text rendered in the reader's language when it is the engine's own title."""
+    from vendorvet.web.core.checktexts import english_text
+
+    return CheckTitle(change.check_id) if change.title == english_text(change.check_id, "title") else change.title
+
+
+def _remediation(check_id: str):
+    from vendorvet.engine import registry as engine_registry
+
+    return CheckRemediation(check_id) if engine_registry.all_checks().get(check_id) else ""
+
+
+# --------------------------------------------------------------------------- calendar: TLS certificate expiry
+
+def latest_done_runs() -> dict[int, int]:
+    """{integration id: id of its latest finished scan run} for the active tenant (one query)."""
+    from vendorvet.web.inventory.models import Integration
+
+    latest = (ScanRun.objects.filter(integration=OuterRef("pk"), status=RunStatus.DONE)
+              .order_by("-created", "-pk").values("pk")[:1])
+    return {pk: run for pk, run in Integration.objects.annotate(latest=Subquery(latest))
+            .exclude(latest=None).values_list("pk", "latest")}
+
+
+def tls_expiry(today: dt.date, occurrence: str, now=None) -> list[Recorded]:
+    """Certificates of the latest scans that expire within the warning period (or have expired)."""
+    warn = int(events.calendar_config()["tls_warn_days"])
+    out, seen = [], set()
+    findings = (_with_fact(Finding.objects.filter(run_id__in=list(latest_done_runs().values())), CertificateValidity)
+                .select_related("scan_target", "run__integration__vendor").order_by("pk"))
+    for f in findings:
+        validity = CertificateValidity.from_evidence(f.evidence)
+        expires = validity.expires_on if validity is not None else None
+        if expires is None or (f.run_id, f.scan_target.target) in seen:
+            continue
+        seen.add((f.run_id, f.scan_target.target))  # one certificate per scanned endpoint
+        days = (expires - today).days
+        if days > warn:
+            continue
+        integration = f.run.integration
+        out.append(record(
+            kind=TLS_CERT_EXPIRING, severity="critical" if days < 0 else "high" if days <= 7 else "medium",
+            key=f"tls_expiry:{integration.pk}:{f.scan_target.target}:{expires.isoformat()}", occurrence=occurrence,
+            title=_("%(integration)s: TLS certificate expires %(when)s") % {"integration": integration,
+                                                                         "when": events.in_days(days)},
+            detail=_("The certificate of %(target)s is valid until %(date)s.") % {"target": f.scan_target.target,
+                                                                                 "date": expires.isoformat()},
+            action=_("Ask the vendor to renew the certificate (and to automate renewal), then re-scan."),
+            after={"not_after": validity.not_after, "days_left": days}, integration=integration, run=f.run,
+            now=now))
+    return out
+
+
+# --------------------------------------------------------------------------- hooks for monitoring and legal
+
+def start_scheduled(integration) -> bool:
+    """Queue a scheduled re-scan; False when refused (one is queued or running, no endpoints)."""
+    from vendorvet.web.scans import services
+
+    try:
+        services.start_scan(integration)
+    except services.ScanRefused:
+        return False
+    return True
+
+
+def last_finished(integration):
+    from vendorvet.web.scans.services import latest_run
+
+    run = latest_run(integration)
+    return run.finished if run is not None else None
+
+
+def allow_private_targets() -> bool:
+    from vendorvet.web.scans.services import scan_settings
+
+    return scan_settings().allow_private_targets
+
+
+def scan_locations(integration) -> dict[str, list[str]]:
+    """Country → scanned host names, from the server countries of the latest finished scan's findings."""
+    run = (ScanRun.objects.filter(integration=integration, status=RunStatus.DONE).order_by("-created", "-pk")
+           .only("id").first())
+    if run is None:
+        return {}
+    hosts: dict[str, list[str]] = {}
+    for finding in _with_fact(Finding.objects.filter(run=run), ServerCountries).select_related("scan_target"):
+        countries = ServerCountries.from_evidence(finding.evidence)
+        host = finding.scan_target.host or finding.scan_target.target
+        for code in countries.public_countries() if countries is not None else []:
+            if host not in hosts.setdefault(code, []):
+                hosts[code].append(host)
+    return hosts
+
+
+def on_run_saved(sender, instance, created, **kwargs) -> None:
+    """post_save on ScanRun: a run that is done is announced (``core.events.scan_finished``)."""
+    from vendorvet.web.core.context import current_tenant
+
+    if instance.status != RunStatus.DONE or current_tenant() is None:
+        return
+    events.scan_finished.send(sender=ScanRun, run=instance)
+
+
+def register() -> None:
+    """Called from ``ScansConfig.ready()``."""
+    from django.db.models.signals import post_save
+
+    from vendorvet.web.scans.services import recover_lost_runs
+
+    for key, spec in KINDS.items():
+        registry.event_kinds.register(key, spec)
+    registry.calendar_checks.register("scans.tls_expiry", CalendarCheck(
+        kinds=(TLS_CERT_EXPIRING,), run=tls_expiry, label=gettext_lazy("TLS certificates of the latest scans"),
+        order=10))
+    registry.recovery_hooks.register("scans.lost_runs", recover_lost_runs)
+    for name, fn in ((events.HOOK_START_SCAN, start_scheduled), (events.HOOK_RECORD_SCAN_CHANGES, record_scan_changes),
+                     (events.HOOK_LATEST_DONE_RUNS, latest_done_runs), (events.HOOK_LAST_SCANNED, last_finished),
+                     (events.HOOK_PRIVATE_TARGETS, allow_private_targets),
+                     (events.HOOK_SCAN_LOCATIONS, scan_locations)):
+        registry.hooks.register(name, fn)
+    post_save.connect(on_run_saved, sender=ScanRun, dispatch_uid="scans_announce_finished_run")
