@@ -119,3 +119,10 @@ def test_the_openapi_panel_names_its_checks_in_german(login, assessor_a, tenant_
     english = text(login(assessor_a, HTTP_ACCEPT_LANGUAGE="en"), reverse("discovery:openapi_panel",
                                                                          args=[payments.pk]))
     assert "Operations without authentication" in english and GERMAN["openapi.auth.none"]["title"] not in english
+    # risk and remediation in the reader's language, from the audit's metadata (English) or content (German)
+    from vendorvet.engine.openapi_audit import CHECKS
+
+    rule = CHECKS["openapi.auth.none"]
+    assert rule.risk in english and rule.remediation in english and GERMAN["openapi.auth.none"]["risk"] not in english
+    assert GERMAN["openapi.auth.none"]["risk"] in panel and GERMAN["openapi.auth.none"]["remediation"] in panel
+    assert rule.risk not in panel
