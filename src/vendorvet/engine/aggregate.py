@@ -61,7 +61,8 @@ def grade_addresses(result, facts, per_address: list, other_findings: list[Findi
     from dataclasses import replace
 
     from vendorvet.engine.models import Deduction, TargetResult
-    from vendorvet.engine.scoring import GRADES, grade_target
+    from vendorvet.engine import grades
+    from vendorvet.engine.scoring import grade_target
 
     candidates = []
     for address, attempt in per_address:
@@ -74,7 +75,7 @@ def grade_addresses(result, facts, per_address: list, other_findings: list[Findi
         return
     ungradable = [(a, r) for a, r in candidates if r.grade is None]
     address, chosen = ungradable[0] if ungradable else max(
-        candidates, key=lambda pair: (GRADES.index(pair[1].grade), -(pair[1].score or 0)))
+        candidates, key=lambda pair: (grades.rank(pair[1].grade), -(pair[1].score or 0)))
     result.grade, result.score = chosen.grade, chosen.score
     result.deductions = [Deduction(f"on {address}: {d.reason}", d.points, d.cap,
                                    f"auf {address}: {d.reason_de}" if d.reason_de else "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from vendorvet.engine.models import Severity
+from vendorvet.engine.severity import FINDING_VALUES, Severity
 
 INFO_KEYS = {"id", "severity", "title", "risk", "remediation"}
 REQUIRED_KEYS = INFO_KEYS | {"requires"}
@@ -51,10 +51,9 @@ def check_info(meta: Mapping[str, Any], check_id: str, *, kind: str = "scan",
         raise RegistryError(f"{check_id}: metadata missing {sorted(missing)}, unknown {sorted(unknown)}")
     if meta["id"] != check_id:
         raise RegistryError(f"METADATA id {meta['id']!r} must equal the check id {check_id!r}")
-    try:
-        severity = Severity(meta["severity"])
-    except ValueError:
-        raise RegistryError(f"{check_id}: unknown severity {meta['severity']!r}") from None
+    if meta["severity"] not in FINDING_VALUES:
+        raise RegistryError(f"{check_id}: unknown severity {meta['severity']!r}")
+    severity = Severity(meta["severity"])
     for key in ("title", "risk", "remediation"):
         if not isinstance(meta[key], str) or not meta[key].strip():
             raise RegistryError(f"{check_id}: {key} must be a non-empty string")

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Mapping, TypeVar
 from urllib.parse import urlsplit
 
+from vendorvet.engine.grades import SCALE as GRADES
+from vendorvet.engine.severity import Severity  # noqa: F401 - the one severity enum, importable from here
+
 
 class Status(str, enum.Enum):
     PASS = "pass"
@@ -21,18 +24,6 @@ class Status(str, enum.Enum):
     INFO = "info"
     ERROR = "error"
     NOT_APPLICABLE = "not_applicable"
-
-
-class Severity(str, enum.Enum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
 
 
 class TargetError(ValueError):
@@ -143,9 +134,6 @@ class Attempt(Generic[T]):
     @classmethod
     def failure(cls, reason: str, error: str) -> "Attempt[T]":
         return cls(value=None, reason=reason, error=error)
-
-
-GRADES = "ABCDEF"  # the scan grade scale, best first (scoring.letter turns a score into one)
 
 
 @dataclass(frozen=True)

@@ -22,21 +22,18 @@ The published rubric (docs: ``vendorvet scan`` help and this module):
 from __future__ import annotations
 
 from vendorvet.engine.facts import ScanFacts, TlsFacts
-from vendorvet.engine.models import GRADES, Deduction, Status, TargetResult
+from vendorvet.engine import grades
+from vendorvet.engine.models import GRADES, Deduction, Status, TargetResult  # noqa: F401 - GRADES kept importable
 
 PROTOCOL_POINTS = {"TLS 1.3": 100, "TLS 1.2": 100, "TLS 1.1": 95, "TLS 1.0": 90, "SSL 3.0": 80, "SSL 2.0": 0}
 TLS_WEIGHT, HEADER_WEIGHT = 0.7, 0.3
 
 
 def letter(score: float) -> str:
-    for threshold, grade in ((80, "A"), (65, "B"), (50, "C"), (35, "D"), (20, "E")):
-        if score >= threshold:
-            return grade
-    return "F"
+    return grades.letter(score, grades.SCAN_THRESHOLDS)
 
 
-def worse(a: str, b: str) -> str:
-    return a if GRADES.index(a) >= GRADES.index(b) else b
+worse = grades.worse
 
 
 def _rsa_points(bits: int) -> int:

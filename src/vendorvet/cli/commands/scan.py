@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from vendorvet.cli.runtime import CLIError
+from vendorvet.engine.severity import FINDING_VALUES
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one severity scale
 FORMATS = ("table", "json", "sarif")
 
 EPILOG = """\
