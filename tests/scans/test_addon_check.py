@@ -85,6 +85,9 @@ def test_the_api_catalogue_and_schema_show_it(addon, api_as, tenant_a, auditor_a
     assert only_audit and {r["kind"] for r in only_audit} == {"openapi"}
     schema = api.get("/api/schema/", {"format": "json"}).json()
     assert "/api/scan-checks/" in schema["paths"]
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/scan-checks/").status_code in (401, 403)  # guarded like every API route
 
 
 @pytest.mark.django_db
@@ -96,4 +99,7 @@ def test_the_check_page_shows_it_in_english_without_a_german_text(addon, login, 
     assert TITLE in page and RISK in page and "No TLS compression (CRIME)" in page
     assert "canary.address" not in page  # no ids on web pages
     german = login(auditor_a, HTTP_ACCEPT_LANGUAGE="de").get(reverse("scans:check_list")).content.decode()
+    from django.test import Client
+
+    assert Client().get(reverse("scans:check_list")).status_code == 302  # anonymous: to the sign-in page
     assert TITLE in german and "Keine TLS-Komprimierung (CRIME)" in german and "Prüfungen" in german
