@@ -24,6 +24,8 @@ pytestmark = [pytest.mark.django_db,
 GERMAN = content.load("check_texts")["checks"]
 SPECS = registry.all_checks()
 OLD_WORDING = "Legacy protocols accepted (older engine wording)"
+CAP_LINE = {"reason": "capped at C: TLS compression (CRIME)", "points": 0.0, "cap": "C",
+            "reason_de": "begrenzt auf C: TLS-Komprimierung (CRIME)"}  # as a check's grade cap is stored
 
 
 def text(client, url: str) -> str:
@@ -47,7 +49,8 @@ def two_runs(tenant_a, make_integration):
         for age, status in ((2, "pass"), (1, "fail")):
             run = ScanRun.objects.create(integration=integration, status="done", finished=now - dt.timedelta(hours=age))
             ScanRun.objects.filter(pk=run.pk).update(created=now - dt.timedelta(hours=age))
-            target = ScanTarget.objects.create(run=run, target="https://api.vendor.test/", host="api.vendor.test")
+            target = ScanTarget.objects.create(run=run, target="https://api.vendor.test/", host="api.vendor.test",
+                                               grade="C", deductions=[CAP_LINE])
             for check_id, severity in (("tls.vuln.compression", "high"), ("http.hsts", "medium")):
                 Finding.objects.create(run=run, scan_target=target, check_id=check_id, status=status,
                                        severity=severity, title=SPECS[check_id].title, detail="stored detail text")
@@ -73,6 +76,7 @@ def test_the_run_page_in_german_shows_german_titles_risks_and_remediations(login
     assert "stored detail text" in page  # the stored detail is shown as stored
     assert OLD_WORDING in page  # a title the engine does not give (any more) is not replaced
     assert GERMAN["tls.protocol.legacy"]["remediation"] in page  # … but the check's remediation is German
+    assert CAP_LINE["reason_de"] in page and CAP_LINE["reason"] not in page  # the grade cap's German reason
 
 
 def test_the_run_page_in_english_shows_the_engine_texts(login, assessor_a, two_runs):
@@ -82,6 +86,7 @@ def test_the_run_page_in_english_shows_the_engine_texts(login, assessor_a, two_r
     assert f"<strong>{spec.title}</strong>" in page and spec.risk in page and spec.remediation in page
     assert re.search(r"<code>tls\.vuln\.compression</code> No TLS compression \(CRIME\)", page)
     assert SPECS["http.hsts"].remediation in page
+    assert CAP_LINE["reason"] in page and CAP_LINE["reason_de"] not in page
     for german in (GERMAN["tls.vuln.compression"]["title"], GERMAN["http.hsts"]["remediation"]):
         assert german not in page
 
@@ -119,3 +124,10 @@ def test_the_openapi_panel_names_its_checks_in_german(login, assessor_a, tenant_
     english = text(login(assessor_a, HTTP_ACCEPT_LANGUAGE="en"), reverse("discovery:openapi_panel",
                                                                          args=[payments.pk]))
     assert "Operations without authentication" in english and GERMAN["openapi.auth.none"]["title"] not in english
+    # risk and remediation in the reader's language, from the audit's metadata (English) or content (German)
+    from vendorvet.engine.openapi_audit import CHECKS
+
+    rule = CHECKS["openapi.auth.none"]
+    assert rule.risk in english and rule.remediation in english and GERMAN["openapi.auth.none"]["risk"] not in english
+    assert GERMAN["openapi.auth.none"]["risk"] in panel and GERMAN["openapi.auth.none"]["remediation"] in panel
+    assert rule.risk not in panel

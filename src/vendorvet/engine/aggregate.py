@@ -36,7 +36,8 @@ def merge_address_findings(per_address: list[tuple[str, Finding]],
     agree = len({(f.status, f.detail) for _, f in per_address}) == 1
     if len(per_address) == 1 or agree:
         evidence = {**chosen.evidence, "addresses": addresses, **extra}
-        return Finding(chosen.check_id, chosen.status, chosen.severity, chosen.title, chosen.detail, evidence)
+        return Finding(chosen.check_id, chosen.status, chosen.severity, chosen.title, chosen.detail, evidence,
+                       chosen.caps)
     worst_addresses = [a for a, f in worst]
     others = "; ".join(f"{a}: {f.status.value}" for a, f in per_address if a not in worst_addresses)
     detail = f"on {', '.join(worst_addresses)}: {chosen.detail}" + (f" (other addresses — {others})" if others else "")
@@ -47,7 +48,7 @@ def merge_address_findings(per_address: list[tuple[str, Finding]],
         "per_address": {a: {"status": f.status.value, "detail": f.detail} for a, f in per_address},
         **extra,
     }
-    return Finding(chosen.check_id, chosen.status, chosen.severity, chosen.title, detail, evidence)
+    return Finding(chosen.check_id, chosen.status, chosen.severity, chosen.title, detail, evidence, chosen.caps)
 
 
 def grade_addresses(result, facts, per_address: list, other_findings: list[Finding],
@@ -60,7 +61,8 @@ def grade_addresses(result, facts, per_address: list, other_findings: list[Findi
     from dataclasses import replace
 
     from vendorvet.engine.models import Deduction, TargetResult
-    from vendorvet.engine.scoring import GRADES, grade_target
+    from vendorvet.engine import grades
+    from vendorvet.engine.scoring import grade_target
 
     candidates = []
     for address, attempt in per_address:
@@ -73,9 +75,11 @@ def grade_addresses(result, facts, per_address: list, other_findings: list[Findi
         return
     ungradable = [(a, r) for a, r in candidates if r.grade is None]
     address, chosen = ungradable[0] if ungradable else max(
-        candidates, key=lambda pair: (GRADES.index(pair[1].grade), -(pair[1].score or 0)))
+        candidates, key=lambda pair: (grades.rank(pair[1].grade), -(pair[1].score or 0)))
     result.grade, result.score = chosen.grade, chosen.score
-    result.deductions = [Deduction(f"on {address}: {d.reason}", d.points, d.cap) for d in chosen.deductions]
+    result.deductions = [Deduction(f"on {address}: {d.reason}", d.points, d.cap,
+                                   f"auf {address}: {d.reason_de}" if d.reason_de else "")
+                         for d in chosen.deductions]
     if not ungradable:
         others = ", ".join(f"{a}: {r.grade} ({r.score})" for a, r in candidates if a != address)
         result.deductions.append(Deduction(f"the worst of {len(candidates)} addresses counts (others — {others})"))

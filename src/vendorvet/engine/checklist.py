@@ -40,9 +40,8 @@ PLANNED_CHECK_IDS: frozenset[str] = frozenset()
 
 def known_check_ids() -> frozenset[str]:
     from vendorvet.engine import registry
-    from vendorvet.engine.openapi_audit import CHECK_IDS as OPENAPI_CHECK_IDS
 
-    return frozenset(registry.all_checks()) | PLANNED_CHECK_IDS | OPENAPI_CHECK_IDS
+    return frozenset(registry.catalogue()) | PLANNED_CHECK_IDS  # scan checks and OpenAPI audit rules alike
 
 
 AUTOMATED_EVIDENCE = "automated_check"

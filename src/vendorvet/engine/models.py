@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Mapping, TypeVar
 from urllib.parse import urlsplit
+
+from vendorvet.engine.grades import SCALE as GRADES
+from vendorvet.engine.severity import Severity  # noqa: F401 - the one severity enum, importable from here
 
 
 class Status(str, enum.Enum):
@@ -21,18 +24,6 @@ class Status(str, enum.Enum):
     INFO = "info"
     ERROR = "error"
     NOT_APPLICABLE = "not_applicable"
-
-
-class Severity(str, enum.Enum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
 
 
 class TargetError(ValueError):
@@ -146,13 +137,36 @@ class Attempt(Generic[T]):
 
 
 @dataclass(frozen=True)
+class GradeCap:
+    """A check's judgement that the target's grade can be no better than ``grade`` (SSL Labs-style caps).
+
+    The check that judges a weakness is the only one that caps for it; scoring only combines the caps
+    the checks reported. ``reason`` is English, ``reason_de`` its German text for people.
+    """
+
+    grade: str
+    reason: str
+    reason_de: str = ""
+
+    def __post_init__(self) -> None:
+        if self.grade not in GRADES:
+            raise ValueError(f"grade cap {self.grade!r} is not one of {GRADES}")
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """What a check decided. ``severity`` overrides the default for this status (see the runner)."""
+    """What a check decided. ``severity`` overrides the default for this status (see the runner);
+    ``caps`` are the grade caps the check's judgement implies (empty for most checks)."""
 
     status: Status
     detail: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
+    caps: tuple[GradeCap, ...] = ()
+
+    def capped(self, *caps: GradeCap) -> "Verdict":
+        """This verdict with ``caps`` added."""
+        return replace(self, caps=self.caps + tuple(caps))
 
 
 def passed(detail: str, **evidence: Any) -> Verdict:
@@ -187,6 +201,7 @@ class Finding:
     title: str
     detail: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    caps: tuple[GradeCap, ...] = ()  # from the verdict; scoring reads them, reports show them as deductions
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -206,9 +221,13 @@ class Deduction:
     reason: str
     points: float = 0.0
     cap: str | None = None
+    reason_de: str = ""  # German text, where the line comes from a check's cap
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "points": self.points, "cap": self.cap}
+        line = {"reason": self.reason, "points": self.points, "cap": self.cap}
+        if self.reason_de:
+            line["reason_de"] = self.reason_de
+        return line
 
 
 @dataclass

@@ -239,6 +239,10 @@ def parse_resolve_pins(entries: Iterable[str]) -> dict[tuple[str, int], list[str
     return pins
 
 
+class DeadlineExceeded(Exception):
+    """A piece of work ran past its :class:`Deadline` (raised by the TLS scheduler, seen by its jobs)."""
+
+
 class Deadline:
     """An absolute point in time; ``remaining()`` never goes below zero."""
 

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 import yaml
 
 from vendorvet.engine.models import Finding, Severity, Status
+from vendorvet.engine.contract import CheckInfo, check_info
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 2_000_000
@@ -26,18 +27,61 @@ MAX_POINTERS = 50
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_VERSION = 1
 
-CHECKS = {
-    "openapi.auth.none": (Severity.HIGH, "Operations without authentication"),
-    "openapi.auth.basic": (Severity.MEDIUM, "HTTP Basic authentication"),
-    "openapi.auth.apikey_in_query": (Severity.MEDIUM, "API key in the query string"),
-    "openapi.oauth.implicit_flow": (Severity.HIGH, "OAuth 2.0 implicit flow"),
-    "openapi.oauth.password_flow": (Severity.HIGH, "OAuth 2.0 resource owner password flow"),
-    "openapi.oauth.broad_scopes": (Severity.MEDIUM, "Broad OAuth scopes"),
-    "openapi.server.http": (Severity.HIGH, "Plain-HTTP server"),
-    "openapi.ratelimit.undocumented": (Severity.LOW, "Rate limits not documented"),
-    "openapi.versioning.none": (Severity.LOW, "No API versioning"),
-    "openapi.deprecated_operations": (Severity.LOW, "Deprecated operations"),
-}
+
+def _rule(check_id: str, severity: Severity, title: str, risk: str, remediation: str) -> tuple[str, CheckInfo]:
+    meta = {"id": check_id, "severity": severity.value, "title": title, "risk": risk, "remediation": remediation}
+    return check_id, check_info(meta, check_id, kind="openapi")
+
+
+# The audit's rules under the same contract as the scan checks (engine.registry.CheckInfo); German texts are
+# content (content/check_texts.yaml), like the scan checks'.
+CHECKS: dict[str, CheckInfo] = dict((
+    _rule("openapi.auth.none", Severity.HIGH, "Operations without authentication",
+          "Operations for which the specification requires no authentication can be called by anyone who reaches "
+          "the API: a direct path to data or functions without access control (OWASP API2, API5).",
+          "Ask the vendor whether these operations are really reachable without signing in; require a security "
+          "scheme for every non-public operation, or a reason why it may be public."),
+    _rule("openapi.auth.basic", Severity.MEDIUM, "HTTP Basic authentication",
+          "With HTTP Basic the password travels with every request and is usually long-lived; it can neither be "
+          "limited to single permissions nor rotated easily.",
+          "Move to OAuth 2.0 or short-lived tokens that can be limited; where Basic must stay, use it only over "
+          "TLS and with dedicated, regularly rotated credentials."),
+    _rule("openapi.auth.apikey_in_query", Severity.MEDIUM, "API key in the query string",
+          "API keys in the URL end up in server and proxy logs, browser history and Referer headers, and so are "
+          "easily disclosed.",
+          "Send the API key in a header (e.g. Authorization or X-API-Key) instead of the query string."),
+    _rule("openapi.oauth.implicit_flow", Severity.HIGH, "OAuth 2.0 implicit flow",
+          "The implicit flow delivers access tokens in the URL, where they can be intercepted or disclosed through "
+          "history and Referer; the OAuth 2.0 security best current practice (RFC 9700) advises against it.",
+          "Move to the authorization code flow with PKCE."),
+    _rule("openapi.oauth.password_flow", Severity.HIGH, "OAuth 2.0 resource owner password flow",
+          "With the password flow users hand their password to the client application; multi-factor and "
+          "federated sign-in do not apply, and RFC 9700 forbids this flow.",
+          "Move to the authorization code flow with PKCE or, for server-to-server connections, the client "
+          "credentials flow."),
+    _rule("openapi.oauth.broad_scopes", Severity.MEDIUM, "Broad OAuth scopes",
+          "Very broad scopes (such as admin, full or *) give an integration more rights than it needs; if its "
+          "token is stolen, the damage is correspondingly large.",
+          "Require fine-grained scopes (least privilege) and run the integration with only the scopes it "
+          "actually needs."),
+    _rule("openapi.server.http", Severity.HIGH, "Plain-HTTP server",
+          "An http:// server named in the specification carries credentials and data without encryption.",
+          "List only https:// servers, and switch plain HTTP off or redirect it to HTTPS."),
+    _rule("openapi.ratelimit.undocumented", Severity.LOW, "Rate limits not documented",
+          "Without documented rate limits integrations cannot plan their requests; it may also mean that no limit "
+          "protects the API from abuse (OWASP API4).",
+          "Ask the vendor for the limits in force and have them documented in the specification, e.g. as 429 "
+          "responses with RateLimit or Retry-After headers."),
+    _rule("openapi.versioning.none", Severity.LOW, "No API versioning",
+          "Without recognisable versioning integrations cannot pin a stable version; incompatible changes by the "
+          "vendor hit them unannounced.",
+          "Ask the vendor for its versioning and deprecation policy, and require a version in the path (e.g. /v1/) "
+          "or in a header."),
+    _rule("openapi.deprecated_operations", Severity.LOW, "Deprecated operations",
+          "Operations marked as deprecated will be switched off; integrations that use them then fail.",
+          "Check whether the integration uses these operations, and ask the vendor for the shutdown date and the "
+          "successor operations."),
+))
 CHECK_IDS: frozenset[str] = frozenset(CHECKS)  # the finding ids, cited by content/checklist.yaml
 BROAD_SCOPE = re.compile(r"(^|[.:/_\-])(all|admin|full|full_access|root|superuser|\*)($|[.:/_\-])|"
                          r"\.All$|^(read|write)$|cloud-platform$|^https://mail\.google\.com/$", re.I)
@@ -214,7 +258,8 @@ def _schemes(d: _Doc) -> dict[str, tuple[dict, str]]:
 
 
 def _finding(check_id: str, pointers: list[str], detail: str, status: Status = Status.FAIL, **evidence) -> Finding:
-    severity, title = CHECKS[check_id]
+    rule = CHECKS[check_id]
+    severity, title = rule.severity, rule.title
     if not pointers:
         return Finding(check_id, Status.PASS, Severity.INFO, title, detail, evidence)
     ev = {"pointer": pointers[0], "pointers": pointers[:MAX_POINTERS], "count": len(pointers), **evidence}

@@ -89,8 +89,10 @@ def evaluate(facts: ScanFacts, specs: Iterable[registry.CheckSpec]) -> list[Find
                     raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
             except Exception as exc:  # a bug in one check must not hide the others
                 verdict = Verdict(Status.ERROR, f"the check failed: {type(exc).__name__}: {exc}", {"reason": "bug"})
+        if verdict.caps and verdict.status in (Status.ERROR, Status.NOT_APPLICABLE):
+            verdict = replace(verdict, caps=())  # what could not be checked never moves the grade
         findings.append(Finding(spec.id, verdict.status, finding_severity(spec, verdict), spec.title,
-                                verdict.detail, dict(verdict.evidence)))
+                                verdict.detail, dict(verdict.evidence), tuple(verdict.caps)))
     return findings
 
 

@@ -11,7 +11,8 @@ The published rubric (docs: ``vendorvet scan`` help and this module):
 2. **Header score** — the Mozilla HTTP Observatory score (algorithm v6) from ``http.headers``.
 3. **Overall score** = ``0.7 × TLS + 0.3 × headers`` (TLS alone when the header score is unknown).
    Letter from the score: A ≥ 80, B ≥ 65, C ≥ 50, D ≥ 35, E ≥ 20, F below.
-4. **Caps** — the final grade is the worse of that letter and every cap: legacy protocols, no forward secrecy,
+4. **Caps** — reported by the checks that judge the weakness (``Verdict.caps``; see each check module), never
+   re-derived here from raw facts. The final grade is the worse of that letter and every cap: legacy protocols, no forward secrecy,
    RC4 or chain problems cap at B; no TLS 1.2, 3DES with TLS 1.1+ or TLS compression cap at C; SSL 2.0,
    export/NULL/anonymous suites, MD5 signatures, key exchange ≤ 1024 bits, Heartbleed, CCS injection or ROBOT
    give F; an expired, self-signed, untrusted or SHA-1-signed certificate or a name mismatch gives F (SSL Labs'
@@ -20,23 +21,19 @@ The published rubric (docs: ``vendorvet scan`` help and this module):
 
 from __future__ import annotations
 
-from vendorvet.engine.facts import LEGACY_PROTOCOLS, ScanFacts, TlsFacts
-from vendorvet.engine.models import Deduction, Status, TargetResult
+from vendorvet.engine.facts import ScanFacts, TlsFacts
+from vendorvet.engine import grades
+from vendorvet.engine.models import GRADES, Deduction, Status, TargetResult  # noqa: F401 - GRADES kept importable
 
-GRADES = "ABCDEF"
 PROTOCOL_POINTS = {"TLS 1.3": 100, "TLS 1.2": 100, "TLS 1.1": 95, "TLS 1.0": 90, "SSL 3.0": 80, "SSL 2.0": 0}
 TLS_WEIGHT, HEADER_WEIGHT = 0.7, 0.3
 
 
 def letter(score: float) -> str:
-    for threshold, grade in ((80, "A"), (65, "B"), (50, "C"), (35, "D"), (20, "E")):
-        if score >= threshold:
-            return grade
-    return "F"
+    return grades.letter(score, grades.SCAN_THRESHOLDS)
 
 
-def worse(a: str, b: str) -> str:
-    return a if GRADES.index(a) >= GRADES.index(b) else b
+worse = grades.worse
 
 
 def _rsa_points(bits: int) -> int:
@@ -89,61 +86,11 @@ def tls_score(tls: TlsFacts) -> tuple[float, list[Deduction]]:
     return 0.3 * protocol + 0.3 * kex + 0.4 * cipher, lines
 
 
-def tls_caps(tls: TlsFacts, failed: set[str]) -> list[Deduction]:
-    caps: list[Deduction] = []
-
-    def cap(grade: str, reason: str) -> None:
-        caps.append(Deduction(reason, 0.0, grade))
-
-    offered = set(tls.offered())
-    if "SSL 2.0" in offered:
-        cap("F", "SSL 2.0 offered")
-    if offered and offered <= {"SSL 2.0", "SSL 3.0"}:
-        cap("F", "SSL 3.0 is the best protocol offered")
-    if offered & {"SSL 3.0", "TLS 1.0", "TLS 1.1"}:
-        cap("B", "legacy protocol versions offered: " + ", ".join(p for p in LEGACY_PROTOCOLS if p in offered))
-    if offered and not offered & {"TLS 1.2", "TLS 1.3"}:
-        cap("C", "no TLS 1.2 or 1.3")
-    names = [c.name.upper() for c in tls.ciphers]
-    if any("EXPORT" in n for n in names) or any(c.anonymous or c.kex == "ANON" for c in tls.ciphers):
-        cap("F", "export-grade or anonymous cipher suites offered")
-    if any("NULL" in n.split("_WITH_")[-1] for n in names):
-        cap("F", "cipher suites without encryption (NULL) offered")
-    if any(0 < c.key_size < 112 for c in tls.ciphers):
-        cap("F", "cipher suites under 112 bits offered")
-    if any("RC4" in n for n in names):
-        cap("B", "RC4 offered")
-    if any(("3DES" in c.name or "DES_EDE" in c.name) and c.protocol in ("TLS 1.1", "TLS 1.2") for c in tls.ciphers):
-        cap("C", "64-bit block cipher (3DES, SWEET32) with TLS 1.1+")
-    if tls.ciphers and not any(c.forward_secret for c in tls.ciphers):
-        cap("B", "no forward secrecy")
-    dh = [c.dh_bits for c in tls.ciphers if c.dh_bits]
-    leaf = tls.leaf
-    weakest = min(dh + ([leaf.key_bits] if leaf and leaf.key_type == "RSA" else []), default=4096)
-    if weakest <= 1024:
-        cap("F", f"key exchange of {weakest} bits")
-    elif weakest < 2048:
-        cap("B", f"key exchange of {weakest} bits (< 2048)")
-    if tls.compression:
-        cap("C", "TLS compression (CRIME)")
-    for check_id, grade, reason in (
-        ("tls.vuln.heartbleed", "F", "vulnerable to Heartbleed"),
-        ("tls.vuln.ccs_injection", "F", "vulnerable to CCS injection"),
-        ("tls.vuln.robot", "F", "vulnerable to ROBOT"),
-        ("tls.cert.expired", "F", "certificate expired or not yet valid (T: not trusted)"),
-        ("tls.cert.trust", "F", "certificate chain not trusted (T: not trusted)"),
-        ("tls.cert.hostname", "F", "certificate name mismatch (M)"),
-    ):
-        if check_id in failed:
-            cap(grade, reason)
-    if leaf:
-        if leaf.signature_hash in ("md5", "md2"):
-            cap("F", f"{leaf.signature_hash.upper()} certificate signature")
-        elif "tls.cert.signature" in failed:
-            cap("F", "SHA-1 certificate signature (T: not trusted)")
-    if tls.chain_in_order is False:
-        cap("B", "certificate chain sent in the wrong order")
-    return caps
+def reported_caps(findings) -> list[Deduction]:
+    """The grade caps the checks reported, as deduction lines: the checks judge, scoring only combines."""
+    return [Deduction(f"capped at {cap.grade}: {cap.reason}", 0.0, cap.grade,
+                      f"begrenzt auf {cap.grade}: {cap.reason_de}" if cap.reason_de else "")
+            for finding in findings for cap in finding.caps]
 
 
 def grade_target(result: TargetResult, facts: ScanFacts) -> None:
@@ -153,7 +100,6 @@ def grade_target(result: TargetResult, facts: ScanFacts) -> None:
         result.deductions = [Deduction(f"no grade: TLS could not be scanned ({why})")]
         result.grade, result.score = None, None
         return
-    failed = {f.check_id for f in result.findings if f.status == Status.FAIL}
     tls_points, lines = tls_score(facts.tls.value)
     header = next((f for f in result.findings if f.check_id == "http.headers"), None)
     header_score = header.evidence.get("score") if header and header.status != Status.ERROR else None
@@ -166,9 +112,9 @@ def grade_target(result: TargetResult, facts: ScanFacts) -> None:
         combined = tls_points
         lines.append(Deduction("HTTP header score unavailable: the overall score is the TLS score alone"))
     grade = letter(combined)
-    for cap in tls_caps(facts.tls.value, failed):
-        lines.append(Deduction(f"capped at {cap.cap}: {cap.reason}", 0.0, cap.cap))
-        grade = worse(grade, cap.cap)
+    for line in reported_caps(result.findings):
+        lines.append(line)
+        grade = worse(grade, line.cap)
     result.score = int(round(combined))
     result.grade = grade
     result.deductions = lines

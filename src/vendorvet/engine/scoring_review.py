@@ -27,10 +27,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 from vendorvet import content
+from vendorvet.engine import grades
+from vendorvet.engine.severity import FINDING_VALUES
 
 MET, PARTLY_MET, NOT_MET, NOT_APPLICABLE, UNKNOWN = "met", "partly_met", "not_met", "not_applicable", "unknown"
 ANSWER_VALUES = (MET, PARTLY_MET, NOT_MET, NOT_APPLICABLE, UNKNOWN)
-SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITIES = tuple(reversed(FINDING_VALUES))  # ("critical", …, "info"), from engine.severity
 TIERS = (1, 2, 3, 4)
 
 
@@ -120,10 +122,7 @@ def _check_tier(tier: int) -> int:
 
 
 def grade_for(score: int) -> str:
-    for threshold, grade in rules()["score"]["grades"]:
-        if score >= threshold:
-            return grade
-    return "F"
+    return grades.letter(score, rules()["score"]["grades"])
 
 
 def requirement_deduction(value: str, max_tier: int, tier: int) -> Decimal:

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable
 
 from vendorvet import content
+
+# The EEA and adequacy content is reference data with one home (engine.reference); these names stay importable.
+from vendorvet.engine.reference import (  # noqa: F401
+    ADEQUACY_CONDITIONS, Adequacy, TransferContent, is_eea, known_countries, load_content, parse_content,
+)
 
 OUR_ROLES = ("controller", "processor")
 VENDOR_ROLES = ("processor", "controller", "sub-processor")
@@ -36,83 +40,6 @@ class TransferInputError(ValueError):
     """An input the engine cannot reason about (unknown role, country code …)."""
 
 
-# ----------------------------------------------------------------------------- content
-@dataclass(frozen=True)
-class Adequacy:
-    code: str | None
-    body: str | None
-    name: dict[str, str]
-    decision: str
-    adopted: dt.date
-    url: str
-    condition: str
-    scope: dict[str, str]
-    verified: bool = True
-    note: dict[str, str] | None = None
-    valid_until: dt.date | None = None
-    renewed: dt.date | None = None
-
-    def label(self, language: str = "en") -> str:
-        return self.name.get(language) or self.name["en"]
-
-
-@dataclass(frozen=True)
-class TransferContent:
-    version: str
-    eea: frozenset[str]
-    aliases: dict[str, str]
-    adequacy: dict[str, Adequacy]  # by country code
-    bodies: dict[str, Adequacy]
-    scc_modules: dict[int, dict[str, str]]
-    scc_decision: str
-    extraterritorial: dict[str, dict[str, Any]]
-
-
-ADEQUACY_CONDITIONS = ("none", "canada_pipeda", "dpf", "private_sector", "pipa")
-
-
-def _date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def parse_content(data: dict[str, Any]) -> TransferContent:
-    adequacy: dict[str, Adequacy] = {}
-    bodies: dict[str, Adequacy] = {}
-    for entry in data["adequacy"]:
-        item = Adequacy(
-            code=entry.get("code"), body=entry.get("body"), name=entry["name"], decision=entry["decision"],
-            adopted=_date(entry["adopted"]), url=entry["url"], condition=entry["condition"],
-            scope=entry["scope"], verified=entry.get("verified", True), note=entry.get("note"),
-            valid_until=_date(entry.get("valid_until")), renewed=_date(entry.get("renewed")),
-        )
-        if item.code:
-            adequacy[item.code] = item
-        else:
-            bodies[item.body] = item
-    return TransferContent(
-        version=str(data["version"]),
-        eea=frozenset(data["eu"]) | frozenset(data["eea_efta"]),
-        aliases=dict(data.get("aliases") or {}),
-        adequacy=adequacy,
-        bodies=bodies,
-        scc_modules={int(k): v for k, v in data["scc"]["modules"].items()},
-        scc_decision=data["scc"]["decision"],
-        extraterritorial=dict(data.get("extraterritorial_access") or {}),
-    )
-
-
-@lru_cache(maxsize=1)
-def load_content() -> TransferContent:
-    return parse_content(content.load("eea_adequacy"))
-
-
-@lru_cache(maxsize=1)
-def known_countries() -> frozenset[str]:
-    return frozenset(content.load("countries")["countries"])
-
-
 def normalise_country(code: str, tc: TransferContent | None = None) -> str:
     tc = tc or load_content()
     value = (code or "").strip().upper()
@@ -120,10 +47,6 @@ def normalise_country(code: str, tc: TransferContent | None = None) -> str:
     if value not in known_countries():
         raise TransferInputError(f"unknown ISO 3166-1 country code {code!r}")
     return value
-
-
-def is_eea(code: str) -> bool:
-    return code in load_content().eea
 
 
 # ----------------------------------------------------------------------------- messages
@@ -356,7 +279,7 @@ def _assess_country(code: str, *, dpf: str, pipeda: str, today: dt.date, tc: Tra
         steps.append(Step("eea", {"country": name}))
         return {"country": code, "basis": "none_needed", "decision": None}
     decision = tc.adequacy.get(code)
-    if decision is not None and decision.valid_until and decision.valid_until < today:
+    if decision is not None and not decision.in_force(today):
         steps.append(Step("adequacy_expired", {"country": name, "until": decision.valid_until.isoformat()}))
         decision = None
     if decision is not None:

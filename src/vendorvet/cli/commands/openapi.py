@@ -12,8 +12,9 @@ import json
 import sys
 
 from vendorvet.cli.runtime import CLIError, add_actor_arguments
+from vendorvet.engine.severity import FINDING_VALUES
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one severity scale
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from vendorvet.cli.runtime import CLIError
+from vendorvet.engine.severity import FINDING_VALUES
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one severity scale
 FORMATS = ("table", "json", "sarif")
 
 EPILOG = """\
@@ -47,7 +48,11 @@ def register(subparsers) -> None:
         description="Collect external evidence from a vendor's endpoints and judge it against published rules.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("targets", nargs="+", metavar="TARGET", help="https://host[:port][/path] or host[:port]")
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help="https://host[:port][/path] or host[:port]")
+    parser.add_argument("--checks", metavar="ID[,ID…]", action="append", default=[],
+                        help="run only these checks: an id, or a prefix such as tls or tls.cert (repeatable)")
+    parser.add_argument("--list-checks", action="store_true",
+                        help="list the available checks (id, severity, title) and exit; with --format json as JSON")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument("--ca-file", metavar="PEM", type=Path, help="additional trust anchors (internal CAs)")
     parser.add_argument("--resolve", metavar="HOST:PORT:ADDRESS", action="append", default=[],
@@ -97,9 +102,42 @@ def build_options(args: argparse.Namespace):
             parse_nameserver(args.nameserver)
         except ValueError as exc:
             raise CLIError(f"--nameserver {args.nameserver!r}: expected ADDRESS[:PORT] ({exc})", 2) from None
+    checks = selected_checks(args)
     return ScanOptions(timeout=args.timeout, concurrency=args.concurrency, ca_file=args.ca_file, pins=pins,
                        nameserver=args.nameserver, allow_private=args.allow_private,
-                       max_addresses=args.max_addresses)
+                       max_addresses=args.max_addresses, checks=checks)
+
+
+def selected_checks(args: argparse.Namespace) -> list[str] | None:
+    from vendorvet.engine import registry
+
+    patterns = [p.strip() for value in getattr(args, "checks", None) or [] for p in value.split(",") if p.strip()]
+    if not patterns:
+        return None
+    try:
+        registry.select(patterns)
+    except registry.RegistryError as exc:
+        raise CLIError(f"--checks: {exc}", 2) from None
+    return patterns
+
+
+def list_checks(args: argparse.Namespace) -> int:
+    """The check catalogue from the registry: a new check module is listed without any other change."""
+    import json
+
+    from vendorvet.engine import registry
+
+    specs = registry.select(selected_checks(args))
+    if args.format == "json":
+        rows = [{"id": s.id, "severity": s.severity.value, "title": s.title, "requires": list(s.requires),
+                 "risk": s.risk, "remediation": s.remediation, "sources": list(s.sources)} for s in specs]
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        width = max(len(s.id) for s in specs) + 2
+        lines = [f"{'CHECK':<{width}}{'SEVERITY':<10}TITLE"]
+        lines += [f"{s.id:<{width}}{s.severity.value:<10}{s.title}" for s in specs]
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0
 
 
 def fail_on_met(results, threshold: str | None) -> bool:
@@ -119,6 +157,10 @@ def run(args: argparse.Namespace) -> int:
     from vendorvet.engine.outputs import table as table_out
     from vendorvet.engine.runner import scan
 
+    if args.list_checks:
+        return list_checks(args)
+    if not args.targets:
+        raise CLIError("give at least one TARGET (or --list-checks)", 2)
     options = build_options(args)
     targets = []
     for raw in args.targets:

@@ -81,7 +81,7 @@ def eliminate(server_info, group: SuiteGroup) -> EnumeratedSuites | None:
     from sslyze.plugins.openssl_cipher_suites.cipher_suites import CipherSuitesRepository
     from sslyze.server_connectivity import TlsVersionEnum
 
-    from vendorvet.engine.collectors.tls_sched import DeadlineExceeded
+    from vendorvet.engine.net import DeadlineExceeded
 
     version = TlsVersionEnum[VERSION_NAMES[group.protocol]]
     by_name = {s.openssl_name: s for s in CipherSuitesRepository.get_all_cipher_suites(version)}

@@ -36,7 +36,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Callable
 
-from vendorvet.engine.net import Deadline
+from vendorvet.engine.net import Deadline, DeadlineExceeded
 
 LEGACY_VERSIONS = {"SSL 2.0": "SSL_2_0", "SSL 3.0": "SSL_3_0", "TLS 1.0": "TLS_1_0", "TLS 1.1": "TLS_1_1"}
 
@@ -46,10 +46,6 @@ NO_ROUTE_ERRNOS = {errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 _local = threading.local()
 _hook_lock = threading.Lock()
 _hook_installed = False
-
-
-class DeadlineExceeded(Exception):
-    pass
 
 
 class Budget:

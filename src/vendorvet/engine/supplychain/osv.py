@@ -19,9 +19,11 @@ import functools
 import re
 from typing import Any, Iterable
 
+from vendorvet.engine import severity as _severity
 from vendorvet.engine.supplychain import versions as V
 
-SEVERITY_ORDER = ["none", "low", "medium", "high", "critical"]
+# The rated advisory severities, mildest first (engine.severity; "unknown" is not a rating).
+SEVERITY_ORDER = [s.value for s in reversed(_severity.ADVISORY_SEVERITIES) if s is not _severity.Severity.UNKNOWN]
 
 
 class InvalidRecord(ValueError):
@@ -110,7 +112,9 @@ def fixed_versions(affected: dict) -> list[str]:
 
 
 @dataclasses.dataclass(frozen=True)
-class Severity:
+class Rating:
+    """An advisory's rating: its severity (a value of engine.severity.Severity's advisory scale) and CVSS."""
+
     label: str  # none/low/medium/high/critical/unknown
     score: float | None
     vector: str
@@ -145,7 +149,10 @@ def score_vector(kind: str, vector: str) -> float | None:
     return None
 
 
-def record_severity(record: dict) -> Severity:
+Severity = Rating  # the former name of the rating (not a second severity enum)
+
+
+def record_severity(record: dict) -> Rating:
     """Highest-version CVSS vector wins (v4 > v3 > v2); else the database's own label."""
     entries = list(record.get("severity") or [])
     for aff in record.get("affected") or []:
@@ -155,10 +162,10 @@ def record_severity(record: dict) -> Severity:
             if entry.get("type") == kind:
                 score = score_vector(kind, entry.get("score", ""))
                 if score is not None:
-                    return Severity(_label_for(score), score, entry["score"])
+                    return Rating(_label_for(score), score, entry["score"])
     label = str((record.get("database_specific") or {}).get("severity") or "").lower()
     label = {"moderate": "medium"}.get(label, label)
-    return Severity(label if label in SEVERITY_ORDER else "unknown", None, "")
+    return Rating(label if label in SEVERITY_ORDER else "unknown", None, "")
 
 
 def validate(record: Any) -> dict:

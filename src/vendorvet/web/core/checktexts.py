@@ -1,7 +1,8 @@
 """The external checks' texts — title, risk, remediation — in the reader's language.
 
-The engine keeps them in English only (each check's ``METADATA``; the OpenAPI audit ids in
-``engine.openapi_audit.CHECKS``, with a title only), and stays free of languages. vendorvet's German
+The engine keeps them in English only (the check contract, ``engine.contract.CheckInfo``: each scan check's
+``METADATA`` and the OpenAPI audit's rules alike, listed by ``engine.registry.info``), and stays free of
+languages. vendorvet's German
 translation is content (``content/check_texts.yaml``); this module picks it when the active content
 language is German and otherwise returns the engine's English text.
 
@@ -26,19 +27,12 @@ def german_texts() -> dict[str, dict[str, str]]:
 
 
 def english_text(check_id: str, field: str) -> str:
-    """The engine's English text, or "" for an unknown id (or an OpenAPI id's risk and remediation)."""
+    """The engine's English text, or "" for an unknown id."""
     _require_field(field)
     from vendorvet.engine import registry
 
-    spec = registry.all_checks().get(check_id)
-    if spec is not None:
-        return getattr(spec, field)
-    if field == "title":
-        from vendorvet.engine.openapi_audit import CHECKS as OPENAPI_CHECKS
-
-        if check_id in OPENAPI_CHECKS:
-            return OPENAPI_CHECKS[check_id][1]
-    return ""
+    info = registry.info(check_id)
+    return getattr(info, field) if info is not None else ""
 
 
 def check_text(check_id: str, field: str, language: str | None = None) -> str:

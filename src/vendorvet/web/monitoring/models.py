@@ -15,17 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from vendorvet.web.core.events import kind_label, validate_kind
 from vendorvet.web.core.models import TenantOwnedModel
 from vendorvet.web.core.registry import registry
+from vendorvet.web.core.severity import SEVERITY_RANK, FindingSeverity  # noqa: F401 - SEVERITY_RANK re-exported
 
 
-class Severity(models.TextChoices):
-    CRITICAL = "critical", _("critical")
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
-    INFO = "info", _("info")
-
-
-SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+# The engine's one severity scale (engine.severity) and its one rank map; the names stay importable here.
+Severity = FindingSeverity
 
 
 class EventState(models.TextChoices):

@@ -176,6 +176,39 @@ class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
 
+class CheckSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text=_("The check id, as in findings"))
+    kind = serializers.ChoiceField(choices=["scan", "openapi"], help_text=_("scan: endpoint scan; openapi: audit of "
+                                                                           "an API specification"))
+    severity = serializers.CharField()
+    title = serializers.CharField()
+    risk = serializers.CharField()
+    remediation = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+
+
+@extend_schema_view(list=extend_schema(summary=_("List the checks behind scan and audit findings"),
+                                       parameters=[OpenApiParameter("kind", str, enum=["scan", "openapi"])]))
+class CheckViewSet(TenantContextMixin, viewsets.GenericViewSet):
+    """The check catalogue, read from the engine's check contract (a new check module appears here by itself);
+    texts in the reader's language."""
+
+    serializer_class = CheckSerializer
+    filter_backends: list = []
+    pagination_class = None
+
+    def list(self, request):
+        from vendorvet.engine import registry
+        from vendorvet.web.core.checktexts import check_text
+
+        kind = request.query_params.get("kind")
+        rows = [{"id": c.id, "kind": c.kind, "severity": c.severity.value, "sources": list(c.sources),
+                 **{f: check_text(c.id, f) for f in ("title", "risk", "remediation")}}
+                for c in registry.catalogue().values() if not kind or c.kind == kind]
+        return Response(CheckSerializer(rows, many=True).data)
+
+
 def register(router) -> None:
     router.register("scan-runs", ScanRunViewSet, basename="scan-run")
     router.register("scan-findings", FindingViewSet, basename="scan-finding")
+    router.register("scan-checks", CheckViewSet, basename="scan-check")

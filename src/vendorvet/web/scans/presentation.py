@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from vendorvet.web.core.checktexts import check_text, finding_title
+from vendorvet.web.core.severity import SEVERITY_LABELS  # noqa: F401 - shown labels of the one severity scale
 from vendorvet.web.scans.models import Finding, ScanRun
 
 STATUS_LABELS = {
@@ -20,9 +21,6 @@ STATUS_LABELS = {
 STATUS_SHORT = {
     "fail": _("fail"), "error": _("error"), "warn": _("warning"), "info": _("info"), "pass": _("pass"),
     "not_applicable": _("n/a"),
-}
-SEVERITY_LABELS = {
-    "critical": _("critical"), "high": _("high"), "medium": _("medium"), "low": _("low"), "info": _("info"),
 }
 OPEN_BY_DEFAULT = ("fail", "error", "warn")
 

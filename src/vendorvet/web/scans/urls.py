@@ -6,6 +6,7 @@ app_name = "scans"
 urlpatterns = [
     path("", views.RunListView.as_view(), name="run_list"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("checks/", views.CheckCatalogueView.as_view(), name="check_list"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
     path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),
     path("integrations/<int:pk>/scan/", views.ScanNowView.as_view(), name="scan_now"),

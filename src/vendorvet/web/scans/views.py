@@ -130,6 +130,28 @@ class RunListView(PermissionRequiredMixin, View):
         })
 
 
+class CheckCatalogueView(PermissionRequiredMixin, View):
+    """Every check behind scan and specification-audit findings, from the engine's check contract: a new check
+    module appears here without a template or view change."""
+
+    required_permission = roles.VIEW
+
+    def get(self, request):
+        from vendorvet.engine import registry
+        from vendorvet.web.core.checktexts import check_text
+        from vendorvet.web.scans.presentation import SEVERITY_LABELS
+
+        groups = {"scan": [], "openapi": []}
+        for info in registry.catalogue().values():
+            groups.setdefault(info.kind, []).append({
+                "title": check_text(info.id, "title"), "severity": info.severity.value,
+                "severity_label": SEVERITY_LABELS.get(info.severity.value, info.severity.value),
+                "risk": check_text(info.id, "risk"), "remediation": check_text(info.id, "remediation"),
+                "sources": list(info.sources)})
+        return render(request, "scans/check_list.html", {"scan_checks": groups["scan"],
+                                                         "audit_checks": groups["openapi"]})
+
+
 class SettingsView(PermissionRequiredMixin, View):
     required_permission = services.SETTINGS_PERMISSION
 

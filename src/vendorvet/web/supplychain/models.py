@@ -11,18 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vendorvet.web.core.models import TenantOwnedModel
+from vendorvet.web.core.severity import SEVERITY_RANK, AdvisorySeverity  # noqa: F401 - SEVERITY_RANK re-exported
 
 
-class Severity(models.TextChoices):
-    CRITICAL = "critical", _("critical")
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
-    NONE = "none", _("none")
-    UNKNOWN = "unknown", _("unknown")
-
-
-SEVERITY_RANK = {"critical": 5, "high": 4, "medium": 3, "low": 2, "none": 1, "unknown": 0}
+# The engine's one severity scale (engine.severity), advisory part; its rank map is what severity_rank stores.
+Severity = AdvisorySeverity
 
 
 class SbomVersion(TenantOwnedModel):

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # supply-chain severity -> monitoring event severity (no CVSS and no label: treated as medium)
 EVENT_SEVERITY = {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "none": "info",
                   "unknown": "medium"}
-EVENT_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+EVENT_RANK = SEVERITY_RANK  # the one rank map (engine.severity)
 GROUP_ABOVE = 3  # more new hits than this for one integration in one import: one grouped alert
 LISTED_IN_GROUP = 10
 VULNERABILITY_NEW = "vulnerability_new"

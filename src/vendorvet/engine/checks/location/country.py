@@ -1,21 +1,28 @@
 """location.country — the countries of every resolved address; flagged when outside the EEA.
 
 EEA: the 27 EU member states plus Iceland, Liechtenstein and Norway (EEA Agreement). Countries with
-an EU adequacy decision under Art. 45 GDPR are named in the evidence, because for them a transfer
-needs no further safeguards; the United States only for organisations certified under the EU-US
-Data Privacy Framework (Implementing Decision (EU) 2023/1795), which an address cannot tell.
+an EU adequacy decision under Art. 45 GDPR in force on the day of the scan are named in the evidence,
+because for them a transfer needs no further safeguards; the United States only for organisations
+certified under the EU-US Data Privacy Framework (Implementing Decision (EU) 2023/1795), which an address
+cannot tell. Both lists come from ``content/eea_adequacy.yaml`` through :mod:`vendorvet.engine.reference`,
+the same source as the transfer engine's.
 """
 
 from __future__ import annotations
 
+from vendorvet.engine import reference
 from vendorvet.engine.facts import ScanFacts
 from vendorvet.engine.models import Severity, Verdict, informed, not_applicable, passed, warned
 
-EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU".split())
-EEA = EU | {"IS", "LI", "NO"}
-# https://commission.europa.eu/law/law-topic/data-protection/international-dimension-data-protection/adequacy-decisions_en
-ADEQUACY = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
-ADEQUACY_PARTIAL = {"US": "only for organisations certified under the EU-US Data Privacy Framework"}
+# Adequacy conditions an address cannot tell (the importer must be certified): named, but no adequacy.
+PARTIAL = {"dpf": "only for organisations certified under the EU-US Data Privacy Framework"}
+
+
+def __getattr__(name: str):
+    """``EEA`` (kept importable for monitoring) comes from the reference data, loaded when first asked."""
+    if name == "EEA":
+        return reference.eea()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 METADATA = {
     "id": "location.country",
@@ -40,20 +47,20 @@ def check(facts: ScanFacts) -> Verdict:
     public = [a for a in location.addresses if a.public]
     countries = sorted({a.country for a in public if a.country})
     unknown = [a.address for a in public if not a.country]
-    outside = [c for c in countries if c not in EEA]
+    eea = reference.eea()
+    outside = [c for c in countries if c not in eea]
     evidence = {"addresses": rows, "countries": countries, "outside_eea": outside, "source": location.source}
     if not public:
         return not_applicable("every resolved address is internal (private, loopback or reserved): no country applies",
                               **evidence)
     if outside:
-        adequacy = {c: ("adequacy decision" if c in ADEQUACY else ADEQUACY_PARTIAL[c])
-                    for c in outside if c in ADEQUACY or c in ADEQUACY_PARTIAL}
-        evidence["adequacy"] = adequacy
-        without = [c for c in outside if c not in ADEQUACY]
+        decisions = {c: d for c in outside if (d := reference.adequacy_on(c, facts.now.date())) is not None}
+        evidence["adequacy"] = {c: PARTIAL.get(d.condition, "adequacy decision") for c, d in decisions.items()}
+        without = [c for c in outside if c not in decisions or decisions[c].condition in PARTIAL]
         severity = Severity.MEDIUM if without else Severity.LOW
         return warned(f"addresses registered outside the EEA: {', '.join(outside)}"
-                      + (f" (in the EEA: {', '.join(c for c in countries if c in EEA)})"
-                         if any(c in EEA for c in countries) else ""),
+                      + (f" (in the EEA: {', '.join(c for c in countries if c in eea)})"
+                         if any(c in eea for c in countries) else ""),
                       severity, **evidence)
     if unknown and not countries:
         return informed(f"no country is known for {', '.join(unknown)}", **evidence)

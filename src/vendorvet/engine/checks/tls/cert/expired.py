@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_TRANSPORT, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Severity, Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Severity, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.cert.expired",
@@ -19,6 +19,9 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("F", "certificate expired or not yet valid (T: not trusted)",
+               "Zertifikat abgelaufen oder noch nicht gültig (T: nicht vertrauenswürdig)")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -29,13 +32,13 @@ def check(facts: ScanFacts) -> Verdict:
     if leaf.not_after < now:
         days = (now - leaf.not_after).days
         return failed(f"the certificate expired on {leaf.not_after:%Y-%m-%d} ({days} days ago)",
-                      not_after=leaf.not_after.isoformat(), subject=leaf.subject)
+                      not_after=leaf.not_after.isoformat(), subject=leaf.subject).capped(CAP)
     if leaf.not_before > now:
         return failed(f"the certificate is not valid before {leaf.not_before:%Y-%m-%d}",
-                      not_before=leaf.not_before.isoformat(), subject=leaf.subject)
+                      not_before=leaf.not_before.isoformat(), subject=leaf.subject).capped(CAP)
     stale = [c for c in tls.chain[1:] if c.not_after < now or c.not_before > now]
     if stale:
         return failed("an intermediate certificate is outside its validity period", Severity.HIGH,
-                      certificates=[{"subject": c.subject, "not_after": c.not_after.isoformat()} for c in stale])
+                      certificates=[{"subject": c.subject, "not_after": c.not_after.isoformat()} for c in stale]).capped(CAP)
     return passed(f"valid until {leaf.not_after:%Y-%m-%d}", not_after=leaf.not_after.isoformat(),
                   not_before=leaf.not_before.isoformat())

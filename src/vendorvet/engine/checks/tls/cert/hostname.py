@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_TRANSPORT, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.cert.hostname",
@@ -19,6 +19,8 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("F", "certificate name mismatch (M)", "Zertifikatsname passt nicht (M)")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -29,4 +31,4 @@ def check(facts: ScanFacts) -> Verdict:
     if tls.hostname_matches:
         return passed(f"{tls.host} is covered by the certificate", names=names)
     detail = f"{tls.host} is not among the certificate's names ({', '.join(names[:5]) or 'no subjectAltName'})"
-    return failed(detail, host=tls.host, names=names, common_names=list(leaf.common_names))
+    return failed(detail, host=tls.host, names=names, common_names=list(leaf.common_names)).capped(CAP)

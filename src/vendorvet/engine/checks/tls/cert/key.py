@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
+from vendorvet.engine.checks._helpers import ISO_CRYPTO, key_exchange_caps, unknown
 from vendorvet.engine.facts import ScanFacts
 from vendorvet.engine.models import Severity, Verdict, failed, passed
 
@@ -26,12 +26,14 @@ def check(facts: ScanFacts) -> Verdict:
         return unknown("the certificate key", tls, "certificate_info")
     leaf = tls.leaf
     evidence = {"key_type": leaf.key_type, "key_bits": leaf.key_bits}
+    caps = key_exchange_caps(leaf.key_bits) if leaf.key_type == "RSA" else ()
     if leaf.key_type in ("RSA", "DSA"):
         if leaf.rsa_exponent == 1:
-            return failed("the RSA public exponent is 1 (no encryption at all)", Severity.CRITICAL, **evidence)
+            return failed("the RSA public exponent is 1 (no encryption at all)", Severity.CRITICAL,
+                          **evidence).capped(*caps)
         if leaf.key_bits < 2048:
             return failed(f"{leaf.key_type} key of {leaf.key_bits} bits (< 2048)",
-                          Severity.CRITICAL if leaf.key_bits < 1024 else None, **evidence)
+                          Severity.CRITICAL if leaf.key_bits < 1024 else None, **evidence).capped(*caps)
         if leaf.key_type == "DSA":
             return failed("DSA certificate keys are no longer supported by clients", **evidence)
     elif leaf.key_type == "EC" and leaf.key_bits < 256:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_TRANSPORT, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 WEAK = ("md2", "md4", "md5", "sha1")
 
@@ -27,8 +27,14 @@ def check(facts: ScanFacts) -> Verdict:
         return unknown("the certificate signatures", tls, "certificate_info")
     weak = [{"subject": c.subject, "signature_hash": c.signature_hash} for c in tls.chain
             if c.signature_hash.lower() in WEAK and not c.self_signed]
+    leaf_hash = tls.leaf.signature_hash.lower()
+    if leaf_hash in ("md5", "md2"):  # SSL Labs: MD2/MD5 gives F (even on a self-signed leaf)
+        caps = (GradeCap("F", f"{leaf_hash.upper()} certificate signature", f"{leaf_hash.upper()}-Zertifikatssignatur"),)
+    else:
+        caps = (GradeCap("F", "SHA-1 certificate signature (T: not trusted)",
+                         "SHA-1-Zertifikatssignatur (T: nicht vertrauenswürdig)"),) if weak else ()
     if weak:
         return failed("weak signature: " + ", ".join(f"{w['subject']} ({w['signature_hash'].upper()})"
-                                                     for w in weak), weak=weak)
+                                                     for w in weak), weak=weak).capped(*caps)
     return passed("every served certificate uses a strong signature hash",
-                  hashes=sorted({c.signature_hash for c in tls.chain}))
+                  hashes=sorted({c.signature_hash for c in tls.chain})).capped(*caps)

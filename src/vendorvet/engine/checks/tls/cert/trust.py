@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_TRANSPORT, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.cert.trust",
@@ -20,6 +20,10 @@ METADATA = {
     "scored": True,
 }
 
+CAP_UNTRUSTED = GradeCap("F", "certificate chain not trusted (T: not trusted)",
+                         "Zertifikatskette nicht vertrauenswürdig (T: nicht vertrauenswürdig)")
+CAP_ORDER = GradeCap("B", "certificate chain sent in the wrong order", "Zertifikatskette in falscher Reihenfolge gesendet")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -27,6 +31,8 @@ def check(facts: ScanFacts) -> Verdict:
         return unknown("whether the chain is trusted", tls, "certificate_info")
     evidence = {"trust_stores": list(tls.trust_stores), "chain": [c.subject for c in tls.chain],
                 "chain_in_order": tls.chain_in_order}
+    order = (CAP_ORDER,) if tls.chain_in_order is False else ()  # SSL Labs: chain issues cap at B
     if not tls.trusted:
-        return failed(tls.trust_error or "the chain does not lead to a trusted root", **evidence)
-    return passed("the chain leads to a trusted root", **evidence)
+        return failed(tls.trust_error or "the chain does not lead to a trusted root", **evidence).capped(
+            CAP_UNTRUSTED, *order)
+    return passed("the chain leads to a trusted root", **evidence).capped(*order)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Severity, Verdict, errored, failed, passed, warned
+from vendorvet.engine.models import GradeCap, Severity, Verdict, errored, failed, passed, warned
 
 METADATA = {
     "id": "tls.cipher.forward_secrecy",
@@ -19,6 +19,8 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("B", "no forward secrecy", "keine Forward Secrecy")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -28,7 +30,7 @@ def check(facts: ScanFacts) -> Verdict:
     fs = [c.name for c in tls.ciphers if c.forward_secret]
     static = sorted({c.name for c in tls.ciphers if not c.forward_secret})
     if not fs:
-        return failed("no cipher suite with forward secrecy is accepted", static_suites=static)
+        return failed("no cipher suite with forward secrecy is accepted", static_suites=static).capped(CAP)
     if static:
         return warned(f"forward secrecy is offered, but {len(static)} static key-exchange suite(s) are also "
                       "accepted", Severity.LOW, static_suites=static, forward_secret_suites=len(set(fs)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vendorvet.engine.checks._helpers import ISO_CRYPTO
+from vendorvet.engine.checks._helpers import ISO_CRYPTO, key_exchange_caps
 from vendorvet.engine.facts import ScanFacts
 from vendorvet.engine.models import Severity, Verdict, failed, not_applicable, passed
 
@@ -32,9 +32,10 @@ def check(facts: ScanFacts) -> Verdict:
              for c in ec if c.ec_bits < 224]
     evidence = {"min_dh_bits": min((c.dh_bits for c in dh), default=None),
                 "min_ec_bits": min((c.ec_bits for c in ec), default=None)}
+    caps = key_exchange_caps(evidence["min_dh_bits"]) if dh else ()
     if weak:
         smallest = min(w.get("dh_bits") or 10_000 for w in weak)
         return failed("weak key-exchange groups: " + ", ".join(
             sorted({f"DH {w['dh_bits']} bits" if w.get("dh_bits") else f"{w['curve']} {w['ec_bits']} bits"
-                    for w in weak})), Severity.CRITICAL if smallest <= 1024 else None, weak=weak, **evidence)
+                    for w in weak})), Severity.CRITICAL if smallest <= 1024 else None, weak=weak, **evidence).capped(*caps)
     return passed("every ephemeral key exchange uses a strong group", **evidence)

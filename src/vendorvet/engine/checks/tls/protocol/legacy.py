@@ -5,7 +5,7 @@ from __future__ import annotations
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.collectors.tls import PROTOCOL_COMMANDS
 from vendorvet.engine.facts import LEGACY_PROTOCOLS, ScanFacts
-from vendorvet.engine.models import Severity, Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Severity, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.protocol.legacy",
@@ -21,12 +21,28 @@ METADATA = {
 }
 
 
+def caps(offered: set[str]) -> tuple[GradeCap, ...]:
+    """SSL Labs: SSL 2.0 gives F, SSL 3.0 as the best version F, any legacy version caps at B."""
+    found = []
+    if "SSL 2.0" in offered:
+        found.append(GradeCap("F", "SSL 2.0 offered", "SSL 2.0 angeboten"))
+    if offered and offered <= {"SSL 2.0", "SSL 3.0"}:
+        found.append(GradeCap("F", "SSL 3.0 is the best protocol offered", "SSL 3.0 ist das beste angebotene Protokoll"))
+    legacy = [p for p in LEGACY_PROTOCOLS if p in offered and p != "SSL 2.0"]
+    if legacy:
+        shown = ", ".join(p for p in LEGACY_PROTOCOLS if p in offered)
+        found.append(GradeCap("B", f"legacy protocol versions offered: {shown}",
+                              f"veraltete Protokollversionen angeboten: {shown}"))
+    return tuple(found)
+
+
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
     offered = [p for p in LEGACY_PROTOCOLS if tls.protocols.get(p)]
     if offered:
         severity = Severity.CRITICAL if {"SSL 2.0", "SSL 3.0"} & set(offered) else None
-        return failed(f"the server accepts {', '.join(offered)}", severity, accepted=offered)
+        return failed(f"the server accepts {', '.join(offered)}", severity, accepted=offered).capped(
+            *caps(set(tls.offered())))
     missing = [p for p in LEGACY_PROTOCOLS if tls.protocols.get(p) is None]
     if missing:
         return unknown(f"whether {', '.join(missing)} is accepted", tls, *(PROTOCOL_COMMANDS[p] for p in missing))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.protocol.tls12",
@@ -19,6 +19,8 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("C", "no TLS 1.2 or 1.3", "kein TLS 1.2 oder 1.3")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -27,4 +29,5 @@ def check(facts: ScanFacts) -> Verdict:
         return passed(f"{' and '.join(modern)} offered", offered=tls.offered())
     if any(tls.protocols.get(p) is None for p in ("TLS 1.2", "TLS 1.3")):
         return unknown("whether TLS 1.2 or 1.3 is offered", tls, "tls_1_2_cipher_suites", "tls_1_3_cipher_suites")
-    return failed("neither TLS 1.2 nor TLS 1.3 is offered", offered=tls.offered())
+    verdict = failed("neither TLS 1.2 nor TLS 1.3 is offered", offered=tls.offered())
+    return verdict.capped(CAP) if tls.offered() else verdict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.vuln.ccs_injection",
@@ -18,11 +18,13 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("F", "vulnerable to CCS injection", "anfällig für CCS-Injection")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
     if tls.ccs_injection is None:
         return unknown("CCS injection exposure", tls, "openssl_ccs_injection")
     if tls.ccs_injection:
-        return failed("the server accepts an early ChangeCipherSpec (CVE-2014-0224)")
+        return failed("the server accepts an early ChangeCipherSpec (CVE-2014-0224)").capped(CAP)
     return passed("not vulnerable to CCS injection")

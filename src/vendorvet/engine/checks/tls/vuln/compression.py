@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.vuln.compression",
@@ -18,11 +18,13 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("C", "TLS compression (CRIME)", "TLS-Komprimierung (CRIME)")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
     if tls.compression is None:
         return unknown("TLS compression support", tls, "tls_compression")
     if tls.compression:
-        return failed("the server accepts TLS compression (CRIME)")
+        return failed("the server accepts TLS compression (CRIME)").capped(CAP)
     return passed("TLS compression is not supported")

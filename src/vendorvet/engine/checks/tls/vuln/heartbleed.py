@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Verdict, failed, passed
+from vendorvet.engine.models import GradeCap, Verdict, failed, passed
 
 METADATA = {
     "id": "tls.vuln.heartbleed",
@@ -18,11 +18,13 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("F", "vulnerable to Heartbleed", "anfällig für Heartbleed")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
     if tls.heartbleed is None:
         return unknown("Heartbleed exposure", tls, "heartbleed")
     if tls.heartbleed:
-        return failed("the server answers malformed heartbeats with memory contents (CVE-2014-0160)")
+        return failed("the server answers malformed heartbeats with memory contents (CVE-2014-0160)").capped(CAP)
     return passed("not vulnerable to Heartbleed")

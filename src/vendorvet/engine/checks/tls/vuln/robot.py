@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendorvet.engine.checks._helpers import ISO_CRYPTO, unknown
 from vendorvet.engine.facts import ScanFacts
-from vendorvet.engine.models import Severity, Verdict, errored, failed, passed
+from vendorvet.engine.models import GradeCap, Severity, Verdict, errored, failed, passed
 
 METADATA = {
     "id": "tls.vuln.robot",
@@ -19,6 +19,8 @@ METADATA = {
     "scored": True,
 }
 
+CAP = GradeCap("F", "vulnerable to ROBOT", "anfällig für ROBOT")
+
 
 def check(facts: ScanFacts) -> Verdict:
     tls = facts.tls.value
@@ -26,9 +28,9 @@ def check(facts: ScanFacts) -> Verdict:
     if result is None:
         return unknown("ROBOT exposure", tls, "robot")
     if result == "VULNERABLE_STRONG_ORACLE":
-        return failed("the server is a strong Bleichenbacher oracle: practical decryption is possible", result=result)
+        return failed("the server is a strong Bleichenbacher oracle: practical decryption is possible", result=result).capped(CAP)
     if result == "VULNERABLE_WEAK_ORACLE":
-        return failed("the server is a weak Bleichenbacher oracle", Severity.HIGH, result=result)
+        return failed("the server is a weak Bleichenbacher oracle", Severity.HIGH, result=result).capped(CAP)
     if result == "UNKNOWN_INCONSISTENT_RESULTS":
         return errored("the ROBOT test gave inconsistent answers; exposure is unknown", result=result)
     if result == "NOT_VULNERABLE_RSA_NOT_SUPPORTED":
