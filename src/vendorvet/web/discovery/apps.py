@@ -8,3 +8,8 @@ class DiscoveryConfig(AppConfig):
     verbose_name = _("Discovery")
     nav_items = [(_("Discovered apps"), "discovery:app_list", "view")]
     integration_panels = ["discovery:integration_panel", "discovery:openapi_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.discovery import sources
+
+        sources.mirror()  # the engine's discovery sources, also those registered later
