@@ -37,7 +37,7 @@ def _language(language: str | None) -> str:
     return "de" if (language or "").lower().startswith("de") else "en"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (its texts are dicts)
 class DiscoverySource:
     id: str
     label: Mapping[str, str]
