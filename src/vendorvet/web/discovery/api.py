@@ -14,9 +14,9 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.openapi_audit import MAX_BYTES, OpenAPIError
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
-from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, Risk
 from vendorvet.web.discovery.openapi import store_audit
 from vendorvet.web.inventory.models import Integration
