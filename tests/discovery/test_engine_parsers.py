@@ -85,7 +85,7 @@ def test_truncated_or_invalid_json_is_a_clear_error(tmp_path, text, message):
     (b"PK\x03\x04" + b"\x00" * 100, "ZIP"),
     (b"%PDF-1.7\n", "PDF"),
     (b"\x1f\x8b\x08\x00" + b"\x00" * 20, "gzip"),
-    (b"\xff\xfe{\x00\"\x00", "binary"),
+    (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00>\x00", "binary"),
 ])
 def test_wrong_file_types_are_named(tmp_path, content, message):
     path = tmp_path / "export.json"
@@ -120,6 +120,24 @@ def test_one_huge_record_is_refused_without_reading_everything():
     endless = io.StringIO('{"items": ["' + "x" * (3 * 1024 * 1024))
     with pytest.raises(DiscoveryInputError, match="larger than 1 MB"):
         list(JsonStream(endless, "endless.json", max_value_chars=1024 * 1024))
+
+
+def test_utf16_exports_read_like_utf8(tmp_path):
+    """Windows tools save UTF-16: with a BOM (PowerShell's Out-File) or without; both read as UTF-8 does."""
+    expected = parse_files("entra", ENTRA)
+    copies = []
+    for i, path in enumerate(ENTRA):
+        copy = tmp_path / path.name
+        text = path.read_text(encoding="utf-8")
+        copy.write_bytes(text.encode("utf-16") if i % 2 else text.encode("utf-16-le"))  # BOM / no BOM
+        copies.append(copy)
+    got = parse_files("entra", copies)
+    assert {k: (a.name, sorted(a.grants)) for k, a in got.apps.items()} == \
+        {k: (a.name, sorted(a.grants)) for k, a in expected.apps.items()}
+    csv_path = tmp_path / "audit.csv"
+    csv_path.write_bytes(GOOGLE_TOKENS[2].read_text(encoding="utf-8-sig").encode("utf-16"))
+    assert {a.name for a in parse_files("google_tokens", [csv_path]).apps.values()} == \
+        {a.name for a in parse_files("google_tokens", [GOOGLE_TOKENS[2]]).apps.values()}
 
 
 def test_not_utf8_is_a_clear_error(tmp_path):

@@ -7,31 +7,30 @@ import json
 import sys
 
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
-
-IMPORTERS = {
-    "google-tokens": ("google_tokens", "Google Workspace token audit log: Reports API JSON (pages concatenated "
-                      "or one per line) or the Admin console CSV export"),
-    "google-directory": ("google_directory", "Google Workspace Directory API tokens lists (JSON)"),
-    "entra": ("entra", "Microsoft Entra ID: Graph JSON of servicePrincipals, oauth2PermissionGrants and "
-              "appRoleAssignments/appRoleAssignedTo, in any order and any number of pages"),
-    "proxy-log": ("proxy_log", "proxy or DNS logs: squid access log, CSV with a host/URL column, or a plain "
-                  "list of domains; matched against the SaaS catalogue"),
-}
+from vendorvet.engine.discovery import registry
 
 
 def register(subparsers) -> None:
+    """``vendorvet discover <source>`` for every registered discovery source (the engine's registry:
+    read without starting Django, so ``--help`` needs neither settings nor a database), plus ``list`` and
+    ``sources``."""
     parser = subparsers.add_parser(
         "discover", help="find apps nobody registered: OAuth grants (Google, Entra ID) and proxy/DNS logs",
         description="Import exports of OAuth grants and network logs. Each discovered app becomes (or is linked "
         "to) a proposed integration; existing integrations are never changed. Each import is one transaction: "
         "a file that cannot be read stores nothing.")
     sub = parser.add_subparsers(dest="discover_command", metavar="SOURCE")
-    for name, (source, help_text) in IMPORTERS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    for source in registry.sources():
+        help_text = f"{source.help_in('en')} Files: {', '.join(source.file_kinds_in('en'))}."
+        p = sub.add_parser(source.command, aliases=list(source.aliases), help=help_text, description=help_text)
         p.add_argument("files", nargs="+", metavar="FILE")
         p.add_argument("--format", choices=("table", "json"), default="table", help="summary format")
         add_actor_arguments(p)
-        p.set_defaults(func=run_import, source=source)
+        p.set_defaults(func=run_import, source=source.id)
+    p = sub.add_parser("sources", help="list the discovery sources this installation can import",
+                       description="List the discovery sources: sub-command, what it reads, accepted files.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=run_sources)
     p = sub.add_parser("list", help="list discovered apps with their risk",
                        description="List discovered apps, highest risk first.")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -42,6 +41,19 @@ def register(subparsers) -> None:
     add_actor_arguments(p)
     p.set_defaults(func=run_list)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    rows = [{"id": s.id, "command": s.command, "label": s.label_in("en"), "file_kinds": list(s.file_kinds),
+             "help": s.help_in("en")} for s in registry.sources()]
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"sources": rows}, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    width = max((len(r["command"]) for r in rows), default=7) + 2
+    sys.stdout.write(f"{'COMMAND':<{width}}{'FILES':<16}SOURCE\n")
+    for r in rows:
+        sys.stdout.write(f"{r['command']:<{width}}{','.join(r['file_kinds']):<16}{r['label']}\n")
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from vendorvet.engine.discovery import csvutil
+from vendorvet.engine import csvreader
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.discovery.files import DEFAULT_MAX_BYTES, decode_guard, open_text
 from vendorvet.engine.discovery.jsonstream import records
 from vendorvet.engine.discovery.model import DiscoveryResult
+from vendorvet.engine.discovery.times import parse_time
 
 PLATFORM = "google"
 EVENTS = {"authorize", "revoke", "activity"}
@@ -47,7 +48,7 @@ def _when(text: Any) -> str | None:
         return None
     if text.endswith("Z") and text[10] == "T":
         return text[:19] + "Z"
-    return csvutil.parse_time(text)
+    return parse_time(text)
 
 
 def _params(event: dict) -> dict[str, Any]:
@@ -234,10 +235,10 @@ def _event_name(event_text: str, description: str) -> str | None:
 def _parse_token_csv(result: DiscoveryResult, fh, label: str) -> None:
     sample = fh.read(8192)
     fh.seek(0)
-    delimiter = csvutil.sniff_dialect(sample)
-    it = csvutil.rows(fh, label, delimiter)
+    delimiter = csvreader.sniff_delimiter(sample, lines=1)
+    it = csvreader.csv_rows(fh, delimiter, name=label, error=DiscoveryInputError)
     header = next(it, (0, []))[1]
-    cols = csvutil.match_columns(header, CSV_COLUMNS)
+    cols = csvreader.match_columns(header, CSV_COLUMNS)
     if "client" not in cols and "app" not in cols:
         raise DiscoveryInputError("not a token audit export: no 'Client ID' or 'App name' column found "
                                   f"(columns: {', '.join(h for h in header[:12] if h)})", file=label)
@@ -264,7 +265,7 @@ def _parse_token_csv(result: DiscoveryResult, fh, label: str) -> None:
             result.skip(f"{label} line {line}: neither client ID nor app name")
             continue
         raw_time = cell(row, "time")
-        when = csvutil.parse_time(raw_time)
+        when = parse_time(raw_time)
         if raw_time and when is None:
             result.warn(f"{label} line {line}: date {raw_time!r} not understood")
         scopes = [s for s in _SCOPE_SPLIT.split(cell(row, "scope")) if s]

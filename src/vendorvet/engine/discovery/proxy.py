@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from vendorvet.engine.discovery import catalogue, csvutil
+from vendorvet.engine import csvreader
+from vendorvet.engine.discovery import catalogue
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.discovery.files import DEFAULT_MAX_BYTES, decode_guard, open_text
 from vendorvet.engine.discovery.model import DiscoveryResult, iso
+from vendorvet.engine.discovery.times import parse_time
 
 PLATFORM = "web"
 MAX_CLIENTS = 100_000  # distinct clients remembered per service (memory bound)
@@ -44,6 +46,10 @@ def host_of(text: str) -> str:
     if host.startswith("["):
         return ""
     return host.rsplit(":", 1)[0].rstrip(".") if host.count(":") == 1 else host.rstrip(".")
+
+
+def _rows(lines, label: str, delimiter: str):
+    return csvreader.csv_rows(lines, delimiter, name=label, error=DiscoveryInputError)
 
 
 def _record(result: DiscoveryResult, host: str, client: str, nbytes: int, when: str | None, unmatched: list) -> None:
@@ -84,10 +90,10 @@ def _parse_file(result: DiscoveryResult, path, label: str, max_bytes: int, unmat
         if _SQUID.match(first):
             _parse_squid(result, fh, label, unmatched)
             return
-        delimiter = csvutil.sniff_dialect(first)
-        header = next(csvutil.rows(iter([first]), label, delimiter))[1] if first else []
-        cols = csvutil.match_columns(header, HOST_COLUMNS) if len(header) > 1 or "host" in {
-            csvutil.norm_header(h) for h in header} else {}
+        delimiter = csvreader.sniff_delimiter(first, lines=1)
+        header = next(_rows([first], label, delimiter))[1] if first else []
+        cols = csvreader.match_columns(header, HOST_COLUMNS) if len(header) > 1 or "host" in {
+            csvreader.norm_header(h) for h in header} else {}
         if "host" in cols:
             _parse_csv(result, fh, label, delimiter, cols, unmatched)
             return
@@ -112,7 +118,7 @@ def _parse_squid(result: DiscoveryResult, fh, label: str, unmatched: list) -> No
 
 
 def _parse_csv(result: DiscoveryResult, fh, label: str, delimiter: str, cols: dict, unmatched: list) -> None:
-    it = csvutil.rows(fh, label, delimiter)
+    it = _rows(fh, label, delimiter)
     next(it, None)  # header
     hi, ci, bi, ti = cols["host"], cols.get("client"), cols.get("bytes"), cols.get("time")
     for line, row in it:
@@ -128,7 +134,7 @@ def _parse_csv(result: DiscoveryResult, fh, label: str, delimiter: str, cols: di
         nbytes = 0
         if bi is not None and bi < len(row) and row[bi].strip().isdigit():
             nbytes = int(row[bi])
-        when = csvutil.parse_time(row[ti]) if ti is not None and ti < len(row) else None
+        when = parse_time(row[ti]) if ti is not None and ti < len(row) else None
         client = row[ci].strip() if ci is not None and ci < len(row) else ""
         _record(result, host, client, nbytes, when, unmatched)
 

@@ -14,9 +14,10 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.openapi_audit import MAX_BYTES, OpenAPIError
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
-from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, Risk, Source
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, Risk
 from vendorvet.web.discovery.openapi import store_audit
 from vendorvet.web.inventory.models import Integration
 
@@ -45,7 +46,20 @@ class DiscoveredAppSerializer(serializers.Serializer):
         return app_document(instance)
 
 
+class SourceField(serializers.ChoiceField):
+    """A discovery source's id; the choices are the registered sources when the serializer is built
+    (also in the API schema), not a fixed list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[], **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.choices = sources.choices()
+
+
 class ImportRunSerializer(serializers.ModelSerializer):
+    source = SourceField(read_only=True)
     new_apps = serializers.SerializerMethodField()
 
     class Meta:
@@ -59,7 +73,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=Source.choices)
+    source = SourceField()
     files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=MAX_FILES)
 
 

@@ -18,3 +18,7 @@ class DiscoveryConfig(AppConfig):
             Panel("discovery:openapi_panel", order=31),
         ):
             registry.integration_panels.register(item.url_name, item)
+
+        from vendorvet.web.discovery import sources
+
+        sources.mirror()  # the engine's discovery sources, also those registered later

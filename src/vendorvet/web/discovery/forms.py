@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vendorvet.web.discovery.models import Source
+from vendorvet.web.discovery import sources
 
 MAX_FILES = 50
 
@@ -30,7 +30,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    source = forms.ChoiceField(label=_("What is in the files?"), choices=Source.choices)
+    source = forms.ChoiceField(label=_("What is in the files?"), choices=sources.choices)  # read at every use
     files = MultipleFileField(label=_("Files"), help_text=_(
         "Several files of the same source form one import (for example all pages of a Graph export)."))
 

@@ -11,36 +11,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from vendorvet.engine.discovery import catalogue, parse_files, scopes as scope_rating
+from vendorvet.engine.discovery import catalogue, scopes as scope_rating
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.discovery.microsoft import MICROSOFT_TENANTS
 from vendorvet.engine.discovery.model import ALL_USERS, AppObservation, DiscoveryResult
+from vendorvet.engine.discovery.registry import parse_with
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.bulk import insert_many
 from vendorvet.web.core.context import require_actor, require_tenant
+from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun
+from vendorvet.web.discovery.report import ImportReport
 from vendorvet.web.discovery.revocations import note_grant, revoke_unlisted
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import AccessScope, DiscoverySource, Kind, Status
 from vendorvet.web.inventory.models import Integration, Vendor
 
 BULK = 2000
-
-
-@dataclass
-class ImportReport:
-    run: ImportRun
-    result: DiscoveryResult
-    new_apps: list[DiscoveredApp] = field(default_factory=list)
-    updated_apps: list[DiscoveredApp] = field(default_factory=list)
-    repeated_files: list[str] = field(default_factory=list)
-    revoked_apps: list[DiscoveredApp] = field(default_factory=list)  # active before, nothing active now
-    revoked_grants: list[dict] = field(default_factory=list)  # see ImportRun.revoked
 
 
 def _dt(value: str | None) -> dt.datetime | None:
@@ -73,16 +64,18 @@ def fingerprint(path) -> dict:
 
 def run_import(source: str, paths: list, *, names: list[str] | None = None,
                max_bytes: int | None = None) -> ImportReport:
-    """Parse ``paths`` as ``source`` and merge them into the active tenant. Raises DiscoveryInputError
-    (nothing stored) for unusable input; needs the *import* permission."""
+    """Parse ``paths`` as ``source`` (a registered discovery source's id) and merge them into the active
+    tenant. Raises DiscoveryInputError (nothing stored) for an unknown source or unusable input; needs the
+    *import* permission."""
     roles.require(roles.IMPORT)
     require_tenant()
+    spec = sources.require(source)
     started = timezone.now()
     labels = names or [os.path.basename(str(p)) for p in paths]
     for path, label in zip(paths, labels):
         if not os.path.isfile(path):
             raise DiscoveryInputError("no such file", file=label)
-    result = parse_files(source, paths, names=labels, max_bytes=max_bytes)
+    result = parse_with(spec, paths, names=labels, max_bytes=max_bytes)
     # size and SHA-256 were taken while parsing (one pass over each file)
     files = list(result.file_info) if len(result.file_info) == len(paths) else \
         [{"name": label, **fingerprint(path)} for path, label in zip(paths, labels)]

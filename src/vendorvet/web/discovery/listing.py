@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from vendorvet.engine.discovery.model import ALL_USERS
-from vendorvet.web.discovery.models import DiscoveredApp, ImportRun, Source
+from vendorvet.web.discovery import sources
+from vendorvet.web.discovery.models import DiscoveredApp, ImportRun
 
 
 def _iso(value) -> str | None:
@@ -40,8 +41,13 @@ def app_document(app: DiscoveredApp, grants=None, language: str = "en") -> dict:
 
 
 def latest_warnings() -> list[str]:
+    """The warnings of the latest import of each source (registered ones first, in their order)."""
     warnings = []
-    for source in Source.values:
+    stored = set(ImportRun.objects.order_by().values_list("source", flat=True).distinct())
+    registered = [s.id for s in sources.all_sources()]
+    for source in registered + sorted(stored - set(registered)):
+        if source not in stored:
+            continue
         run = ImportRun.objects.filter(source=source).order_by("-started", "-pk").first()
         if run is not None:
             warnings += [f"{source}: {w}" for w in run.warnings or []]

@@ -7,13 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vendorvet.web.core.models import TenantOwnedModel
-
-
-class Source(models.TextChoices):
-    GOOGLE_TOKENS = "google_tokens", _("Google Workspace token audit log")
-    GOOGLE_DIRECTORY = "google_directory", _("Google Workspace Directory API tokens")
-    ENTRA = "entra", _("Microsoft Entra ID (Graph export)")
-    PROXY_LOG = "proxy_log", _("Proxy or DNS log")
+from vendorvet.web.discovery.sources import label as label_of, validate_source
 
 
 class Platform(models.TextChoices):
@@ -40,7 +34,8 @@ class PermissionType(models.TextChoices):
 
 
 class ImportRun(TenantOwnedModel):
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # a discovery source's id; the sources are registered (web.discovery.sources), not model choices
+    source = models.CharField(_("source"), max_length=20, validators=[validate_source])
     files = models.JSONField(_("files"), default=list)  # [{"name", "size", "sha256"}]
     started = models.DateTimeField(_("started"))
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -63,7 +58,15 @@ class ImportRun(TenantOwnedModel):
         verbose_name_plural = _("discovery imports")
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.started:%Y-%m-%d %H:%M}"
+        return f"{self.source_label} {self.started:%Y-%m-%d %H:%M}"
+
+    @property
+    def source_label(self) -> str:
+        """The source's name in the active language."""
+        return label_of(self.source)
+
+    def get_source_display(self) -> str:  # as Django offers it for fields with choices
+        return self.source_label
 
     def get_absolute_url(self) -> str:
         return reverse("discovery:run_detail", args=[self.pk])

@@ -11,13 +11,10 @@ is missing covers nothing. Re-importing the same snapshot changes nothing; what 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from vendorvet.engine.discovery.model import Coverage
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant
-
-if TYPE_CHECKING:  # pragma: no cover
-    from vendorvet.web.discovery.importer import ImportReport
+from vendorvet.web.discovery.report import ImportReport
 
 MAX_LISTED = 500
 PLATFORM = "microsoft"

@@ -17,6 +17,7 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
+from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.forms import RequiredScopesForm, UploadForm
 from vendorvet.web.discovery.importer import (
     new_apps_since_last_import,
@@ -43,6 +44,7 @@ def decorate(apps) -> list[DiscoveredApp]:
     for a in rows:
         a.reason_texts = [r.get(lang) or r.get("en", "") for r in a.risk_reasons or []]
         a.scope_rows = [{**s, "reason_text": (s.get("reason") or {}).get(lang, "")} for s in a.scopes or []]
+        a.source_labels = [sources.label(s) for s in a.sources or []]
     return rows
 
 
@@ -120,7 +122,8 @@ class UploadView(PermissionRequiredMixin, View):
 
     def _page(self, request, form, error=None, status=200):
         return render(request, "discovery/upload.html", {
-            "form": form, "error": error, "max_bytes": max_upload_bytes()}, status=status)
+            "form": form, "error": error, "max_bytes": max_upload_bytes(), "sources": sources.descriptions()},
+            status=status)
 
     def get(self, request):
         return self._page(request, UploadForm())

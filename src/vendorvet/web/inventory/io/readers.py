@@ -1,16 +1,14 @@
 """Read CSV and XLSX inventories into rows of cell texts keyed by column.
 
-CSV: UTF-8 (with or without BOM) or Windows-1252, ``;`` ``,`` or tab delimited (chosen by
-which one makes the header row match the known columns). XLSX: the first worksheet, read
-with openpyxl in read-only mode after the zip container passed :mod:`.safety`. The header
-row may follow up to a few title rows. Every limit (bytes, rows, columns) is enforced
-while streaming.
+CSV goes through the engine's shared reader (:mod:`vendorvet.engine.csvreader`, also used by discovery):
+UTF-8 (with or without BOM), UTF-16 or Windows-1252; ``;`` ``,`` or tab delimited (chosen by which one makes
+the header row match the known columns). Its errors are shown here in the reader's language. XLSX: the first
+worksheet, read with openpyxl in read-only mode after the zip container passed :mod:`.safety`. The header row
+may follow up to a few title rows. Every limit (bytes, rows, columns) is enforced while streaming.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -18,6 +16,8 @@ from typing import Iterable, Iterator
 
 from django.utils.translation import gettext_lazy as _
 
+from vendorvet.engine import csvreader
+from vendorvet.engine.csvreader import InputFileError
 from vendorvet.web.inventory.io import safety
 from vendorvet.web.inventory.io.columns import Column, column_set, match_headers, unneutralize
 from vendorvet.web.inventory.io.safety import ImportFileError
@@ -26,6 +26,7 @@ HEADER_SEARCH_ROWS = 10
 MAX_CELL_CHARS = 100_000
 CHUNK = 64 * 1024
 DELIMITERS = (";", ",", "\t")
+ENCODINGS = ("utf-8", "cp1252")  # tried in this order when the first bytes prove nothing
 
 
 @dataclass
@@ -44,90 +45,71 @@ class ParsedFile:
 
 def read_file(path: str | os.PathLike, filename: str | None = None) -> ParsedFile:
     """Check and read an import file; raises :class:`ImportFileError` with a clear message."""
-    safety.check_size(path)
+    try:
+        csvreader.check_size(path, safety.max_bytes(), name=filename)
+    except InputFileError as exc:
+        raise _translated(exc) from None
     kind = safety.sniff_kind(path, filename)
     if kind == "xlsx":
         safety.check_xlsx_container(path)
         rows = _xlsx_rows(path)
         parsed = _parse(rows, kind)
     else:
-        encoding = detect_encoding(path)
-        with open(path, "rb") as raw:
-            sample = raw.read(CHUNK).decode(encoding, errors="replace")
-        delimiter = sniff_delimiter(sample)
-        with open(path, encoding=encoding, newline="") as fh:
-            parsed = _parse(_csv_rows(fh, delimiter), kind)
+        try:
+            encoding = detect_encoding(path)
+            with open(path, "rb") as raw:
+                sample = raw.read(CHUNK).decode(encoding, errors="replace")
+            delimiter = sniff_delimiter(sample)
+            with open(path, encoding=encoding, newline="") as fh:
+                parsed = _parse(_csv_rows(fh, delimiter), kind)
+        except InputFileError as exc:
+            raise _translated(exc) from None
         parsed.encoding, parsed.delimiter = encoding, delimiter
     return parsed
 
 
-# -- CSV ---------------------------------------------------------------------
+# -- CSV (the shared reader, with this importer's settings and texts) ----------
+
+def _translated(exc: InputFileError) -> ImportFileError:
+    """The shared reader's error in the reader's language."""
+    code, params = exc.code, exc.params
+    if code == "too_large":
+        return safety.too_large_error(params.get("size"))
+    if code == "empty":
+        return ImportFileError(_("The file is empty."))
+    if code == "binary":
+        return ImportFileError(_("The file contains binary data; it is not a CSV text file."))
+    if code == "encoding" and any(str(e).startswith("utf-16") for e in params.get("encodings", ())):
+        return ImportFileError(_("The file starts like UTF-16 text but cannot be decoded as such."))
+    if code == "encoding":
+        return ImportFileError(_("The file is neither UTF-8 nor Windows-1252 text; it may be binary."))
+    if code == "malformed":
+        return ImportFileError(_("The CSV file is malformed near line %(line)d: %(error)s")
+                               % {"line": params["line"], "error": params["error"]})
+    return ImportFileError(exc.reason)
+
 
 def detect_encoding(path: str | os.PathLike) -> str:
-    """utf-8-sig with a BOM; else UTF-8 if every byte decodes; else Windows-1252. Binary is refused."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(_("UTF-16 files are not supported; save the CSV as UTF-8."))
-    else:
-        candidates = ["utf-8", "cp1252"]
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        controls = total = 0
-        try:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(CHUNK):
-                    if b"\x00" in chunk:
-                        raise ImportFileError(_("The file contains binary data; it is not a CSV text file."))
-                    text = decoder.decode(chunk)
-                    total += len(text)
-                    controls += sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        if controls > max(8, total // 100):
-            raise ImportFileError(_("The file contains binary data; it is not a CSV text file."))
-        return encoding
-    raise ImportFileError(_("The file is neither UTF-8 nor Windows-1252 text; it may be binary."))
+    """utf-8-sig with a BOM, UTF-16 (BOM or recognisable); else UTF-8 if every byte decodes; else
+    Windows-1252. Binary is refused."""
+    try:
+        return csvreader.detect_encoding(path, ENCODINGS)
+    except InputFileError as exc:
+        raise _translated(exc) from None
+
+
+def _header_score(rows: list[list[str]]) -> tuple[int, int]:
+    return (max((len(match_headers(r)[0]) for r in rows), default=0), max((len(r) for r in rows), default=0))
 
 
 def sniff_delimiter(sample: str) -> str:
     """The delimiter under which the first lines match the most known headers (ties: most fields)."""
-    lines = [ln for ln in sample.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
-    best, best_score = ";", (-1, -1)
-    for delimiter in DELIMITERS:
-        try:
-            rows = list(csv.reader(lines, delimiter=delimiter))
-        except csv.Error:
-            continue
-        matched = max((len(match_headers(r)[0]) for r in rows), default=0)
-        fields = max((len(r) for r in rows), default=0)
-        score = (matched, fields)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
+    return csvreader.sniff_delimiter(sample, candidates=DELIMITERS, lines=HEADER_SEARCH_ROWS, score=_header_score)
 
 
 def _csv_rows(fh, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_CELL_CHARS)
-    number = 0
-    try:
-        while True:
-            try:
-                row = next(reader)
-                number += 1
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise ImportFileError(_("The CSV file is malformed near line %(line)d: %(error)s")
-                                      % {"line": reader.line_num, "error": exc}) from None
-            yield number, row
-    finally:
-        csv.field_size_limit(limit)
+    """(row number as a spreadsheet counts, cells); a malformed row or a cell over MAX_CELL_CHARS is an error."""
+    return csvreader.csv_rows(fh, delimiter, max_cell=MAX_CELL_CHARS, strict=True, number="record")
 
 
 # -- XLSX --------------------------------------------------------------------

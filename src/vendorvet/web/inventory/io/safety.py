@@ -48,16 +48,6 @@ def too_large_error(size: int | None = None) -> ImportFileError:
                            % {"size": filesizeformat(size), "limit": limit})
 
 
-def check_size(path: str | os.PathLike) -> int:
-    """Reject a file larger than the limit by its size on disk, before opening it."""
-    size = os.stat(path).st_size
-    if size > max_bytes():
-        raise too_large_error(size)
-    if size == 0:
-        raise ImportFileError(_("The file is empty."))
-    return size
-
-
 def sniff_kind(path: str | os.PathLike, filename: str | None = None) -> str:
     """'xlsx' or 'csv' from the file's first bytes; a name ending in .xlsx must be a zip."""
     with open(path, "rb") as fh:
