@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.test import Client
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD, acting
@@ -23,11 +23,11 @@ NOT_TENANT_OWNED = {
 
 
 def clients(tenant, user):
-    web = Client()
+    web = Client(raise_request_exception=False)  # a crash is reported as HTTP 500 among the other failures
     assert web.login(username=user.username, password=PASSWORD)
     with acting(tenant, user):
         _token, key = APIToken.issue(user, "contract")
-    api = APIClient()
+    api = APIClient(raise_request_exception=False)
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return web, api
 
@@ -40,6 +40,13 @@ def world_b(tenant_a, tenant_b, admin_a, admin_b):
 def test_every_id_route_answers_404_across_tenants(world_b, tenant_a, admin_a):
     web, api = clients(tenant_a, admin_a)
     assert cross_tenant_failures(web, api, world_b) == []
+
+
+@override_settings(ROOT_URLCONF="tests.contract.unguarded_urls")
+def test_a_view_that_looks_up_across_tenants_is_reported_without_a_test_of_its_own(world_b, tenant_a, admin_a):
+    web, api = clients(tenant_a, admin_a)
+    failures = cross_tenant_failures(web, api, world_b)
+    assert len(failures) == 1 and failures[0].startswith("contract_probe_leak "), failures
 
 
 def test_the_owning_tenant_reaches_the_same_routes(world_b, tenant_b, admin_b):
