@@ -139,6 +139,7 @@ class MemberRoleView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
+        get_object_or_404(Membership.objects.only("pk"), pk=pk)  # another tenant's member: 404 before anything
         form = RoleForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a valid role."))

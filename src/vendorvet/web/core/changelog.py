@@ -18,7 +18,7 @@ from vendorvet.web.core.models import ObjectChange, TenantOwnedModel, snapshot
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
-    if raw:  # fixtures: stored as given, not a change by anyone
+    if raw or not getattr(instance, "change_logged", True):  # fixtures: stored as given; or keeps no history
         return
     pre = None
     if not (instance._state.adding or instance.pk is None):
@@ -33,9 +33,10 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     post = snapshot(instance)
-    instance.log_change(ObjectChange.CREATE if created else ObjectChange.UPDATE,
-                        None if created else getattr(instance, "_change_pre", None), post)
-    instance._prechange = post
+    if getattr(instance, "change_logged", True):
+        instance.log_change(ObjectChange.CREATE if created else ObjectChange.UPDATE,
+                            None if created else getattr(instance, "_change_pre", None), post)
+    instance._prechange = post  # the state a later logged save of this instance starts from
 
 
 def _origin_model(origin):
