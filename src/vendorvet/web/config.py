@@ -31,6 +31,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    """An integer from the environment; a value that is no integer (or below ``minimum``) stops the start."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 def data_dir() -> Path:
     """Per-user data directory (override with VENDORVET_DATA_DIR)."""
     configured = os.environ.get("VENDORVET_DATA_DIR")
