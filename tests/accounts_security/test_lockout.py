@@ -13,7 +13,7 @@ from django.test import override_settings
 from tests.conftest import PASSWORD
 from vendorvet.cli.main import main
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # the waitress thread sees committed rows only
 
 
 def _fail(b, username, times):
@@ -101,3 +101,13 @@ def test_admin_unlock_page_scoped_to_members(admin_a, auditor_a, admin_b, browse
     auditor = browser()
     auditor.login("aylin.auditor", PASSWORD)
     assert auditor.get("/accounts/lockouts/").status_code == 403
+
+
+def test_check_config_refuses_bad_front_door_numbers():
+    from vendorvet.web.config import production_report
+
+    report = production_report({"VENDORVET_LOGIN_FAILURE_LIMIT": "many", "VENDORVET_SESSION_IDLE_MINUTES": "0"})
+    bad = {p.setting for p in report.problems if p.level == "error"}
+    assert {"VENDORVET_LOGIN_FAILURE_LIMIT", "VENDORVET_SESSION_IDLE_MINUTES"} <= bad
+    warned = production_report({"VENDORVET_LOGIN_FAILURE_LIMIT": "50"}).problems
+    assert any(p.setting == "VENDORVET_LOGIN_FAILURE_LIMIT" and p.level == "warning" for p in warned)

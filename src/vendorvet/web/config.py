@@ -151,6 +151,11 @@ def queue_description(environ: dict[str, str] | None = None) -> str:
     return backend
 
 
+FRONT_DOOR_INTEGERS = ("VENDORVET_LOGIN_FAILURE_LIMIT", "VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT",
+                       "VENDORVET_LOGIN_COOLOFF_MINUTES", "VENDORVET_SESSION_IDLE_MINUTES", "VENDORVET_SESSION_MAX_HOURS",
+                       "VENDORVET_INVITATION_DAYS", "VENDORVET_PASSWORD_RESET_HOURS")
+
+
 @dataclass
 class ConfigProblem:
     setting: str
@@ -206,6 +211,13 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
             add("VENDORVET_REDIS_URL", "warning", f"not set; the task queue uses {DEFAULT_REDIS_URL}")
     elif backend.endswith(".ImmediateBackend"):
         add("VENDORVET_TASK_BACKEND", "warning", "immediate: scans run inside the web request (tests only)")
+    for name in FRONT_DOOR_INTEGERS:
+        raw = (env.get(name) or "").strip()
+        if raw and (not raw.isdigit() or int(raw) < 1):
+            add(name, "error", f"must be a whole number of at least 1, not {raw!r}")
+    limit = (env.get("VENDORVET_LOGIN_FAILURE_LIMIT") or "").strip()
+    if limit.isdigit() and int(limit) > 10:
+        add("VENDORVET_LOGIN_FAILURE_LIMIT", "warning", "more than 10 failed logins before a lock help guessing")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

@@ -17,6 +17,7 @@ from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.accounts.forms import LoginForm, RoleForm, TokenForm
 from vendorvet.web.accounts.models import Membership
 from vendorvet.web.accounts.roles import Role
+from vendorvet.web.accounts.security.views import members_page
 from vendorvet.web.core.middleware import SESSION_TENANT_KEY
 from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
 
@@ -101,19 +102,6 @@ def _would_leave_no_admin(membership: Membership, new_role: str | None) -> bool:
         return False
     admins = list(Membership.objects.select_for_update().filter(role=Role.ADMIN).values_list("pk", flat=True))
     return not any(pk != membership.pk for pk in admins)
-
-
-def members_page(request, invite_form=None, status=200, new_link=None):
-    """The members page with the invitation form (new members join by invitation only: no usernames of
-    other tenants are listed, accepted or confirmed here)."""
-    from vendorvet.web.accounts.security import invitations
-    from vendorvet.web.accounts.security.views import InvitationForm
-
-    members = Membership.objects.select_related("user").order_by("user__username")
-    return render(request, "accounts/members.html", {
-        "members": members, "roles": Role.choices, "form": invite_form or InvitationForm(),
-        "invitations": invitations.open_invitations(), "new_link": new_link,
-    }, status=status)
 
 
 class MemberListView(PermissionRequiredMixin, View):

@@ -121,13 +121,21 @@ def _invitation_mail(request, invitation, link: str) -> tuple[str, str]:
     return subject, render_to_string("accounts/invitation_email.txt", context)
 
 
+def members_page(request, invite_form=None, status=200, new_link=None):
+    """The members page with the invitation form (new members join by invitation only: no usernames of
+    other tenants are listed, accepted or confirmed there)."""
+    members = Membership.objects.select_related("user").order_by("user__username")
+    return render(request, "accounts/members.html", {
+        "members": members, "roles": Role.choices, "form": invite_form or InvitationForm(),
+        "invitations": invitations.open_invitations(), "new_link": new_link,
+    }, status=status)
+
+
 class InvitationCreateView(PermissionRequiredMixin, View):
     required_permission = roles.MANAGE_MEMBERS
     http_method_names = ["post"]
 
     def post(self, request):
-        from vendorvet.web.accounts.views import members_page
-
         form = InvitationForm(request.POST)
         if not form.is_valid():
             return members_page(request, invite_form=form, status=400)
