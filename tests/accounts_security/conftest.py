@@ -17,7 +17,13 @@ def http_server(transactional_db):
 
     server = waitress.create_server(application, host="127.0.0.1", port=0, threads=4, ident="vendorvet-test",
                                     clear_untrusted_proxy_headers=True)
-    thread = threading.Thread(target=server.run, daemon=True)
+    def run():
+        try:
+            server.run()
+        except OSError:  # the listening socket closed under select() at teardown: the server has stopped
+            pass
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"

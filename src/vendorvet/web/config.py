@@ -152,8 +152,8 @@ def queue_description(environ: dict[str, str] | None = None) -> str:
 
 
 FRONT_DOOR_INTEGERS = ("VENDORVET_LOGIN_FAILURE_LIMIT", "VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT",
-                       "VENDORVET_LOGIN_COOLOFF_MINUTES", "VENDORVET_SESSION_IDLE_MINUTES", "VENDORVET_SESSION_MAX_HOURS",
-                       "VENDORVET_INVITATION_DAYS", "VENDORVET_PASSWORD_RESET_HOURS")
+                       "VENDORVET_LOGIN_COOLOFF_MINUTES", "VENDORVET_SESSION_IDLE_MINUTES",
+                       "VENDORVET_SESSION_MAX_HOURS", "VENDORVET_INVITATION_DAYS", "VENDORVET_PASSWORD_RESET_HOURS")
 
 
 @dataclass
@@ -204,7 +204,8 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
     if not env.get("VENDORVET_BASE_URL"):
         add("VENDORVET_BASE_URL", "warning", "not set; links in alert e-mails and webhooks point to localhost")
     if not env.get("EMAIL_HOST"):
-        add("EMAIL_HOST", "warning", "not set; alert e-mails go to an SMTP server on localhost:25")
+        add("EMAIL_HOST", "warning",
+            "not set; alert, password-reset and invitation e-mails go to an SMTP server on localhost:25")
     backend = task_backend(env)
     if uses_rq(backend):
         if not env.get("VENDORVET_REDIS_URL"):
