@@ -51,6 +51,10 @@ def test_api_throttled_per_token_and_per_address_with_retry_after(tenant_a, admi
         # another token has its own budget, but the address has used 5 of 5 after two more
         assert [b.get("/api/me/", headers={"Authorization": f"Token {key2}"}).status_code for _ in range(3)] == [
             200, 200, 429]
+        # guessing keys: bad tokens count against the address before the 401
+        cache.clear()
+        bad = [b.get("/api/me/", headers={"Authorization": "Token vv_0000.guess"}) for _ in range(3)]
+        assert [r.status_code for r in bad] == [401, 401, 429] and int(bad[2].headers["Retry-After"]) > 0
     cache.clear()
 
 

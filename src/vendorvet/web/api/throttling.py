@@ -2,7 +2,9 @@
 
 - per token (or, for the browser session, per user): ``VENDORVET_API_RATE_TOKEN``;
 - per client address, for every request: ``VENDORVET_API_RATE_CLIENT``; requests with no valid credentials
-  get the stricter ``VENDORVET_API_RATE_ANON``.
+  get the stricter ``VENDORVET_API_RATE_ANON``;
+- a token that fails to authenticate is counted against ``VENDORVET_API_RATE_ANON`` for its address before the
+  401 is sent (DRF authenticates before it throttles, so guessing keys would otherwise never be limited).
 
 The rates are read on each request from ``settings.VENDORVET_API_RATES``; the counters live in Django's
 cache (per process with the default local-memory cache).
@@ -11,6 +13,7 @@ cache (per process with the default local-memory cache).
 from __future__ import annotations
 
 from django.conf import settings
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -55,3 +58,19 @@ class ClientRateThrottle(_ConfiguredRate):
 
     def get_cache_key(self, request, view):
         return f"throttle_{self.scope}_{self.get_ident(request)}"
+
+
+class FailedTokenThrottle(_ConfiguredRate):
+    def scope_for(self, request) -> str:
+        return "anon"
+
+    def get_cache_key(self, request, view):
+        return f"throttle_badtoken_{self.get_ident(request)}"
+
+
+def refuse_token_guessing(request) -> None:
+    """Count a failed token for the client address; raise HTTP 429 (with Retry-After) when over the rate."""
+    throttle = FailedTokenThrottle()
+    if not throttle.allow_request(request, None):
+        wait = throttle.wait()
+        raise Throttled(wait=wait)
