@@ -15,3 +15,6 @@ from vendorvet.web.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep the test database open  # noqa: F405
+# The whole suite talks to the API from 127.0.0.1 within minutes: production rates would throttle unrelated tests.
+# tests/accounts_security/test_throttling.py sets the real limits it checks.
+VENDORVET_API_RATES = {"token": "100000/min", "client": "100000/min", "anon": "100000/min"}  # noqa: F405

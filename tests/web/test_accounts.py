@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from vendorvet.web.accounts.models import APIToken, Membership
@@ -70,27 +69,13 @@ def test_token_of_other_tenant_cannot_be_revoked(admin_a, admin_b, tenant_b, log
     assert foreign.revoked is None
 
 
-def test_add_existing_user_and_create_new_user(admin_a, tenant_a, admin_b, login):
+def test_members_page_invites_instead_of_adding_usernames(admin_a, admin_b, tenant_a, login):
+    """Members join by invitation with consent (tests/accounts_security); a username is never accepted here."""
     client = login(admin_a)
-    assert client.post(MEMBERS, {"username": "bernd.admin", "role": "auditor"}).status_code == 302
-    weak = client.post(MEMBERS, {"username": "neu.nutzer", "role": "assessor", "create": "on",
-                                 "email": "neu@example.test", "password": "12345678"})
-    assert weak.status_code == 400
-    assert "too short" in weak.content.decode() or "too common" in weak.content.decode()
-    ok = client.post(MEMBERS, {"username": "neu.nutzer", "role": "assessor", "create": "on",
-                               "email": "neu@example.test", "password": "Ein-langes-Passwort-2024"})
-    assert ok.status_code == 302
-    user = get_user_model().objects.get(username="neu.nutzer")
-    assert user.check_password("Ein-langes-Passwort-2024")
-    with use_tenant(tenant_a):
-        roles = dict(Membership.objects.values_list("user__username", "role"))
-        assert roles["neu.nutzer"] == "assessor" and roles["bernd.admin"] == "auditor"
-        assert ObjectChange.objects.filter(actor_label="anna.admin", action="create",
-                                           changed_object_type__model="membership").count() == 2
-    unknown = client.post(MEMBERS, {"username": "nobody.here", "role": "auditor"})
-    assert unknown.status_code == 400 and "no active user" in unknown.content.decode()
-    again = client.post(MEMBERS, {"username": "neu.nutzer", "role": "auditor"})
-    assert again.status_code == 400 and "already a member" in again.content.decode()
+    page = client.get(MEMBERS).content.decode()
+    assert "bernd.admin" not in page and 'name="email"' in page and 'name="username"' not in page
+    assert client.post(MEMBERS, {"username": "bernd.admin", "role": "auditor"}).status_code == 405
+    assert not Membership.all_tenants.filter(user=admin_b, tenant=tenant_a).exists()
 
 
 def test_last_admin_cannot_be_removed_or_demoted(admin_a, auditor_a, tenant_a, login):

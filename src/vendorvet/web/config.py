@@ -31,6 +31,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    """An integer from the environment; a value that is no integer (or below ``minimum``) stops the start."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 def data_dir() -> Path:
     """Per-user data directory (override with VENDORVET_DATA_DIR)."""
     configured = os.environ.get("VENDORVET_DATA_DIR")
@@ -137,6 +151,11 @@ def queue_description(environ: dict[str, str] | None = None) -> str:
     return backend
 
 
+FRONT_DOOR_INTEGERS = ("VENDORVET_LOGIN_FAILURE_LIMIT", "VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT",
+                       "VENDORVET_LOGIN_COOLOFF_MINUTES", "VENDORVET_SESSION_IDLE_MINUTES",
+                       "VENDORVET_SESSION_MAX_HOURS", "VENDORVET_INVITATION_DAYS", "VENDORVET_PASSWORD_RESET_HOURS")
+
+
 @dataclass
 class ConfigProblem:
     setting: str
@@ -185,13 +204,21 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
     if not env.get("VENDORVET_BASE_URL"):
         add("VENDORVET_BASE_URL", "warning", "not set; links in alert e-mails and webhooks point to localhost")
     if not env.get("EMAIL_HOST"):
-        add("EMAIL_HOST", "warning", "not set; alert e-mails go to an SMTP server on localhost:25")
+        add("EMAIL_HOST", "warning",
+            "not set; alert, password-reset and invitation e-mails go to an SMTP server on localhost:25")
     backend = task_backend(env)
     if uses_rq(backend):
         if not env.get("VENDORVET_REDIS_URL"):
             add("VENDORVET_REDIS_URL", "warning", f"not set; the task queue uses {DEFAULT_REDIS_URL}")
     elif backend.endswith(".ImmediateBackend"):
         add("VENDORVET_TASK_BACKEND", "warning", "immediate: scans run inside the web request (tests only)")
+    for name in FRONT_DOOR_INTEGERS:
+        raw = (env.get(name) or "").strip()
+        if raw and (not raw.isdigit() or int(raw) < 1):
+            add(name, "error", f"must be a whole number of at least 1, not {raw!r}")
+    limit = (env.get("VENDORVET_LOGIN_FAILURE_LIMIT") or "").strip()
+    if limit.isdigit() and int(limit) > 10:
+        add("VENDORVET_LOGIN_FAILURE_LIMIT", "warning", "more than 10 failed logins before a lock help guessing")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vendorvet.web.core",
     "vendorvet.web.accounts",
+    "vendorvet.web.accounts.security",
+    "axes",
     "vendorvet.web.inventory",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
@@ -52,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vendorvet.web.accounts.security.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vendorvet.web.accounts.middleware.TenantActorMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the login page with its message (must be last)
 ]
 
 ROOT_URLCONF = "vendorvet.web.urls"
@@ -211,5 +216,42 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VENDORVET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+# -- the front door: login lockout (django-axes), API throttling, sessions, invitations (accounts.security) ----
+AUTHENTICATION_BACKENDS = [
+    "vendorvet.web.accounts.security.lockout.LockoutBackend",  # refuses locked accounts and clients first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Per account: this many failed logins lock the username; per client address: VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT
+# failures (any usernames) lock the address. Both for VENDORVET_LOGIN_COOLOFF_MINUTES, or until an administrator
+# unlocks (web page "Locked logins" or 'vendorvet unlock').
+AXES_FAILURE_LIMIT = config.env_int("VENDORVET_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT = config.env_int("VENDORVET_LOGIN_CLIENT_FAILURE_LIMIT", 20, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("VENDORVET_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "vendorvet.web.accounts.security.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "vendorvet.web.accounts.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "vendorvet.web.accounts.security.lockout.client_ip"  # waitress has resolved the proxy
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login: username, address, user agent, time
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are the audit log's business
+AXES_VERBOSE = False
+# Sessions: logged out after VENDORVET_SESSION_IDLE_MINUTES without a request, and VENDORVET_SESSION_MAX_HOURS
+# after the login in any case.
+VENDORVET_SESSION_IDLE_SECONDS = 60 * config.env_int("VENDORVET_SESSION_IDLE_MINUTES", 30, minimum=1)
+VENDORVET_SESSION_MAX_SECONDS = 3600 * config.env_int("VENDORVET_SESSION_MAX_HOURS", 8, minimum=1)
+SESSION_COOKIE_AGE = VENDORVET_SESSION_MAX_SECONDS
+VENDORVET_INVITATION_DAYS = config.env_int("VENDORVET_INVITATION_DAYS", 7, minimum=1)
+PASSWORD_RESET_TIMEOUT = 3600 * config.env_int("VENDORVET_PASSWORD_RESET_HOURS", 2, minimum=1)
+# REST API: requests per token (or per logged-in user) and per client address; unauthenticated requests per address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "vendorvet.web.api.throttling.TokenRateThrottle",
+    "vendorvet.web.api.throttling.ClientRateThrottle",
+]
+VENDORVET_API_RATES = {
+    "token": os.environ.get("VENDORVET_API_RATE_TOKEN") or "600/min",
+    "client": os.environ.get("VENDORVET_API_RATE_CLIENT") or "1200/min",
+    "anon": os.environ.get("VENDORVET_API_RATE_ANON") or "60/min",
 }

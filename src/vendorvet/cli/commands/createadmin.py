@@ -18,7 +18,7 @@ def register(subparsers) -> None:
         help="create or update an administrator",
         description="Create (or update) an active superuser and make them administrator of a tenant, creating "
         "the tenant if needed. The password is asked twice, or read from standard input with --password-stdin; "
-        "it must pass the password rules.",
+        "it must pass the password rules, and the user must replace it at the next login.",
     )
     parser.add_argument("username")
     parser.add_argument("--email", default=None, help="e-mail address")
@@ -28,6 +28,9 @@ def register(subparsers) -> None:
                         help="display name when the tenant is created (default: the short name)")
     parser.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input")
+    parser.add_argument("--no-password-change", dest="must_change", action="store_false",
+                        help="do not make the user choose a new password at the next login (by default they "
+                        "must: whoever ran this command knows the password)")
     parser.set_defaults(func=run)
 
 
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
+    from vendorvet.web.accounts.security.passwords import require_change
     from vendorvet.web.core.context import Actor
     from vendorvet.web.demo import ensure_admin
 
@@ -112,10 +116,13 @@ def run(args: argparse.Namespace) -> int:
             tenant, tenant_created = resolve_tenant(args.tenant, args.tenant_name)
             user, user_created = upsert_superuser(username, password, args.email)
             ensure_admin(user, tenant, actor)
+            require_change(user, args.must_change)
     except ValidationError as exc:
         raise CLIError("; ".join(exc.messages)) from exc
     if tenant_created:
         print(f"Created tenant {tenant.name!r} ({tenant.slug}).")
     print(f"{'Created' if user_created else 'Updated'} superuser {user.get_username()!r}, "
           f"administrator of {tenant.name!r} ({tenant.slug}).")
+    if args.must_change:
+        print(f"{user.get_username()!r} must choose a new password at the next login.")
     return 0

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from vendorvet.web.accounts import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("members/", views.MemberListView.as_view(), name="members"),
     path("members/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("", include("vendorvet.web.accounts.security.urls")),  # password, sessions, lockouts, invitations
 ]

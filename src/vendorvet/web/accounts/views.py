@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView as DjangoLoginView, LogoutView as DjangoLogoutView
 from django.core.exceptions import ValidationError
@@ -15,10 +14,11 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts import tokens as token_rules
-from vendorvet.web.accounts.forms import AddMemberForm, LoginForm, RoleForm, TokenForm
+from vendorvet.web.accounts.forms import LoginForm, RoleForm, TokenForm
 from vendorvet.web.accounts.models import Membership
 from vendorvet.web.accounts.roles import Role
 from vendorvet.web.accounts.middleware import SESSION_TENANT_KEY
+from vendorvet.web.accounts.security.views import members_page
 from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
 
 
@@ -42,6 +42,7 @@ class SwitchTenantView(LoginRequiredMixin, View):
         for m in request.memberships:
             if str(m.tenant_id) == wanted:
                 request.session[SESSION_TENANT_KEY] = m.tenant_id
+                request.session.cycle_key()  # another tenant, other privileges: a new session key
                 messages.success(request, _("You are now working in “%(tenant)s”.") % {"tenant": m.tenant.name})
                 return redirect("inventory:integration_list")
         raise Http404("not a member of that tenant")
@@ -106,32 +107,8 @@ def _would_leave_no_admin(membership: Membership, new_role: str | None) -> bool:
 class MemberListView(PermissionRequiredMixin, View):
     required_permission = roles.MANAGE_MEMBERS
 
-    def _render(self, request, form, status=200):
-        members = Membership.objects.select_related("user").order_by("user__username")
-        return render(request, "accounts/members.html", {
-            "members": members, "form": form, "roles": Role.choices,
-        }, status=status)
-
     def get(self, request):
-        return self._render(request, AddMemberForm())
-
-    def post(self, request):
-        form = AddMemberForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, form, status=400)
-        data = form.cleaned_data
-        with transaction.atomic():
-            if data.get("create"):
-                user = get_user_model().objects.create_user(username=data["username"], email=data["email"],
-                                                            password=data["password"])
-            else:
-                user = data["user"]
-            membership = Membership(user=user, role=data["role"])
-            membership.full_clean(exclude=["tenant"], validate_unique=False)
-            membership.save()
-        messages.success(request, _("%(user)s was added as %(role)s.")
-                         % {"user": user.get_username(), "role": membership.get_role_display()})
-        return redirect("accounts:members")
+        return members_page(request)
 
 
 class MemberRoleView(PermissionRequiredMixin, View):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from vendorvet.web.accounts.models import APIToken
+from vendorvet.web.api.throttling import refuse_token_guessing
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -30,6 +31,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
         token = APIToken.authenticate(presented)
         if token is None:
+            refuse_token_guessing(request)  # 429 once an address sends too many bad tokens
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         now = timezone.now()
         if token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION:
