@@ -25,6 +25,11 @@ PUBLIC_ROUTES = {
     "api:root": "a bare redirect to the API docs",
     "api:docs": "the interactive API documentation page (it holds no data; requests from it need a token)",
     "api:schema": "the OpenAPI description of the API (no data)",
+    "accounts:password_reset": "asking for a reset link (same answer for known and unknown addresses)",
+    "accounts:password_reset_done": "the 'mail sent' notice after asking for a reset link",
+    "accounts:password_reset_confirm": "the reset link from the e-mail (signed, single use)",
+    "accounts:password_reset_complete": "the 'password changed' notice after a reset",
+    "accounts:invitation_accept": "the invitation link from the e-mail (keyed hash, expiring, single use)",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<rxname>\w+)>[^)]*\)")
