@@ -28,11 +28,14 @@ SEGMENT_MODELS = {
     "sboms": "supplychain.SbomVersion",
     "tokens": "accounts.APIToken",
     "members": "accounts.Membership",
+    "invitations": "accounts_security.Invitation",
 }
 
 # Routes with an id that the tenant contract does not apply to, and why.
 NOT_TENANT_ROUTES = {
     "admin": "the Django admin is the installation operators' deliberately cross-tenant tool (superusers only)",
+    "accounts:session_end": "a user's own login sessions are not tenant data: the view looks them up among the "
+                            "logged-in user's sessions only (tests/accounts_security/test_pages.py)",
 }
 
 NOWHERE = 987_654_321  # an id no table holds
@@ -69,7 +72,8 @@ def id_routes() -> tuple[list[Route], list[str]]:
     """The routes the contract applies to, and those whose model cannot be told (each a failure)."""
     routes, unknown = [], []
     for route in all_routes():
-        if not route.takes_ids or route.name.split(":")[0] in NOT_TENANT_ROUTES:
+        if not route.takes_ids or route.name.split(":")[0] in NOT_TENANT_ROUTES \
+                or route.name in NOT_TENANT_ROUTES:
             continue
         if model_label_of(route) is None:
             unknown.append(f"{route}: cannot tell which model its id names (add the segment to SEGMENT_MODELS)")
