@@ -162,3 +162,18 @@ def test_insert_many_refuses_change_logged_models(tenant_a, admin_a, make_vendor
     vendor = make_vendor(tenant_a)
     with acting(tenant_a, admin_a), pytest.raises(ValueError, match="change-logged"):
         insert_many(Contact, [Contact(tenant=tenant_a, vendor=vendor, name="Unlogged")])
+
+
+def test_unscoped_queryset_can_still_be_built_and_refined_at_import_time():
+    built = Vendor.objects.filter(name__startswith="A").exclude(country="").order_by("name").values("pk")
+    assert built.model is Vendor  # form classes declare such querysets; only running them is refused
+    with pytest.raises(TenantScopeError):
+        list(built)
+
+
+def test_a_logged_update_keeps_its_conditions(tenant_a, admin_a, make_vendor):
+    vendor = make_vendor(tenant_a, name="Swap GmbH", country="DE")
+    with acting(tenant_a, admin_a):
+        assert Vendor.objects.filter(pk=vendor.pk, country="FR").update(name="Lost") == 0
+        assert Vendor.objects.filter(pk=vendor.pk, country="DE").update(name="Won") == 1
+    assert [c.postchange_data["name"] for c in changes_of(Vendor, vendor.pk, "update")] == ["Won"]

@@ -113,10 +113,14 @@ class TenantQuerySet(models.QuerySet):
         """``update()`` with one history entry per changed row (before/after), attributed to the active actor."""
         require_actor()
         with transaction.atomic(using=self.db):
-            rows = {obj.pk: obj for obj in self.select_for_update()}
+            pks = list(self.values_list("pk", flat=True))
+            # locked by primary key alone: no joins of the original queryset on the nullable side of FOR UPDATE
+            rows = {obj.pk: obj for obj in self.model.all_tenants.select_for_update().filter(pk__in=pks)}
             if not rows:
                 return 0
-            count = self.model.all_tenants.filter(pk__in=list(rows)).update_untracked(**kwargs)
+            # the original conditions again: a compare-and-swap stays one (rows that no longer match stay as
+            # they are, and an unchanged row gets no entry)
+            count = self.filter(pk__in=list(rows)).update_untracked(**kwargs)
             for after in self.model.all_tenants.filter(pk__in=list(rows)):
                 after.log_change("update", rows[after.pk].change_snapshot(), after.change_snapshot())
         return count
