@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vendorvet.web.core",
     "vendorvet.web.accounts",
+    "vendorvet.web.audit",
     "vendorvet.web.inventory",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vendorvet.web.core.security.RequestMetaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vendorvet.web.core.middleware.TenantActorMiddleware",
@@ -204,6 +206,9 @@ if config.uses_rq(TASKS["default"]["BACKEND"]):
     INSTALLED_APPS.append("django_rq")
 # A worker renews the lease of the scan it runs; a run whose lease ran out (worker killed) is queued again.
 VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS", "120"))
+
+# Security audit log: events older than this are removed by 'vendorvet audit prune' (the chain stays verifiable).
+VENDORVET_AUDIT_RETENTION_DAYS = int(os.environ.get("VENDORVET_AUDIT_RETENTION_DAYS", "400"))
 
 LOGGING = {
     "version": 1,
