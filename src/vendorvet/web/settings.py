@@ -85,6 +85,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    config.private_sqlite_file(DATABASES["default"]["NAME"])  # 0600 (its -wal/-shm files inherit the mode)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -116,13 +117,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic target; whitenoise also serves from finders
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "vendorvet.web.core.storage.PrivateFileSystemStorage"},  # files 0600, folders 0700
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"  # evidence files: outside any web root, served only through views
 
+FILE_UPLOAD_PERMISSIONS = 0o600  # evidence and contracts: readable by the vendorvet user only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads: large files stream to disk; the importer enforces its own limits on top.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
