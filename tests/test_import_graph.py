@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.core": BASE | {"web.core"},
     "web.accounts": BASE | {"web.core", "web.accounts"},
     "web.audit": BASE | {"web.core", "web.accounts", "web.audit"},
+    "web.backup": BASE | {"web.core", "web.backup"},
     "web.inventory": BASE | {"web.core", "web.accounts", "web.inventory"},
     "web.api": INFRA,
     **{app: INFRA | {app} for app in FEATURES},

@@ -40,6 +40,7 @@ KINDS = {
     "user.privileges_changed": _("User account flags changed"),
     "mfa.added": _("Second factor added"),
     "mfa.removed": _("Second factor removed"),
+    "backup.created": _("Backup created"),
 }
 # events about a person rather than a tenant: an administrator sees them for the tenant's members
 PERSONAL_KINDS = ("login", "login.failed", "logout", "mfa.added", "mfa.removed")
@@ -49,6 +50,7 @@ DETAIL_LABELS = {
     "read_only": _("read only"), "expires": _("expires"), "format": _("format"), "filters": _("filters"),
     "view": _("view"), "file_name": _("file"), "setting": _("setting"), "action": _("action"),
     "fields": _("fields changed"), "account": _("account"), "changed": _("changed"),
+    "encrypted": _("encrypted"), "tables": _("tables"), "files": _("files"),
 }
 SETTING_LABELS = {
     "inventory.tierpolicy": _("Tier policy"), "monitoring.monitoringsettings": _("Monitoring settings"),
