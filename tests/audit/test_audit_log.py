@@ -271,3 +271,17 @@ def test_concurrent_appends_keep_one_chain():
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 101))
     result = chain.verify()
     assert result.ok and result.checked == 100
+
+
+def test_the_monitoring_tick_prunes_by_the_retention_period(settings, monkeypatch):
+    from django.utils import timezone
+
+    from vendorvet.web.monitoring.scheduling import tick
+
+    _some_events(3)
+    settings.VENDORVET_AUDIT_RETENTION_DAYS = 400
+    assert tick().errors == [] and AuditEvent.objects.count() == 3  # nothing is old enough
+    future = AuditEvent.objects.get(seq=2).time + timedelta(days=400, microseconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: future)  # the tick runs 400 days later
+    assert tick().errors == []
+    assert list(AuditEvent.objects.values_list("seq", flat=True)) == [3] and chain.verify().ok

@@ -261,3 +261,26 @@ def test_sqlite_to_postgresql(tmp_path, pg_databases):
     assert result.returncode == 0, result.stderr
     assert_identical(tool(target, "digest"), digest)
     assert vendorvet(target, "audit", "verify").returncode == 0
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_dump_reads_one_snapshot_while_the_server_writes():
+    import threading
+
+    from django.db import connections
+
+    from vendorvet.web.accounts.models import Tenant
+    from vendorvet.web.backup.dump import snapshot
+
+    def late_writer():
+        Tenant.objects.create(name="Late GmbH", slug="late")
+        connections.close_all()
+
+    with snapshot():
+        before = Tenant.objects.count()
+        writer = threading.Thread(target=late_writer)
+        writer.start()
+        writer.join()
+        assert Tenant.objects.count() == before  # committed meanwhile, but not in the snapshot
+    assert Tenant.objects.count() == before + 1

@@ -9,6 +9,10 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vendorvet.web.audit import receivers
+        from vendorvet.web.audit import chain, receivers
+        from vendorvet.web.core.registry import registry
 
         receivers.connect()
+        # run by the monitoring scheduler's tick: removes events older than VENDORVET_AUDIT_RETENTION_DAYS
+        if "maintenance.audit_prune" not in registry.hooks:
+            registry.hooks.register("maintenance.audit_prune", chain.prune)

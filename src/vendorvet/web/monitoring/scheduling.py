@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from vendorvet.web.core.context import Actor, tenant_session
+from vendorvet.web.core.registry import registry
 from vendorvet.web.monitoring import alerts, events
 from vendorvet.web.monitoring.models import MonitoringSettings, ScanSchedule
 
@@ -81,6 +82,13 @@ def tick(now=None, tenants=None) -> TickReport:
         except Exception as exc:  # the tenants' steps still run
             log.exception("recovering lost scan runs failed")
             report.errors.append(f"recover_lost_runs: {type(exc).__name__}: {exc}")
+        prune = registry.hooks.get("maintenance.audit_prune")  # the audit log's retention period
+        if prune is not None:
+            try:
+                prune()
+            except Exception as exc:
+                log.exception("pruning the audit log failed")
+                report.errors.append(f"audit prune: {type(exc).__name__}: {exc}")
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():
