@@ -46,7 +46,7 @@ KINDS = {
 PERSONAL_KINDS = ("login", "login.failed", "logout", "mfa.added", "mfa.removed")
 DETAIL_LABELS = {
     "username": _("user name tried"), "method": _("method"), "member": _("member"), "role": _("role"),
-    "from_role": _("previous role"), "to_role": _("new role"), "token_name": _("token"), "owner": _("owner"),
+    "from_role": _("previous role"), "to_role": _("new role"), "token_name": _("token"), "owner": _("token owner"),
     "read_only": _("read only"), "expires": _("expires"), "format": _("format"), "filters": _("filters"),
     "view": _("view"), "file_name": _("file"), "setting": _("setting"), "action": _("action"),
     "fields": _("fields changed"), "account": _("account"), "changed": _("changed"),
