@@ -285,3 +285,15 @@ def test_the_monitoring_tick_prunes_by_the_retention_period(settings, monkeypatc
     monkeypatch.setattr(timezone, "now", lambda: future)  # the tick runs 400 days later
     assert tick().errors == []
     assert list(AuditEvent.objects.values_list("seq", flat=True)) == [3] and chain.verify().ok
+
+
+def test_command_line_exports_are_recorded(tenant_a, admin_a, make_integration, tmp_path):
+    make_integration(tenant_a, name="Acme CRM")
+    assert cli(["export", "--format", "json", "-o", str(tmp_path / "x.json"), "--tenant", tenant_a.slug,
+                "--user", admin_a.username]) == 0
+    assert cli(["export-ropa", "--format", "csv", "-o", str(tmp_path / "r.csv"), "--tenant", tenant_a.slug,
+                "--user", admin_a.username]) == 0
+    events = {e.kind: e for e in AuditEvent.objects.filter(kind__startswith="export.")}
+    assert set(events) == {"export.inventory", "export.ropa"}
+    assert all(e.actor_kind == "cli" and e.tenant_id == tenant_a.pk and e.username == admin_a.username
+               for e in events.values())

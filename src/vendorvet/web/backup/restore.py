@@ -25,6 +25,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers.base import DeserializationError
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
@@ -260,7 +261,7 @@ def restore(path, passphrase: str | None = None, progress=None) -> dict:
         check_target(manifest)
         try:
             load(manifest, progress)
-        except DatabaseError as exc:
+        except (DatabaseError, DeserializationError) as exc:
             raise RestoreError(f"the database refused the archive's rows ({type(exc).__name__}: {exc})") from None
         manifest.pop("_dir", None)
         return manifest
