@@ -28,6 +28,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.config": {"vendorvet", "web", "web.config"},
     "web.core": BASE | {"web.core"},
     "web.accounts": BASE | {"web.core", "web.accounts"},
+    "web.audit": BASE | {"web.core", "web.accounts", "web.audit"},
+    "web.backup": BASE | {"web.core", "web.backup"},
     "web.inventory": BASE | {"web.core", "web.accounts", "web.inventory"},
     "web.api": INFRA,
     **{app: INFRA | {app} for app in FEATURES},

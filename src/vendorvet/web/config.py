@@ -57,6 +57,24 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'vendorvet.sqlite3'}"
 
 
+def private_sqlite_file(name) -> None:
+    """Create the SQLite database file with mode 0600 before SQLite does (it would use 0644), and tighten an
+    existing one of ours that is readable by others. SQLite gives its -wal and -shm files the same mode."""
+    path = str(name or "")
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    except FileExistsError:
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    except OSError:  # a directory that does not exist yet, read-only media …: SQLite will report it
+        return
+    else:
+        os.close(fd)
+
+
 def secret_key() -> tuple[str, str]:
     """Return (key, origin). Origin is 'env', or 'file' for a generated key kept in the data dir."""
     from_env = os.environ.get("SECRET_KEY") or os.environ.get("VENDORVET_SECRET_KEY")

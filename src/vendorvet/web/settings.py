@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "vendorvet.web.accounts",
     "vendorvet.web.accounts.security",
     "axes",
+    "vendorvet.web.audit",
     "vendorvet.web.inventory",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vendorvet.web.core.security.RequestMetaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vendorvet.web.accounts.security.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,6 +90,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    config.private_sqlite_file(DATABASES["default"]["NAME"])  # 0600 (its -wal/-shm files inherit the mode)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -119,13 +122,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic target; whitenoise also serves from finders
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "vendorvet.web.core.storage.PrivateFileSystemStorage"},  # files 0600, folders 0700
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"  # evidence files: outside any web root, served only through views
 
+FILE_UPLOAD_PERMISSIONS = 0o600  # evidence and contracts: readable by the vendorvet user only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads: large files stream to disk; the importer enforces its own limits on top.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -209,6 +214,9 @@ if config.uses_rq(TASKS["default"]["BACKEND"]):
     INSTALLED_APPS.append("django_rq")
 # A worker renews the lease of the scan it runs; a run whose lease ran out (worker killed) is queued again.
 VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS", "120"))
+
+# Security audit log: events older than this are removed by 'vendorvet audit prune' (the chain stays verifiable).
+VENDORVET_AUDIT_RETENTION_DAYS = int(os.environ.get("VENDORVET_AUDIT_RETENTION_DAYS", "400"))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("vendorvet.web.accounts.urls")),
     path("api/", include("vendorvet.web.api.urls")),
+    path("audit/", include("vendorvet.web.audit.urls")),
     path("assessments/", include("vendorvet.web.assessments.urls")),
     path("scans/", include("vendorvet.web.scans.urls")),
     path("discovery/", include("vendorvet.web.discovery.urls")),

@@ -43,11 +43,13 @@ def run(args: argparse.Namespace) -> int:
         from django.conf import settings
         from django.utils import translation
 
+        from vendorvet.web.core.security import audit
         from vendorvet.web.inventory.io import exporter
         from vendorvet.web.inventory.queries import IntegrationFilter
 
         params = {name: str(getattr(args, name)) for name in FILTERS if getattr(args, name) not in (None, "")}
         qs = exporter.export_queryset(IntegrationFilter.from_params(params))
+        audit("export.inventory", format=args.format, filters=sorted(params))
         language = args.language or settings.LANGUAGE_CODE
         delimiter = "\t" if args.delimiter == "tab" else args.delimiter
         with translation.override(language):

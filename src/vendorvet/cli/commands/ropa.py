@@ -34,11 +34,13 @@ def run(args: argparse.Namespace) -> int:
         from django.conf import settings
 
         from vendorvet.web.accounts import roles
+        from vendorvet.web.core.security import audit
         from vendorvet.web.legal import ropa
 
         roles.require(roles.EXPORT)
         language = args.language or settings.LANGUAGE_CODE[:2]
         data = ropa.build(args.view, language)
+        audit("export.ropa", format=args.format, view=args.view)
         if args.format == "xlsx":
             tmp = f"{args.output}.part"
             try:

@@ -10,6 +10,7 @@ from rest_framework import authentication, exceptions
 
 from vendorvet.web.accounts.models import APIToken
 from vendorvet.web.api.throttling import refuse_token_guessing
+from vendorvet.web.core.security import audit
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -36,6 +37,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION:
             APIToken.all_tenants.filter(pk=token.pk).update(last_used=now)
+            audit("token.used", tenant=token.tenant, user=token.user, request=request, actor_kind="token",
+                  token_id=token.pk)  # recorded at most once per token and hour
         return token.user, token
 
     def authenticate_header(self, request):

@@ -227,7 +227,7 @@ class EvidenceStorage(FileSystemStorage):
     files are served only by the permission-checked download view."""
 
     def __init__(self):
-        super().__init__(file_permissions_mode=0o640, directory_permissions_mode=0o750)
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self):

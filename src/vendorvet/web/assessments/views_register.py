@@ -17,6 +17,7 @@ from vendorvet.web.assessments.forms import CertificationForm, EvidenceForm
 from vendorvet.web.assessments.models import Answer, Certification, Evidence
 from vendorvet.web.assessments.views import certification_flags, score_context
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services as inventory_services
 from vendorvet.web.inventory.models import Integration, Vendor
@@ -53,6 +54,7 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
             handle = item.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("The file is missing from storage.")) from None
+        audit("download.evidence", request=request, evidence_id=item.pk, file_name=item.original_name)
         response = FileResponse(handle, as_attachment=True, filename=item.original_name,
                                 content_type=item.content_type or "application/octet-stream")
         response["X-Content-Type-Options"] = "nosniff"

@@ -18,6 +18,7 @@ from vendorvet.engine import transfer
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.serializers import CountryCodeField, TenantPrimaryKeyRelatedField
 from vendorvet.web.api.views.common import TenantModelViewSet
+from vendorvet.web.core.security import audit
 from vendorvet.web.inventory.models import Integration, Vendor
 from vendorvet.web.legal import ropa, services
 from vendorvet.web.legal.models import (
@@ -259,6 +260,7 @@ class RopaViewSet(TenantContextMixin, viewsets.ViewSet):
         if view not in ropa.VIEWS or language not in ("en", "de"):
             raise ValidationError({"non_field_errors": ["view must be controller|processor, lang en|de"]})
         data = ropa.build(view, language)
+        audit("export.ropa", request=request, format="json", view=view)
         settings = data.pop("settings")
         data["header"] = {"controller": getattr(settings, "controller", ""),
                           "representative": getattr(settings, "representative", ""),

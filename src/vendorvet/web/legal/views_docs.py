@@ -17,6 +17,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration, Vendor
 from vendorvet.web.inventory.views_common import apply_validation_error
@@ -97,6 +98,7 @@ class ContractFileView(PermissionRequiredMixin, View):
             handle = contract.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
+        audit("download.contract", request=request, contract_id=contract.pk, file_name=contract.file_name)
         return FileResponse(handle, as_attachment=True, filename=contract.file_name or PurePath(contract.file.name).name,
                             content_type="application/octet-stream")
 
@@ -188,6 +190,7 @@ class TIAExportView(PermissionRequiredMixin, View):
                 response = HttpResponse(docx.build(paragraphs, language), content_type=(
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
                 response["Content-Disposition"] = f'attachment; filename="tia-{slugify(tia.integration.name)}.docx"'
+                audit("export.tia", request=request, tia_id=tia.pk, format="docx")
                 return response
             return render(request, "legal/tia_print.html", {"tia": tia, "sections": sections, "meta": meta,
                                                             "reasoning": reasoning, "language": language})
@@ -245,4 +248,5 @@ class RopaExportView(PermissionRequiredMixin, View):
         else:
             response = StreamingHttpResponse(ropa.iter_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        audit("export.ropa", request=request, format=fmt, view=view)
         return response

@@ -18,6 +18,7 @@ from vendorvet.web.core import events as core_events
 from vendorvet.web.core import queue
 from vendorvet.web.core.context import tenant_session
 from vendorvet.web.core.events import installation_language, task_actor
+from vendorvet.web.core.registry import registry
 from vendorvet.web.monitoring import alerts, events
 from vendorvet.web.monitoring.conf import config
 from vendorvet.web.monitoring.models import MonitoringSettings, ScanSchedule
@@ -74,6 +75,13 @@ def tick(now=None, tenants=None) -> TickReport:
         report.runs_requeued = queue.requeued(recovered)
         report.errors += [f"{key}: {r['error']}" for key, r in recovered.items()
                           if isinstance(r, dict) and "error" in r]
+        prune = registry.hooks.get("maintenance.audit_prune")  # the audit log's retention period
+        if prune is not None:
+            try:
+                prune()
+            except Exception as exc:
+                log.exception("pruning the audit log failed")
+                report.errors.append(f"audit prune: {type(exc).__name__}: {exc}")
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():

@@ -24,6 +24,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.io import exporter, safety
 from vendorvet.web.inventory.io.columns import column_set
@@ -214,6 +215,7 @@ class ExportView(PermissionRequiredMixin, View):
         qs = exporter.export_queryset(IntegrationFilter.from_params(request.GET))
         language = translation.get_language()
         filename = exporter.export_filename(fmt, request.tenant.slug)
+        audit("export.inventory", request=request, format=fmt, filters=sorted(request.GET.keys()))
         if fmt == "xlsx":
             return FileResponse(exporter.xlsx_tempfile(qs, language=language), as_attachment=True,
                                 filename=filename, content_type=exporter.CONTENT_TYPES["xlsx"])
