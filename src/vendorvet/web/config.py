@@ -137,6 +137,27 @@ def queue_description(environ: dict[str, str] | None = None) -> str:
     return backend
 
 
+# --------------------------------------------------------------------------- second factor
+
+MFA_REQUIREMENTS = ("none", "admins", "all")
+
+
+def production_mode(environ: dict[str, str] | None = None) -> bool:
+    """Production mode: served behind TLS (``VENDORVET_HTTPS``), as the Production section of the README sets up."""
+    env = os.environ if environ is None else environ
+    return (env.get("VENDORVET_HTTPS") or "").strip().lower() in TRUE_WORDS
+
+
+def mfa_minimum(environ: dict[str, str] | None = None) -> str:
+    """Who must use a second factor installation-wide: ``VENDORVET_MFA_REQUIRE`` (none, admins, all);
+    unset: ``admins`` in production mode, else ``none``. An unknown value means ``admins`` (fail closed)."""
+    env = os.environ if environ is None else environ
+    value = (env.get("VENDORVET_MFA_REQUIRE") or "").strip().lower()
+    if not value:
+        return "admins" if production_mode(env) else "none"
+    return value if value in MFA_REQUIREMENTS else "admins"
+
+
 @dataclass
 class ConfigProblem:
     setting: str
@@ -192,6 +213,9 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
             add("VENDORVET_REDIS_URL", "warning", f"not set; the task queue uses {DEFAULT_REDIS_URL}")
     elif backend.endswith(".ImmediateBackend"):
         add("VENDORVET_TASK_BACKEND", "warning", "immediate: scans run inside the web request (tests only)")
+    if mfa_minimum(env) == "none":
+        add("VENDORVET_MFA_REQUIRE", "error", "administrators are not required to use a second factor; set it to "
+            "'admins' or 'all' (in production mode, VENDORVET_HTTPS, 'admins' is the default)")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

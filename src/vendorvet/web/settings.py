@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vendorvet.web.core",
     "vendorvet.web.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "vendorvet.web.accounts.mfa",
+    "vendorvet.web.accounts.sso",
     "vendorvet.web.inventory",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vendorvet.web.core.middleware.TenantActorMiddleware",
+    "vendorvet.web.accounts.mfa.middleware.MfaEnforcementMiddleware",
 ]
 
 ROOT_URLCONF = "vendorvet.web.urls"
@@ -98,6 +103,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor authentication (TOTP, passkeys, recovery codes) and single sign-on (OpenID Connect, per tenant).
+VENDORVET_MFA_REQUIRE = config.mfa_minimum()  # none | admins | all; admins by default in production mode
+OTP_TOTP_ISSUER = os.environ.get("VENDORVET_TOTP_ISSUER", "vendorvet")
+# Only for tests and a provider on the same machine: lets an SSO issuer live on loopback (and use plain HTTP there).
+VENDORVET_SSO_ALLOW_LOOPBACK = config.env_bool("VENDORVET_SSO_ALLOW_LOOPBACK", False)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "inventory:integration_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
