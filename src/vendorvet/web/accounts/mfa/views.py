@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,6 +23,7 @@ from vendorvet.web.accounts.mfa.signals import mfa_changed
 from vendorvet.web.core.views import PermissionRequiredMixin
 
 NEW_CODES_KEY = "vv_mfa_new_codes"
+THROTTLED = _lazy("Too many wrong codes in a row. Wait a few seconds, then enter the current code.")
 
 
 def _changed(request, sender, action: str, detail: str = "") -> None:
@@ -57,7 +58,11 @@ class VerifyView(View):
         if form.is_valid():
             code = form.cleaned_data["code"].replace(" ", "")
             if code.isdigit():
-                for device in policy.totp_devices(user):
+                devices = list(policy.totp_devices(user))
+                if devices and not any(d.verify_is_allowed()[0] for d in devices):
+                    form.add_error("code", THROTTLED)
+                    return self._render(request, user, form, status=429)
+                for device in devices:
                     if device.verify_token(code):
                         return flow.complete(request, user, "totp")
             elif RecoveryCode.consume(user, code):
@@ -160,6 +165,9 @@ class TotpAddView(LoginRequiredMixin, View):
         form = TotpConfirmForm(request.POST)
         if form.is_valid():
             code = form.cleaned_data["code"].replace(" ", "")
+            if not device.verify_is_allowed()[0]:
+                form.add_error("code", THROTTLED)
+                return self._render(request, device, form, status=429)
             if code.isdigit() and device.verify_token(code):
                 device.name = form.cleaned_data["name"]
                 device.confirmed = True
