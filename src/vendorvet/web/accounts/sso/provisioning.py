@@ -55,26 +55,34 @@ def _update_profile(user, claims: dict) -> None:
         user.save(update_fields=changed)
 
 
+def _deprovision(provider: SsoProvider, subject: str) -> bool:
+    """Remove the membership of the user behind ``subject`` in the provider's tenant; True if there was one."""
+    identity = SsoIdentity.objects.select_related("user").filter(provider=provider, subject=subject).first()
+    if identity is None:
+        return False
+    removed = False
+    with transaction.atomic(), tenant_session(provider.tenant, _actor(provider)):
+        for membership in Membership.objects.filter(user=identity.user):
+            membership.delete()
+            removed = True
+    return removed
+
+
 def sign_in(provider: SsoProvider, claims: dict):
     """The user to log in for these (verified) claims; raises LoginRefused with a message for the user."""
     subject = str(claims["sub"])
     role = provider.role_for(claims.get(provider.groups_claim))
     tenant = provider.tenant
+    if role is None:
+        # committed before the refusal: the removal must not roll back with the failed login
+        if _deprovision(provider, subject):
+            raise LoginRefused(_("Your account at %(idp)s is no longer in a group with access to “%(tenant)s”. "
+                                 "Your access has been removed; ask your administrator if this is wrong.")
+                               % {"idp": provider.name, "tenant": tenant.name})
+        raise LoginRefused(_("Your account at %(idp)s is not in a group with access to “%(tenant)s”. "
+                             "Ask your administrator.") % {"idp": provider.name, "tenant": tenant.name})
     with transaction.atomic():
         identity = SsoIdentity.objects.select_related("user").filter(provider=provider, subject=subject).first()
-        if role is None:
-            removed = False
-            if identity is not None:
-                with tenant_session(tenant, _actor(provider)):
-                    for membership in Membership.objects.filter(user=identity.user):
-                        membership.delete()
-                        removed = True
-            if removed:
-                raise LoginRefused(_("Your account at %(idp)s is no longer in a group with access to “%(tenant)s”. "
-                                     "Your access has been removed; ask your administrator if this is wrong.")
-                                   % {"idp": provider.name, "tenant": tenant.name})
-            raise LoginRefused(_("Your account at %(idp)s is not in a group with access to “%(tenant)s”. "
-                                 "Ask your administrator.") % {"idp": provider.name, "tenant": tenant.name})
         if identity is None:
             user = get_user_model()(username=_free_username(provider, claims))
             user.set_unusable_password()
