@@ -183,3 +183,25 @@ def test_enrolment_pages_render_under_the_csp(admin_a, login):
         page = (client if url != LOGIN else Client()).get(url)
         assert page.status_code == 200, url
         assert_csp_clean(page.content.decode())
+
+
+def test_second_factor_and_sso_pages_in_german(admin_a, login):
+    client = login(admin_a, HTTP_ACCEPT_LANGUAGE="de")
+    manage = client.get(MANAGE).content.decode()
+    for german in ("Zwei-Faktor-Authentisierung", "Authenticator-App hinzufügen", "Passkey hinzufügen"):
+        assert german in manage, german
+    page = Client(HTTP_ACCEPT_LANGUAGE="de").get(LOGIN).content.decode()
+    assert "Mit Single Sign-on anmelden" in page and "Weiter mit Single Sign-on" in page
+    add = client.get(reverse("mfa:totp_add")).content.decode()
+    assert "Geben Sie den sechsstelligen Code ein" in add
+
+
+def test_wrong_codes_throttle_the_next_attempts(admin_a, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # one wrong code: a minute's wait (default: 1 s, doubling)
+    device = add_totp(admin_a)
+    client, _ = password_step(admin_a)
+    assert client.post(VERIFY, {"code": "000000" if code_for(device) != "000000" else "111111"}).status_code == 400
+    response = client.post(VERIFY, {"code": code_for(device)})
+    assert response.status_code == 429
+    assert "Wait a few seconds" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,7 +23,7 @@ from vendorvet.web.accounts.mfa.signals import mfa_changed
 from vendorvet.web.core.views import PermissionRequiredMixin
 
 NEW_CODES_KEY = "vv_mfa_new_codes"
-THROTTLED = _lazy("Too many wrong codes in a row. Wait a few seconds, then enter the current code.")
+THROTTLED = gettext_lazy("Too many wrong codes in a row. Wait a few seconds, then enter the current code.")
 
 
 def _changed(request, sender, action: str, detail: str = "") -> None:
@@ -134,8 +134,8 @@ def _first_factor_added(request) -> None:
 
 
 def _qr_data_url(text: str) -> str:
-    svg = segno.make(text, error="m").svg_inline(scale=5, border=2, dark="#111", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2, dark="#111", light="#fff", encode_minimal=False,
+                                                   omit_charset=True)
 
 
 class TotpAddView(LoginRequiredMixin, View):
