@@ -174,3 +174,18 @@ def test_admin_form_never_shows_the_secret(tenant_a, django_user_model):
     assert page.status_code == 200
     assert "very-secret-value" not in page.content.decode()
     assert "g = admin" in page.content.decode()
+
+
+def test_operator_admin_lists_second_factors_without_their_secrets(admin_a, django_user_model):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=admin_a, name="Phone", confirmed=True)
+    operator = django_user_model.objects.create_superuser("op", "op@example.test", "op-password-123456")
+    client = Client()
+    client.force_login(operator)
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "Phone" in listing
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page and device.key not in listing
+    assert client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
