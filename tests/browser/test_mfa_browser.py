@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.support.live_waitress import waitress_server  # noqa: F401 - fixture
+from tests.support.live_waitress import release_test_connections, waitress_server  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,8 @@ def logout(page) -> None:
     page.wait_for_url("**/accounts/login/")
 
 
-def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, admin_a, browser_page):
+def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, admin_a, browser_page,
+        release_test_connections):
     from playwright.sync_api import expect
 
     from vendorvet.web.accounts.mfa.models import RecoveryCode
@@ -99,7 +100,8 @@ def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, adm
     assert [e for e in page.console_errors if "Failed to load resource" not in e] == []
 
 
-def test_passkey_enrolment_and_login_with_a_virtual_authenticator(waitress_server, admin_a, browser_page):
+def test_passkey_enrolment_and_login_with_a_virtual_authenticator(waitress_server, admin_a, browser_page,
+        release_test_connections):
     from vendorvet.web.accounts.mfa.models import Passkey
 
     page, base = browser_page, waitress_server

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.support.live_waitress import waitress_server  # noqa: F401 - fixture
+from tests.support.live_waitress import release_test_connections, waitress_server  # noqa: F401 - fixtures
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,8 @@ def membership_role(user, tenant):
 
 
 def test_oidc_login_maps_roles_and_deprovisions_when_the_group_is_gone(waitress_server, provider, sso_tenant,
-                                                                      browser_page):
+                                                                      browser_page,
+        release_test_connections):
     from playwright.sync_api import expect
 
     from vendorvet.web.accounts.sso.models import SsoIdentity
@@ -91,7 +92,8 @@ def test_oidc_login_maps_roles_and_deprovisions_when_the_group_is_gone(waitress_
 
 
 def test_sso_only_tenant_refuses_password_login_and_unknown_organisations(waitress_server, sso_tenant, assessor_a,
-                                                                          browser_page):
+                                                                          browser_page,
+        release_test_connections):
     from playwright.sync_api import expect
 
     page, base = browser_page, waitress_server

@@ -12,6 +12,28 @@ import threading
 import pytest
 
 
+class _ClosingBody:
+    """The response body; when waitress closes it, the worker thread's own database connections close too (so the
+    test database can be dropped at the end)."""
+
+    def __init__(self, body, shared: set[str]):
+        self._body, self._shared = body, shared
+
+    def __iter__(self):
+        return iter(self._body)
+
+    def close(self) -> None:
+        from django.db import connections
+
+        try:
+            if hasattr(self._body, "close"):
+                self._body.close()
+        finally:
+            for conn in connections.all(initialized_only=True):
+                if conn.alias not in self._shared:
+                    conn.close()
+
+
 class _WaitressHttpd:
     def __init__(self, host: str, port: int, overrides: dict | None):
         import waitress
@@ -31,7 +53,7 @@ class _WaitressHttpd:
 
         for alias, conn in self._overrides.items():
             connections[alias] = conn
-        return self._app(environ, start_response)
+        return _ClosingBody(self._app(environ, start_response), set(self._overrides))
 
     def set_app(self, app) -> None:
         self._app = app
@@ -78,3 +100,16 @@ def waitress_server(transactional_db):
         thread.terminate()
         for conn in overrides.values():
             conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def release_test_connections():
+    """Request it after ``browser_page``: its teardown runs while Playwright's event loop still runs, and closes the
+    database connection the test's own ORM calls opened in that context (else PostgreSQL cannot drop the test
+    database at the end). In-memory SQLite stays open: closing it would drop it."""
+    yield
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if not (conn.vendor == "sqlite" and conn.is_in_memory_db()):
+            conn.close()
