@@ -99,6 +99,9 @@ def test_tenant_requirement_sends_members_without_a_factor_to_enrolment(tenant_a
     assert response.status_code == 302 and response.url == MANAGE
     page = admin.get(MANAGE)
     assert page.status_code == 200 and "requires two-factor authentication" in page.content.decode()
+    # nor can that administrator lower the requirement before enrolling
+    assert admin.post(reverse("mfa:policy"), {"require": "none"}).url == MANAGE
+    assert TenantMfaPolicy.objects.get(tenant=tenant_a).require == "admins"
     TenantMfaPolicy.objects.filter(tenant=tenant_a).update(require="all")
     assert auditor.get(reverse("inventory:integration_list")).url == MANAGE
 

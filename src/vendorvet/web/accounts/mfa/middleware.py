@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from vendorvet.web.accounts.mfa import flow, policy
 
+GUARDED_PREFIXES = ("/accounts/mfa/policy/",)
 OPEN_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/accounts/login/", "/i18n/")
 
 
@@ -40,6 +41,8 @@ class MfaEnforcementMiddleware:
     @staticmethod
     def _open(path: str) -> bool:
         static = "/" + settings.STATIC_URL.lstrip("/")
+        if path.startswith(GUARDED_PREFIXES):
+            return False  # an administrator without a factor must not relax the requirement before enrolling
         return path.startswith(OPEN_PREFIXES) or path.startswith(static)
 
     @staticmethod
