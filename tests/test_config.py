@@ -22,7 +22,7 @@ PRODUCTION_ENV = {
 }
 CONFIG_VARS = ["SECRET_KEY", "VENDORVET_SECRET_KEY", "DATABASE_URL", "VENDORVET_DEBUG", "VENDORVET_ALLOWED_HOSTS",
                "VENDORVET_HTTPS", "VENDORVET_CSRF_TRUSTED_ORIGINS", "VENDORVET_DATA_DIR", "VENDORVET_BASE_URL",
-               "EMAIL_HOST"]
+               "EMAIL_HOST", "VENDORVET_MFA_REQUIRE"]
 
 
 def levels(report) -> dict[str, str]:
@@ -51,7 +51,8 @@ def test_complete_production_environment_has_no_problems():
     ({"VENDORVET_DEBUG": "1"}, "VENDORVET_DEBUG", "error"),
     ({"VENDORVET_ALLOWED_HOSTS": "*"}, "VENDORVET_ALLOWED_HOSTS", "error"),
     ({"DATABASE_URL": "sqlite:////var/lib/vendorvet/db.sqlite3"}, "DATABASE_URL", "warning"),
-    ({"VENDORVET_HTTPS": "no"}, "VENDORVET_HTTPS", "warning"),
+    ({"VENDORVET_HTTPS": "no", "VENDORVET_MFA_REQUIRE": "admins"}, "VENDORVET_HTTPS", "warning"),
+    ({"VENDORVET_MFA_REQUIRE": "none"}, "VENDORVET_MFA_REQUIRE", "error"),
 ])
 def test_single_weakness_is_reported(override, setting, level):
     report = production_report({**PRODUCTION_ENV, **override})
@@ -76,13 +77,15 @@ def test_check_config_fails_without_production_settings(clean_env, capsys):
     out = capsys.readouterr().out
     assert "ERROR    SECRET_KEY:" in out
     assert "ERROR    VENDORVET_ALLOWED_HOSTS:" in out
-    assert out.strip().splitlines()[-1].startswith("Not ready for production: 2 errors")
+    assert "ERROR    VENDORVET_MFA_REQUIRE: administrators are not required to use a second factor" in out
+    assert out.strip().splitlines()[-1].startswith("Not ready for production: 3 errors")
 
 
 def test_check_config_passes_with_warnings_only(clean_env, capsys):
     for name, value in PRODUCTION_ENV.items():
         clean_env.setenv(name, value)
     clean_env.delenv("VENDORVET_HTTPS")
+    clean_env.setenv("VENDORVET_MFA_REQUIRE", "admins")  # without production mode it is not the default
     assert main(["check-config"]) == 0
     out = capsys.readouterr().out
     assert "WARNING  VENDORVET_HTTPS:" in out
@@ -103,3 +106,24 @@ def test_check_config_json(clean_env, capsys):
     clean_env.delenv("VENDORVET_DEBUG")
     assert main(["check-config", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True, "errors": 0, "warnings": 0, "problems": []}
+
+
+def test_production_mode_requires_a_second_factor_for_administrators_by_default():
+    from vendorvet.web.config import mfa_minimum
+
+    assert mfa_minimum({"VENDORVET_HTTPS": "true"}) == "admins"
+    assert mfa_minimum({}) == "none"
+    assert mfa_minimum({"VENDORVET_MFA_REQUIRE": "all"}) == "all"
+    assert mfa_minimum({"VENDORVET_MFA_REQUIRE": "sometimes"}) == "admins"  # unknown: fail closed
+
+
+def test_check_config_blocks_in_production_when_administrators_have_no_second_factor(clean_env, capsys):
+    for name, value in PRODUCTION_ENV.items():
+        clean_env.setenv(name, value)
+    clean_env.setenv("VENDORVET_MFA_REQUIRE", "none")
+    assert main(["check-config"]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR    VENDORVET_MFA_REQUIRE: administrators are not required to use a second factor" in out
+    assert out.strip().splitlines()[-1].startswith("Not ready for production: 1 error")
+    clean_env.setenv("VENDORVET_MFA_REQUIRE", "admins")
+    assert main(["check-config"]) == 0

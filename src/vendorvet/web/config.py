@@ -174,6 +174,27 @@ FRONT_DOOR_INTEGERS = ("VENDORVET_LOGIN_FAILURE_LIMIT", "VENDORVET_LOGIN_CLIENT_
                        "VENDORVET_SESSION_MAX_HOURS", "VENDORVET_INVITATION_DAYS", "VENDORVET_PASSWORD_RESET_HOURS")
 
 
+# --------------------------------------------------------------------------- second factor
+
+MFA_REQUIREMENTS = ("none", "admins", "all")
+
+
+def production_mode(environ: dict[str, str] | None = None) -> bool:
+    """Production mode: served behind TLS (``VENDORVET_HTTPS``), as the Production section of the README sets up."""
+    env = os.environ if environ is None else environ
+    return (env.get("VENDORVET_HTTPS") or "").strip().lower() in TRUE_WORDS
+
+
+def mfa_minimum(environ: dict[str, str] | None = None) -> str:
+    """Who must use a second factor installation-wide: ``VENDORVET_MFA_REQUIRE`` (none, admins, all);
+    unset: ``admins`` in production mode, else ``none``. An unknown value means ``admins`` (fail closed)."""
+    env = os.environ if environ is None else environ
+    value = (env.get("VENDORVET_MFA_REQUIRE") or "").strip().lower()
+    if not value:
+        return "admins" if production_mode(env) else "none"
+    return value if value in MFA_REQUIREMENTS else "admins"
+
+
 @dataclass
 class ConfigProblem:
     setting: str
@@ -237,6 +258,11 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
     limit = (env.get("VENDORVET_LOGIN_FAILURE_LIMIT") or "").strip()
     if limit.isdigit() and int(limit) > 10:
         add("VENDORVET_LOGIN_FAILURE_LIMIT", "warning", "more than 10 failed logins before a lock help guessing")
+
+
+    if mfa_minimum(env) == "none":
+        add("VENDORVET_MFA_REQUIRE", "error", "administrators are not required to use a second factor; set it to "
+            "'admins' or 'all' (in production mode, VENDORVET_HTTPS, 'admins' is the default)")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
     return report

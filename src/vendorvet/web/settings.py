@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "vendorvet.web.accounts.security",
     "axes",
     "vendorvet.web.audit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "vendorvet.web.accounts.mfa",
+    "vendorvet.web.accounts.sso",
     "vendorvet.web.inventory",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
@@ -60,6 +64,7 @@ MIDDLEWARE = [
     "vendorvet.web.accounts.security.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vendorvet.web.accounts.middleware.TenantActorMiddleware",
+    "vendorvet.web.accounts.mfa.middleware.MfaEnforcementMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a lockout into the login page with its message (must be last)
 ]
 
@@ -106,6 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor authentication (TOTP, passkeys, recovery codes) and single sign-on (OpenID Connect, per tenant).
+VENDORVET_MFA_REQUIRE = config.mfa_minimum()  # none | admins | all; admins by default in production mode
+OTP_TOTP_ISSUER = os.environ.get("VENDORVET_TOTP_ISSUER", "vendorvet")
+# Only for tests and a provider on the same machine: lets an SSO issuer live on loopback (and use plain HTTP there).
+VENDORVET_SSO_ALLOW_LOOPBACK = config.env_bool("VENDORVET_SSO_ALLOW_LOOPBACK", False)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "inventory:integration_list"
 LOGOUT_REDIRECT_URL = "accounts:login"

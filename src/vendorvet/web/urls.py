@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/mfa/", include("vendorvet.web.accounts.mfa.urls")),
+    path("accounts/sso/", include("vendorvet.web.accounts.sso.urls")),
     path("accounts/", include("vendorvet.web.accounts.urls")),
     path("api/", include("vendorvet.web.api.urls")),
     path("audit/", include("vendorvet.web.audit.urls")),

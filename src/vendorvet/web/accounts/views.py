@@ -15,10 +15,12 @@ from django.views import View
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts import tokens as token_rules
 from vendorvet.web.accounts.forms import LoginForm, RoleForm, TokenForm
+from vendorvet.web.accounts.mfa.flow import second_step
 from vendorvet.web.accounts.models import Membership
 from vendorvet.web.accounts.roles import Role
 from vendorvet.web.accounts.middleware import SESSION_TENANT_KEY
 from vendorvet.web.accounts.security.views import members_page
+from vendorvet.web.accounts.sso.policy import local_login_refused
 from vendorvet.web.core.views import PermissionRequiredMixin, TenantRequiredMixin
 
 
@@ -26,6 +28,16 @@ class LoginView(DjangoLoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # The password was right: a tenant may allow only single sign-on, and a second factor may be due.
+        user = form.get_user()
+        provider = local_login_refused(user)
+        if provider is not None:
+            form.add_error(None, _("Your organisation signs in through single sign-on (%(idp)s) only. Use “Sign in "
+                                   "with single sign-on” below.") % {"idp": provider.name})
+            return self.form_invalid(form)
+        return second_step(self.request, user, self.get_success_url()) or super().form_valid(form)
 
 
 class LogoutView(DjangoLogoutView):
