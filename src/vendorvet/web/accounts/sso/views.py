@@ -21,7 +21,7 @@ from vendorvet.web.accounts.sso.http import ProviderError
 from vendorvet.web.accounts.sso.models import SsoProvider
 from vendorvet.web.accounts.sso.policy import find_provider
 from vendorvet.web.accounts.sso.provisioning import LoginRefused, sign_in
-from vendorvet.web.core.middleware import SESSION_TENANT_KEY
+from vendorvet.web.accounts.middleware import SESSION_TENANT_KEY
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "vv_sso"
