@@ -12,3 +12,9 @@ class AssessmentsConfig(AppConfig):
     ]
     integration_panels = ["assessments:integration_panel"]
     vendor_panels = ["assessments:vendor_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.assessments import api
+        from vendorvet.web.core.registry import registry
+
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/assessments/…

@@ -10,6 +10,11 @@ class MonitoringConfig(AppConfig):
     integration_panels = ["monitoring:integration_panel"]
 
     def ready(self) -> None:
+        from vendorvet.web.monitoring import api
+        from vendorvet.web.core.registry import registry
+
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/monitoring/…
+
         from django.db.models.signals import post_save
 
         from vendorvet.web.monitoring.scheduling import on_scan_finished

@@ -8,3 +8,9 @@ class SupplychainConfig(AppConfig):
     verbose_name = _("Supply chain")
     nav_items = [(_("Supply chain"), "supplychain:overview", "view")]
     integration_panels = ["supplychain:integration_panel"]
+
+    def ready(self) -> None:
+        from vendorvet.web.supplychain import api
+        from vendorvet.web.core.registry import registry
+
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/supplychain/…
