@@ -19,7 +19,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": str(_(
                 "An API token (vv_…), sent as `Authorization: Bearer <key>` or `Authorization: Token <key>`. "
-                "Create one with `vendorvet token create` or POST /api/tokens/ while logged in; it acts in "
+                "Create one with `vendorvet token create` or POST /api/accounts/tokens/ while logged in; it acts in "
                 "its tenant with its user's current role.")),
         }
 

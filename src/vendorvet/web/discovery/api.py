@@ -15,7 +15,7 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.openapi_audit import MAX_BYTES, OpenAPIError
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
-from vendorvet.web.api.filtersets import IdFilter
+from vendorvet.web.api.filtersets import MAX_ID, IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
@@ -142,7 +142,7 @@ class OpenApiAuditSerializer(serializers.ModelSerializer):
 
 
 class OpenApiUploadSerializer(serializers.Serializer):
-    integration = serializers.IntegerField()
+    integration = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     file = serializers.FileField()
 
     def validate_integration(self, value):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
-from vendorvet.web.api.filtersets import IdFilter
+from vendorvet.web.api.filtersets import MAX_ID, IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.scans import services
@@ -74,7 +74,7 @@ class ScanRunDetailSerializer(ScanRunSerializer):
 
 
 class StartScanSerializer(serializers.Serializer):
-    integration = serializers.IntegerField(min_value=1)
+    integration = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ScanRunFilterSet(django_filters.FilterSet):
