@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 ANSWERS = ["met", "partly_met", "not_met", "not_applicable", "unknown"]
@@ -47,7 +48,7 @@ def register(subparsers) -> None:
 
     show = actions.add_parser("show", help="show an assessment: answers, score lines, decision")
     show.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
-    show.add_argument("--format", choices=["text", "json"], default="text")
+    add_format_argument(show)
     show.add_argument("--language", choices=["en", "de"], default="en")
     add_actor_arguments(show)
     show.set_defaults(func=run_show)

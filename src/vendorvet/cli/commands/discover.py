@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 IMPORTERS = {
@@ -29,12 +30,12 @@ def register(subparsers) -> None:
     for name, (source, help_text) in IMPORTERS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("files", nargs="+", metavar="FILE")
-        p.add_argument("--format", choices=("table", "json"), default="table", help="summary format")
+        add_format_argument(p, help="summary format: table|json (default: table)")
         add_actor_arguments(p)
         p.set_defaults(func=run_import, source=source)
     p = sub.add_parser("list", help="list discovered apps with their risk",
                        description="List discovered apps, highest risk first.")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(p)
     p.add_argument("--new", action="store_true", help="only apps found for the first time by the latest import")
     p.add_argument("--revoked", action="store_true",
                    help="only apps the latest import found revoked (no active grant left, or deleted from Entra ID)")

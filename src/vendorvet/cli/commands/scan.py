@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -48,7 +49,7 @@ def register(subparsers) -> None:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("targets", nargs="+", metavar="TARGET", help="https://host[:port][/path] or host[:port]")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    add_format_argument(parser, FORMATS)
     parser.add_argument("--ca-file", metavar="PEM", type=Path, help="additional trust anchors (internal CAs)")
     parser.add_argument("--resolve", metavar="HOST:PORT:ADDRESS", action="append", default=[],
                         help="pin HOST:PORT to ADDRESS, as curl does (repeatable)")

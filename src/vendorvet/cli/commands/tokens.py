@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 DEFAULT_DAYS = 90  # kept in step with vendorvet.web.accounts.tokens.DEFAULT_DAYS (no Django import at parse time)
@@ -38,7 +39,7 @@ def register(subparsers) -> None:
     create.set_defaults(func=run_create)
 
     listing = actions.add_parser("list", help="list tokens (your own; all of the tenant's for administrators)")
-    listing.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(listing)
     add_actor_arguments(listing)
     listing.set_defaults(func=run_list)
 
