@@ -43,6 +43,7 @@ def register(subparsers) -> None:
     start.add_argument("--due", type=_date, help="due date YYYY-MM-DD")
     start.add_argument("--optional", nargs="*", default=[], metavar="REQUIREMENT_ID",
                        help="requirements to answer beyond the tier's mandatory set")
+    add_format_argument(start)
     add_actor_arguments(start)
     start.set_defaults(func=run_start)
 
@@ -58,6 +59,7 @@ def register(subparsers) -> None:
     answer.add_argument("requirement_id", metavar="REQUIREMENT_ID")
     answer.add_argument("value", choices=ANSWERS)
     answer.add_argument("--comment")
+    add_format_argument(answer)
     add_actor_arguments(answer)
     answer.set_defaults(func=run_answer)
 
@@ -68,6 +70,7 @@ def register(subparsers) -> None:
     decide.add_argument("--condition", type=_condition, action="append", default=[], metavar="'TEXT|OWNER|DATE'",
                         help="a condition of an approval with conditions (repeatable)")
     decide.add_argument("--date", type=_date, help="decision date (default today)")
+    add_format_argument(decide)
     add_actor_arguments(decide)
     decide.set_defaults(func=run_decide)
 
@@ -109,6 +112,11 @@ def run_start(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
         count = assessment.answers.filter(mandatory=True).count()
+        if args.format == "json":
+            print(json.dumps({"id": assessment.pk, "integration": integration.pk, "tier": assessment.tier,
+                              "mandatory_requirements": count, "checklist_version": assessment.checklist_version},
+                             indent=2, ensure_ascii=False))
+            return 0
         print(f"Started assessment {assessment.pk} of {integration.name}: tier {assessment.tier}, "
               f"{count} mandatory requirements (checklist {assessment.checklist_version}).")
     return 0
@@ -170,6 +178,10 @@ def run_answer(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
         result = a.score()
+        if args.format == "json":
+            print(json.dumps({"id": a.pk, "requirement_id": args.requirement_id, "value": args.value,
+                              "score": result.score, "grade": result.grade}, indent=2, ensure_ascii=False))
+            return 0
         print(f"{args.requirement_id}: {args.value}. Score now {result.score}/100, grade {result.grade}.")
     return 0
 
@@ -185,6 +197,11 @@ def run_decide(args: argparse.Namespace) -> int:
             decision = services.decide(a, args.outcome, args.justification, args.condition, decided_on=args.date)
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
+        if args.format == "json":
+            print(json.dumps({"id": a.pk, "outcome": decision.outcome, "score": decision.score,
+                              "grade": decision.grade, "next_review_date": decision.next_review_date.isoformat()
+                              if decision.next_review_date else None}, indent=2, ensure_ascii=False))
+            return 0
         print(f"Decided {decision.outcome} for {a.integration.name}: score {decision.score}, grade {decision.grade}; "
               f"next review {decision.next_review_date.isoformat() if decision.next_review_date else '—'}.")
     return 0
