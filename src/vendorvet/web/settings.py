@@ -176,6 +176,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": "vendorvet.web.api.schema.operation_sorter",  # deprecated paths last
     # one component name per choice set (see vendorvet.web.api.schema)
     "ENUM_NAME_OVERRIDES": {name: f"vendorvet.web.api.schema.{func}" for name, func in (
         ("ScanRunStatusEnum", "scan_run_status_choices"), ("EventKindEnum", "event_kind_choices"),

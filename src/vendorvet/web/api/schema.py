@@ -6,6 +6,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import alpha_operation_sorter
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -60,6 +61,14 @@ class DeprecatedAutoSchema(ApiAutoSchema):
 
     def get_operation_id(self):
         return "deprecated_" + super().get_operation_id()
+
+
+def operation_sorter(endpoint):
+    """SPECTACULAR_SETTINGS["SORT_OPERATIONS"]: alphabetically, the deprecated alias paths after all others."""
+    from vendorvet.web.api.routes import DeprecatedAlias
+
+    view = getattr(endpoint[3], "cls", None)
+    return (isinstance(view, type) and issubclass(view, DeprecatedAlias), alpha_operation_sorter(endpoint))
 
 
 # One name per choice set (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): without them drf-spectacular names
