@@ -114,6 +114,10 @@ def test_old_detail_and_action_paths_work_and_point_to_their_successor(world, ad
     revoked = admin_client.post(f"/api/tokens/{token.pk}/revoke/")
     assert revoked.status_code == 200 and revoked.json()["revoked"] is not None
     _deprecation_headers_ok(revoked, f"/api/accounts/tokens/{token.pk}/revoke/")
+    # the query string is kept, and cannot break out of the header's <…>
+    odd = admin_client.get('/api/integrations/?q=a>b"c')
+    assert odd.status_code == 200
+    _deprecation_headers_ok(odd, "/api/inventory/integrations/?q=a%3Eb%22c")
     # errors carry the headers too: the client learns about the move whatever it asked
     missing = admin_client.get("/api/integrations/999999/")
     assert missing.status_code == 404

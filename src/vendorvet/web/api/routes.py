@@ -68,6 +68,8 @@ class DeprecatedAlias:
 def successor_url(request, old_prefix: str, new_prefix: str) -> str:
     """The request's path (and query) with the old prefix after ``/api`` replaced by the new one."""
     full = request.get_full_path()
+    for raw, quoted in (("<", "%3C"), (">", "%3E"), ('"', "%22")):  # keep the Link header's <…> syntax intact
+        full = full.replace(raw, quoted)
     i = full.find(old_prefix, max(full.find("/api/") + 4, 0))
     return full if i < 0 else full[:i] + new_prefix + full[i + len(old_prefix):]
 
