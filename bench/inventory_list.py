@@ -47,10 +47,10 @@ WEB_VARIANTS = [
     ("web search q=cloud", "/integrations/?q=cloud"),
 ]
 API_VARIANTS = [
-    ("API list, page 1", "/api/integrations/"),
-    ("API filtered+sorted, page 1", "/api/integrations/?status=approved&data_category=personal&ordering=-tier"),
-    ("API deep page (150)", "/api/integrations/?page=150"),
-    ("API search q=cloud", "/api/integrations/?q=cloud"),
+    ("API list, page 1", "/api/inventory/integrations/"),
+    ("API filtered+sorted, page 1", "/api/inventory/integrations/?status=approved&data_category=personal&ordering=-tier"),
+    ("API deep page (150)", "/api/inventory/integrations/?page=150"),
+    ("API search q=cloud", "/api/inventory/integrations/?q=cloud"),
 ]
 ADMIN_VARIANTS = [
     ("admin changelist, page 1 (peer)", "/admin/inventory/integration/"),

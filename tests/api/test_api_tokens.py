@@ -1,4 +1,4 @@
-"""/api/me/ and /api/tokens/: keys shown once, own vs. all tokens, revocation rules."""
+"""/api/accounts/me/ and /api/accounts/tokens/: keys shown once, own vs. all tokens, revocation rules."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def session_client(user) -> Client:
 
 def test_me_describes_user_tenant_role_and_token(tenant_a, assessor_a, token_for):
     token, key = token_for(tenant_a, assessor_a, name="reporting")
-    body = client_with(key).get("/api/me/").json()
+    body = client_with(key).get("/api/accounts/me/").json()
     assert body["username"] == "arne.assessor"
     assert body["tenant"] == {"id": tenant_a.pk, "name": tenant_a.name, "slug": "nordlicht"}
     assert body["role"] == "assessor"
@@ -36,7 +36,7 @@ def test_me_describes_user_tenant_role_and_token(tenant_a, assessor_a, token_for
 
 def test_session_creates_token_key_shown_once_and_works(tenant_a, admin_a):
     client = session_client(admin_a)
-    response = client.post("/api/tokens/", {"name": "nightly export", "days": 30, "read_only": True},
+    response = client.post("/api/accounts/tokens/", {"name": "nightly export", "days": 30, "read_only": True},
                            content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -46,12 +46,12 @@ def test_session_creates_token_key_shown_once_and_works(tenant_a, admin_a):
     token = APIToken.all_tenants.get(pk=body["id"])
     assert token.user == admin_a and token.tenant == tenant_a
     assert 29 <= (token.expires - token.created).days <= 30
-    listed = client.get("/api/tokens/").json()["results"]
+    listed = client.get("/api/accounts/tokens/").json()["results"]
     assert [t["id"] for t in listed] == [token.pk]
     assert "key" not in listed[0] and "key_hash" not in listed[0]
-    detail = client.get(f"/api/tokens/{token.pk}/").json()
+    detail = client.get(f"/api/accounts/tokens/{token.pk}/").json()
     assert "key" not in detail and key not in repr(detail) and token.key_hash not in repr(detail)
-    me = client_with(key).get("/api/me/").json()
+    me = client_with(key).get("/api/accounts/me/").json()
     assert me["token"]["id"] == token.pk and me["permissions"] == ["export", "view"]
     with acting(tenant_a):
         change = ObjectChange.objects.get(changed_object_type__model="apitoken", changed_object_id=token.pk)
@@ -64,44 +64,44 @@ def test_session_creates_token_key_shown_once_and_works(tenant_a, admin_a):
     ({"name": "x", "days": 366}, "days"),
 ])
 def test_token_create_validation(payload, field, tenant_a, admin_a):
-    response = session_client(admin_a).post("/api/tokens/", payload, content_type="application/json")
+    response = session_client(admin_a).post("/api/accounts/tokens/", payload, content_type="application/json")
     assert response.status_code == 400 and field in response.json()
     assert not APIToken.all_tenants.exists()
 
 
 def test_tokens_cannot_create_tokens(tenant_a, admin_a, token_for):
     _token, key = token_for(tenant_a, admin_a)
-    response = client_with(key).post("/api/tokens/", {"name": "successor"}, format="json")
+    response = client_with(key).post("/api/accounts/tokens/", {"name": "successor"}, format="json")
     assert response.status_code == 403
     assert APIToken.all_tenants.count() == 1
 
 
 def test_auditor_may_create_own_token_which_stays_read_only_by_role(tenant_a, auditor_a, make_integration):
     integration = make_integration(tenant_a)
-    response = session_client(auditor_a).post("/api/tokens/", {"name": "audit"}, content_type="application/json")
+    response = session_client(auditor_a).post("/api/accounts/tokens/", {"name": "audit"}, content_type="application/json")
     assert response.status_code == 201
     client = client_with(response.json()["key"])
-    assert client.get("/api/integrations/").status_code == 200
-    assert client.patch(f"/api/integrations/{integration.pk}/", {"notes": "x"}, format="json").status_code == 403
+    assert client.get("/api/inventory/integrations/").status_code == 200
+    assert client.patch(f"/api/inventory/integrations/{integration.pk}/", {"notes": "x"}, format="json").status_code == 403
 
 
 def test_members_see_own_tokens_admins_see_all(tenant_a, admin_a, assessor_a, token_for):
     admin_token, admin_key = token_for(tenant_a, admin_a, name="admin's")
     assessor_token, assessor_key = token_for(tenant_a, assessor_a, name="assessor's")
-    assert {t["id"] for t in client_with(assessor_key).get("/api/tokens/").json()["results"]} == {assessor_token.pk}
-    all_ids = {t["id"] for t in client_with(admin_key).get("/api/tokens/").json()["results"]}
+    assert {t["id"] for t in client_with(assessor_key).get("/api/accounts/tokens/").json()["results"]} == {assessor_token.pk}
+    all_ids = {t["id"] for t in client_with(admin_key).get("/api/accounts/tokens/").json()["results"]}
     assert all_ids == {admin_token.pk, assessor_token.pk}
-    assert client_with(assessor_key).get(f"/api/tokens/{admin_token.pk}/").status_code == 404
+    assert client_with(assessor_key).get(f"/api/accounts/tokens/{admin_token.pk}/").status_code == 404
 
 
 def test_revoke_own_token(tenant_a, assessor_a, token_for):
     token, key = token_for(tenant_a, assessor_a)
     other, other_key = token_for(tenant_a, assessor_a, name="second")
-    response = client_with(key).post(f"/api/tokens/{other.pk}/revoke/")
+    response = client_with(key).post(f"/api/accounts/tokens/{other.pk}/revoke/")
     assert response.status_code == 200 and response.json()["state"] == "revoked"
-    assert client_with(other_key).get("/api/me/").status_code == 401
+    assert client_with(other_key).get("/api/accounts/me/").status_code == 401
     revoked_at = APIToken.all_tenants.get(pk=other.pk).revoked
-    assert client_with(key).post(f"/api/tokens/{other.pk}/revoke/").status_code == 200
+    assert client_with(key).post(f"/api/accounts/tokens/{other.pk}/revoke/").status_code == 200
     assert APIToken.all_tenants.get(pk=other.pk).revoked == revoked_at  # idempotent
     with acting(tenant_a):
         change = ObjectChange.objects.get(changed_object_type__model="apitoken", changed_object_id=other.pk,
@@ -113,22 +113,22 @@ def test_revoke_own_token(tenant_a, assessor_a, token_for):
 def test_only_admins_revoke_other_peoples_tokens(tenant_a, admin_a, assessor_a, token_for):
     admin_token, admin_key = token_for(tenant_a, admin_a)
     assessor_token, assessor_key = token_for(tenant_a, assessor_a)
-    assert client_with(assessor_key).post(f"/api/tokens/{admin_token.pk}/revoke/").status_code == 404
+    assert client_with(assessor_key).post(f"/api/accounts/tokens/{admin_token.pk}/revoke/").status_code == 404
     assert APIToken.all_tenants.get(pk=admin_token.pk).revoked is None
-    assert client_with(admin_key).post(f"/api/tokens/{assessor_token.pk}/revoke/").status_code == 200
-    assert client_with(assessor_key).get("/api/me/").status_code == 401
+    assert client_with(admin_key).post(f"/api/accounts/tokens/{assessor_token.pk}/revoke/").status_code == 200
+    assert client_with(assessor_key).get("/api/accounts/me/").status_code == 401
 
 
 def test_read_only_token_cannot_revoke(tenant_a, admin_a, token_for):
     target, _ = token_for(tenant_a, admin_a, name="target")
     _ro, ro_key = token_for(tenant_a, admin_a, read_only=True)
-    assert client_with(ro_key).post(f"/api/tokens/{target.pk}/revoke/").status_code == 403
+    assert client_with(ro_key).post(f"/api/accounts/tokens/{target.pk}/revoke/").status_code == 403
     assert APIToken.all_tenants.get(pk=target.pk).revoked is None
 
 
 def test_tokens_have_no_delete_or_update(tenant_a, admin_a, token_for):
     token, key = token_for(tenant_a, admin_a)
     client = client_with(key)
-    assert client.delete(f"/api/tokens/{token.pk}/").status_code == 405
-    assert client.patch(f"/api/tokens/{token.pk}/", {"read_only": True}, format="json").status_code == 405
+    assert client.delete(f"/api/accounts/tokens/{token.pk}/").status_code == 405
+    assert client.patch(f"/api/accounts/tokens/{token.pk}/", {"read_only": True}, format="json").status_code == 405
     assert APIToken.all_tenants.get(pk=token.pk).read_only is False

@@ -28,7 +28,7 @@ def test_representation_has_all_fields_and_computed_tier(tenant_a, admin_client,
                                    access_scope="write", department="HR", tags=["payroll"])
     with acting(tenant_a):
         Endpoint.objects.create(integration=integration, url="https://payroll.acme.example")
-    body = admin_client.get(f"/api/integrations/{integration.pk}/").json()
+    body = admin_client.get(f"/api/inventory/integrations/{integration.pk}/").json()
     model_fields = {f.name for f in Integration._meta.concrete_fields} - {"tenant"}
     assert model_fields <= set(body)
     assert "tenant" not in body
@@ -45,8 +45,8 @@ def test_tier_reasons_follow_the_request_language(tenant_a, admin_client, vendor
     integration = make_integration(tenant_a, vendor=vendor, data_categories=["health"])
     reasons = integration.tier_result().reasons
     assert reasons
-    en = admin_client.get(f"/api/integrations/{integration.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
-    de = admin_client.get(f"/api/integrations/{integration.pk}/", HTTP_ACCEPT_LANGUAGE="de").json()
+    en = admin_client.get(f"/api/inventory/integrations/{integration.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    de = admin_client.get(f"/api/inventory/integrations/{integration.pk}/", HTTP_ACCEPT_LANGUAGE="de").json()
     assert en["tier_reasons"][0]["text"] == reasons[0].text["en"]
     assert de["tier_reasons"][0]["text"] == reasons[0].text.get("de", reasons[0].text["en"])
 
@@ -55,7 +55,7 @@ def test_create_with_endpoints_is_logged_with_the_token(tenant_a, admin_a, vendo
     from tests.api.conftest import client_with
 
     token, key = token_for(tenant_a, admin_a, name="ci")
-    response = client_with(key).post("/api/integrations/", {
+    response = client_with(key).post("/api/inventory/integrations/", {
         "vendor": vendor.pk, "name": "Support Desk", "kind": "saas", "status": "in_review",
         "data_categories": ["personal"], "processing_countries": ["de", "US"], "access_scope": "admin",
         "endpoints": ["https://desk.acme.example", "https://api.desk.acme.example"],
@@ -81,7 +81,7 @@ def test_create_with_endpoints_is_logged_with_the_token(tenant_a, admin_a, vendo
 
 def test_update_logs_before_and_after(tenant_a, admin_client, vendor, make_integration):
     integration = make_integration(tenant_a, vendor=vendor, name="Wiki", status="proposed")
-    response = admin_client.patch(f"/api/integrations/{integration.pk}/", {"status": "approved"}, format="json")
+    response = admin_client.patch(f"/api/inventory/integrations/{integration.pk}/", {"status": "approved"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     with acting(tenant_a):
         change = ObjectChange.objects.get(changed_object_type__model="integration",
@@ -92,7 +92,7 @@ def test_update_logs_before_and_after(tenant_a, admin_client, vendor, make_integ
 
 def test_endpoints_are_replaced_and_each_change_logged(tenant_a, admin_client, vendor, make_integration):
     integration = make_integration(tenant_a, vendor=vendor)
-    url = f"/api/integrations/{integration.pk}/"
+    url = f"/api/inventory/integrations/{integration.pk}/"
     assert admin_client.patch(url, {"endpoints": ["https://a.example", "https://b.example"]},
                               format="json").status_code == 200
     body = admin_client.patch(url, {"endpoints": ["https://b.example", "https://c.example"]}, format="json").json()
@@ -121,7 +121,7 @@ def test_endpoints_are_replaced_and_each_change_logged(tenant_a, admin_client, v
 ])
 def test_invalid_input_is_400_with_the_field(payload, field, tenant_a, admin_client, vendor, make_integration):
     integration = make_integration(tenant_a, vendor=vendor, name="Keep Me")
-    response = admin_client.patch(f"/api/integrations/{integration.pk}/", payload, format="json")
+    response = admin_client.patch(f"/api/inventory/integrations/{integration.pk}/", payload, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
     with acting(tenant_a):
@@ -130,7 +130,7 @@ def test_invalid_input_is_400_with_the_field(payload, field, tenant_a, admin_cli
 
 
 def test_model_validation_runs_on_create(tenant_a, admin_client, vendor):
-    response = admin_client.post("/api/integrations/", {"vendor": vendor.pk, "name": "Bad",
+    response = admin_client.post("/api/inventory/integrations/", {"vendor": vendor.pk, "name": "Bad",
                                                         "data_categories": ["none", "health"]}, format="json")
     assert response.status_code == 400
     assert "data_categories" in response.json()
@@ -140,12 +140,12 @@ def test_model_validation_runs_on_create(tenant_a, admin_client, vendor):
 
 def test_duplicate_name_per_vendor_is_400(tenant_a, admin_client, vendor, make_integration):
     make_integration(tenant_a, vendor=vendor, name="CRM")
-    response = admin_client.post("/api/integrations/", {"vendor": vendor.pk, "name": "CRM"}, format="json")
+    response = admin_client.post("/api/inventory/integrations/", {"vendor": vendor.pk, "name": "CRM"}, format="json")
     assert response.status_code == 400 and "name" in response.json()
 
 
 def test_bad_endpoint_rolls_back_the_whole_create(tenant_a, admin_client, vendor):
-    response = admin_client.post("/api/integrations/", {"vendor": vendor.pk, "name": "Half",
+    response = admin_client.post("/api/inventory/integrations/", {"vendor": vendor.pk, "name": "Half",
                                                         "endpoints": ["https://ok.example", "notaurl"]},
                                  format="json")
     assert response.status_code == 400 and "endpoints" in response.json()
@@ -201,31 +201,31 @@ def _expected(tenant, params):
 ])
 def test_filters_match_the_web_ui_implementation(params, tenant_a, admin_client, inventory):
     expected = _expected(tenant_a, params)
-    assert _names(admin_client.get("/api/integrations/", {**params, "page_size": 500})) == expected
+    assert _names(admin_client.get("/api/inventory/integrations/", {**params, "page_size": 500})) == expected
     assert expected, "the fixture should give every filter something to find"
     assert len(expected) < 30
 
 
 def test_filter_by_vendor(tenant_a, admin_client, inventory):
-    names = _names(admin_client.get("/api/integrations/", {"vendor": inventory["zeta"].pk, "page_size": 500}))
+    names = _names(admin_client.get("/api/inventory/integrations/", {"vendor": inventory["zeta"].pk, "page_size": 500}))
     assert names == [f"App {i:02d}" for i in range(0, 30, 3)]
 
 
 def test_filter_by_data_category_checks_membership(tenant_a, admin_client, inventory):
-    items = admin_client.get("/api/integrations/", {"data_category": "health", "page_size": 500}).json()["results"]
+    items = admin_client.get("/api/inventory/integrations/", {"data_category": "health", "page_size": 500}).json()["results"]
     assert items and all("health" in item["data_categories"] for item in items)
 
 
 @pytest.mark.parametrize("ordering", list(queries.SORTS))
 def test_every_ordering(ordering, tenant_a, admin_client, inventory):
     expected = _expected(tenant_a, {"ordering": ordering})
-    assert _names(admin_client.get("/api/integrations/", {"ordering": ordering, "page_size": 500})) == expected
+    assert _names(admin_client.get("/api/inventory/integrations/", {"ordering": ordering, "page_size": 500})) == expected
 
 
 def test_ordering_by_vendor_and_tier(tenant_a, admin_client, inventory):
-    items = admin_client.get("/api/integrations/", {"ordering": "-vendor", "page_size": 500}).json()["results"]
+    items = admin_client.get("/api/inventory/integrations/", {"ordering": "-vendor", "page_size": 500}).json()["results"]
     assert [i["vendor_name"] for i in items] == sorted((i["vendor_name"] for i in items), reverse=True)
-    tiers = [i["tier"] for i in admin_client.get("/api/integrations/", {"ordering": "tier",
+    tiers = [i["tier"] for i in admin_client.get("/api/inventory/integrations/", {"ordering": "tier",
                                                                         "page_size": 500}).json()["results"]]
     assert tiers == sorted(tiers) and len(set(tiers)) > 1
 
@@ -236,21 +236,21 @@ def test_ordering_by_vendor_and_tier(tenant_a, admin_client, inventory):
     ({"vendor": "abc"}, "vendor"), ({"ordering": "price"}, "ordering"),
 ])
 def test_unknown_filter_values_are_400_not_ignored(params, field, admin_client, inventory):
-    response = admin_client.get("/api/integrations/", params)
+    response = admin_client.get("/api/inventory/integrations/", params)
     assert response.status_code == 400
     assert field in response.json()
 
 
 def test_pagination_first_and_deep_page(tenant_a, admin_client, inventory):
     all_names = _expected(tenant_a, {"ordering": "-name"})
-    first = admin_client.get("/api/integrations/", {"ordering": "-name", "page_size": 7}).json()
+    first = admin_client.get("/api/inventory/integrations/", {"ordering": "-name", "page_size": 7}).json()
     assert first["count"] == 30 and first["previous"] is None and "page=2" in first["next"]
     assert [i["name"] for i in first["results"]] == all_names[:7]
-    deep = admin_client.get("/api/integrations/", {"ordering": "-name", "page_size": 7, "page": 5}).json()
+    deep = admin_client.get("/api/inventory/integrations/", {"ordering": "-name", "page_size": 7, "page": 5}).json()
     assert [i["name"] for i in deep["results"]] == all_names[28:30]
     assert deep["next"] is None and "page=4" in deep["previous"]
-    assert admin_client.get("/api/integrations/", {"page_size": 7, "page": 6}).status_code == 404
-    filtered = admin_client.get("/api/integrations/", {"status": "approved", "page_size": 2, "page": 2}).json()
+    assert admin_client.get("/api/inventory/integrations/", {"page_size": 7, "page": 6}).status_code == 404
+    filtered = admin_client.get("/api/inventory/integrations/", {"status": "approved", "page_size": 2, "page": 2}).json()
     assert filtered["count"] == 6
     assert [i["name"] for i in filtered["results"]] == _expected(tenant_a, {"status": "approved"})[2:4]
 
@@ -261,13 +261,13 @@ def test_page_size_is_capped_at_500(tenant_a, admin_client, make_vendor):
         Integration.objects.bulk_create([
             Integration(tenant=tenant_a, vendor=vendor, name=f"Bulk {i:03d}") for i in range(501)
         ])
-    body = admin_client.get("/api/integrations/", {"page_size": 10000}).json()
+    body = admin_client.get("/api/inventory/integrations/", {"page_size": 10000}).json()
     assert body["count"] == 501 and len(body["results"]) == 500
-    assert len(admin_client.get("/api/integrations/").json()["results"]) == 50
+    assert len(admin_client.get("/api/inventory/integrations/").json()["results"]) == 50
 
 
 def test_vendor_field_must_exist(admin_client, inventory):
-    response = admin_client.post("/api/integrations/", {"vendor": 999999, "name": "Ghost"}, format="json")
+    response = admin_client.post("/api/inventory/integrations/", {"vendor": 999999, "name": "Ghost"}, format="json")
     assert response.status_code == 400 and "vendor" in response.json()
     assert not Vendor.all_tenants.filter(pk=999999).exists()
 
@@ -281,9 +281,9 @@ def test_list_reads_the_tier_rules_once_not_per_row(api_as, tenant_a, admin_a, m
         make_integration(tenant_a, name=f"App {i:02d}", data_categories=["personal"])
     client = api_as(tenant_a, admin_a)
     with CaptureQueriesContext(connection) as few:
-        assert client.get("/api/integrations/?page_size=2").status_code == 200
+        assert client.get("/api/inventory/integrations/?page_size=2").status_code == 200
     with CaptureQueriesContext(connection) as many:
-        assert client.get("/api/integrations/?page_size=12").status_code == 200
+        assert client.get("/api/inventory/integrations/?page_size=12").status_code == 200
     policy_reads = lambda ctx: sum("inventory_tierpolicy" in q["sql"] for q in ctx.captured_queries)  # noqa: E731
     assert policy_reads(few) == policy_reads(many) == 1
     assert len(many.captured_queries) - len(few.captured_queries) <= 1  # 10 more rows, no query per row

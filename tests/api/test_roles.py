@@ -79,7 +79,7 @@ def test_role_method_matrix(role, resource, tenant_a, member, world, api_as):
 def test_forbidden_write_leaves_the_object_unchanged(tenant_a, auditor_a, world, api_as):
     client = api_as(tenant_a, auditor_a)
     integration = world["integration"]
-    response = client.patch(f"/api/integrations/{integration.pk}/", {"name": "renamed"}, format="json")
+    response = client.patch(f"/api/inventory/integrations/{integration.pk}/", {"name": "renamed"}, format="json")
     assert response.status_code == 403
     with acting(tenant_a):
         assert Integration.objects.get(pk=integration.pk).name == "Mail Relay"
@@ -87,8 +87,8 @@ def test_forbidden_write_leaves_the_object_unchanged(tenant_a, auditor_a, world,
 
 def test_assessor_cannot_delete_but_admin_can(tenant_a, assessor_a, admin_a, world, api_as):
     integration = world["integration"]
-    assert api_as(tenant_a, assessor_a).delete(f"/api/integrations/{integration.pk}/").status_code == 403
-    assert api_as(tenant_a, admin_a).delete(f"/api/integrations/{integration.pk}/").status_code == 204
+    assert api_as(tenant_a, assessor_a).delete(f"/api/inventory/integrations/{integration.pk}/").status_code == 403
+    assert api_as(tenant_a, admin_a).delete(f"/api/inventory/integrations/{integration.pk}/").status_code == 204
     with acting(tenant_a):
         assert not Integration.objects.filter(pk=integration.pk).exists()
         assert not Endpoint.objects.filter(integration_id=integration.pk).exists()

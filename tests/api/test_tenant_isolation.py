@@ -65,16 +65,16 @@ def test_guessed_ids_are_404_for_every_method(resource, a_client, b_world):
 
 def test_other_tenants_vendor_cannot_be_referenced(tenant_a, a_client, b_world):
     b_vendor = b_world["vendors"]
-    created = a_client.post("/api/integrations/", {"vendor": b_vendor.pk, "name": "Sneaky"}, format="json")
+    created = a_client.post("/api/inventory/integrations/", {"vendor": b_vendor.pk, "name": "Sneaky"}, format="json")
     assert created.status_code == 400
     assert "vendor" in created.json()
     with acting(tenant_a):
         own = Integration.objects.get(name="Nordlicht CRM")
-    moved = a_client.patch(f"/api/integrations/{own.pk}/", {"vendor": b_vendor.pk}, format="json")
+    moved = a_client.patch(f"/api/inventory/integrations/{own.pk}/", {"vendor": b_vendor.pk}, format="json")
     assert moved.status_code == 400 and "vendor" in moved.json()
-    contact = a_client.post("/api/contacts/", {"vendor": b_vendor.pk, "name": "Spy"}, format="json")
+    contact = a_client.post("/api/inventory/contacts/", {"vendor": b_vendor.pk, "name": "Spy"}, format="json")
     assert contact.status_code == 400 and "vendor" in contact.json()
-    endpoint = a_client.post("/api/endpoints/", {"integration": b_world["integrations"].pk,
+    endpoint = a_client.post("/api/inventory/endpoints/", {"integration": b_world["integrations"].pk,
                                                  "url": "https://evil.example"}, format="json")
     assert endpoint.status_code == 400 and "integration" in endpoint.json()
     assert Integration.all_tenants.filter(name="Sneaky").count() == 0
@@ -84,27 +84,27 @@ def test_other_tenants_vendor_cannot_be_referenced(tenant_a, a_client, b_world):
 
 
 def test_filter_by_other_tenants_vendor_finds_nothing(a_client, b_world):
-    body = a_client.get(f"/api/integrations/?vendor={b_world['vendors'].pk}").json()
+    body = a_client.get(f"/api/inventory/integrations/?vendor={b_world['vendors'].pk}").json()
     assert body["count"] == 0 and body["results"] == []
-    assert a_client.get(f"/api/contacts/?vendor={b_world['vendors'].pk}").json()["count"] == 0
+    assert a_client.get(f"/api/inventory/contacts/?vendor={b_world['vendors'].pk}").json()["count"] == 0
 
 
 def test_change_history_never_shows_the_other_tenant(tenant_b, a_client, b_world):
     b_changes = list(ObjectChange.all_tenants.filter(tenant=tenant_b).values_list("pk", flat=True))
     assert b_changes
-    items = _all_pages(a_client, "/api/changes/?page_size=500")
+    items = _all_pages(a_client, "/api/core/changes/?page_size=500")
     assert items and not {c["id"] for c in items} & set(b_changes)
     assert "Hafen" not in repr(items)
     integration = b_world["integrations"]
-    scoped = a_client.get(f"/api/changes/?object_type=inventory.integration&object_id={integration.pk}").json()
+    scoped = a_client.get(f"/api/core/changes/?object_type=inventory.integration&object_id={integration.pk}").json()
     assert scoped["count"] == 0
     for pk in b_changes:
-        assert a_client.get(f"/api/changes/{pk}/").status_code == 404
+        assert a_client.get(f"/api/core/changes/{pk}/").status_code == 404
 
 
 def test_vendor_name_of_other_tenant_does_not_clash(tenant_a, a_client, b_world):
     # names are unique per tenant: B's vendor name is free in A, and nothing leaks about it
-    response = a_client.post("/api/vendors/", {"name": "Hafen Secret Vendor"}, format="json")
+    response = a_client.post("/api/inventory/vendors/", {"name": "Hafen Secret Vendor"}, format="json")
     assert response.status_code == 201
     assert response.json()["integration_count"] == 0
     with acting(tenant_a):

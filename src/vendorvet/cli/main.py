@@ -2,7 +2,8 @@
 
 Each sub-command lives in ``vendorvet.cli.commands.<name>`` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a callable
-taking the parsed arguments and returning an exit code.
+taking the parsed arguments and returning an exit code. Names and the ``--format``
+option follow one style (``vendorvet.cli.options``); earlier names stay as hidden aliases.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(sub)
+    sub._choices_actions.sort(key=lambda action: action.dest)  # --help lists the commands alphabetically
     return parser
 
 

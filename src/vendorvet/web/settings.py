@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vendorvet.web.accounts.mfa",
     "vendorvet.web.accounts.sso",
     "vendorvet.web.inventory",
+    "vendorvet.web.api",
     "vendorvet.web.assessments",
     "vendorvet.web.scans",
     "vendorvet.web.discovery",
@@ -195,6 +196,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": "vendorvet.web.api.schema.operation_sorter",  # deprecated paths last
+    # one component name per choice set (see vendorvet.web.api.schema)
+    "ENUM_NAME_OVERRIDES": {name: f"vendorvet.web.api.schema.{func}" for name, func in (
+        ("ScanRunStatusEnum", "scan_run_status_choices"), ("EventKindEnum", "event_kind_choices"),
+        ("SeverityEnum", "event_severity_choices"), ("RiskEnum", "app_risk_choices"),
+        ("YesNoUnknownEnum", "yes_no_unknown_choices"), ("TierEnum", "tier_choices"),
+        ("TokenStateEnum", "token_state_choices"))},
 }
 
 # Outgoing e-mail (monitoring alerts) and the address alerts link to.

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 ANSWERS = ["met", "partly_met", "not_met", "not_applicable", "unknown"]
@@ -42,12 +43,13 @@ def register(subparsers) -> None:
     start.add_argument("--due", type=_date, help="due date YYYY-MM-DD")
     start.add_argument("--optional", nargs="*", default=[], metavar="REQUIREMENT_ID",
                        help="requirements to answer beyond the tier's mandatory set")
+    add_format_argument(start)
     add_actor_arguments(start)
     start.set_defaults(func=run_start)
 
     show = actions.add_parser("show", help="show an assessment: answers, score lines, decision")
     show.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
-    show.add_argument("--format", choices=["text", "json"], default="text")
+    add_format_argument(show)
     show.add_argument("--language", choices=["en", "de"], default="en")
     add_actor_arguments(show)
     show.set_defaults(func=run_show)
@@ -57,6 +59,7 @@ def register(subparsers) -> None:
     answer.add_argument("requirement_id", metavar="REQUIREMENT_ID")
     answer.add_argument("value", choices=ANSWERS)
     answer.add_argument("--comment")
+    add_format_argument(answer)
     add_actor_arguments(answer)
     answer.set_defaults(func=run_answer)
 
@@ -67,6 +70,7 @@ def register(subparsers) -> None:
     decide.add_argument("--condition", type=_condition, action="append", default=[], metavar="'TEXT|OWNER|DATE'",
                         help="a condition of an approval with conditions (repeatable)")
     decide.add_argument("--date", type=_date, help="decision date (default today)")
+    add_format_argument(decide)
     add_actor_arguments(decide)
     decide.set_defaults(func=run_decide)
 
@@ -108,6 +112,11 @@ def run_start(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
         count = assessment.answers.filter(mandatory=True).count()
+        if args.format == "json":
+            print(json.dumps({"id": assessment.pk, "integration": integration.pk, "tier": assessment.tier,
+                              "mandatory_requirements": count, "checklist_version": assessment.checklist_version},
+                             indent=2, ensure_ascii=False))
+            return 0
         print(f"Started assessment {assessment.pk} of {integration.name}: tier {assessment.tier}, "
               f"{count} mandatory requirements (checklist {assessment.checklist_version}).")
     return 0
@@ -169,6 +178,10 @@ def run_answer(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
         result = a.score()
+        if args.format == "json":
+            print(json.dumps({"id": a.pk, "requirement_id": args.requirement_id, "value": args.value,
+                              "score": result.score, "grade": result.grade}, indent=2, ensure_ascii=False))
+            return 0
         print(f"{args.requirement_id}: {args.value}. Score now {result.score}/100, grade {result.grade}.")
     return 0
 
@@ -184,6 +197,11 @@ def run_decide(args: argparse.Namespace) -> int:
             decision = services.decide(a, args.outcome, args.justification, args.condition, decided_on=args.date)
         except ValidationError as exc:
             raise CLIError(_messages(exc)) from None
+        if args.format == "json":
+            print(json.dumps({"id": a.pk, "outcome": decision.outcome, "score": decision.score,
+                              "grade": decision.grade, "next_review_date": decision.next_review_date.isoformat()
+                              if decision.next_review_date else None}, indent=2, ensure_ascii=False))
+            return 0
         print(f"Decided {decision.outcome} for {a.integration.name}: score {decision.score}, grade {decision.grade}; "
               f"next review {decision.next_review_date.isoformat() if decision.next_review_date else '—'}.")
     return 0

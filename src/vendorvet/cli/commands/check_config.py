@@ -1,22 +1,27 @@
-"""``vendorvet check-config``: what a production deployment still lacks."""
+"""``vendorvet config check`` (earlier ``check-config``): what a production deployment still lacks."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+from vendorvet.cli.options import add_command, add_format_argument, add_group
 from vendorvet.web import config
 from vendorvet.web.config import ConfigProblem, production_report
 
 
+DESCRIPTION = ("Report settings that block (error) or weaken (warning) a production deployment. "
+               "Exit code 0 when production-ready (warnings allowed), 1 when any error remains.")
+
+
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "check-config",
-        help="check the environment for a production deployment",
-        description="Report settings that block (error) or weaken (warning) a production deployment. "
-        "Exit code 0 when production-ready (warnings allowed), 1 when any error remains.",
-    )
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default text)")
+    actions = add_group(subparsers, "config", help="check the configuration of this installation")
+    add_command(actions, "check", _configure, help="check the environment for a production deployment",
+                description=DESCRIPTION, old_names=[(subparsers, "check-config")])
+
+
+def _configure(parser) -> None:
+    add_format_argument(parser)
     parser.set_defaults(func=run)
 
 

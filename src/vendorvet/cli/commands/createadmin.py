@@ -1,4 +1,4 @@
-"""``vendorvet createadmin``: create or update a superuser who administers a tenant."""
+"""``vendorvet admin create`` (earlier ``createadmin``): create or update a superuser who administers a tenant."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ import getpass
 import re
 import sys
 
+from vendorvet.cli.options import add_command, add_group
 from vendorvet.cli.runtime import CLIError, setup_django
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "createadmin",
+    actions = add_group(subparsers, "admin", help="administrators of a tenant")
+    add_command(
+        actions, "create", _configure, old_names=[(subparsers, "createadmin")],
         help="create or update an administrator",
         description="Create (or update) an active superuser and make them administrator of a tenant, creating "
         "the tenant if needed. The password is asked twice, or read from standard input with --password-stdin; "
         "it must pass the password rules, and the user must replace it at the next login.",
     )
+
+
+def _configure(parser) -> None:
     parser.add_argument("username")
     parser.add_argument("--email", default=None, help="e-mail address")
     parser.add_argument("--tenant", default=None,

@@ -22,7 +22,7 @@ DEMO_USERNAME = "admin"
 LOGIN_FILE = "demo-login.txt"
 PASSWORD_ALPHABET = string.ascii_letters + string.digits
 WARNING = ("WARNING: this is a demo set-up, not a production one (generated secret key, a demo login, "
-           "plain HTTP on localhost, SQLite unless DATABASE_URL is set). See 'vendorvet check-config' and the "
+           "plain HTTP on localhost, SQLite unless DATABASE_URL is set). See 'vendorvet config check' and the "
            "README for production.")
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 from vendorvet.engine.discovery import registry
 
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
         help_text = f"{source.help_in('en')} Files: {', '.join(source.file_kinds_in('en'))}."
         p = sub.add_parser(source.command, aliases=list(source.aliases), help=help_text, description=help_text)
         p.add_argument("files", nargs="+", metavar="FILE")
-        p.add_argument("--format", choices=("table", "json"), default="table", help="summary format")
+        add_format_argument(p, help="summary format: table|json (default: table)")
         add_actor_arguments(p)
         p.set_defaults(func=run_import, source=source.id)
     p = sub.add_parser("sources", help="list the discovery sources this installation can import",
@@ -33,7 +34,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_sources)
     p = sub.add_parser("list", help="list discovered apps with their risk",
                        description="List discovered apps, highest risk first.")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(p)
     p.add_argument("--new", action="store_true", help="only apps found for the first time by the latest import")
     p.add_argument("--revoked", action="store_true",
                    help="only apps the latest import found revoked (no active grant left, or deleted from Entra ID)")

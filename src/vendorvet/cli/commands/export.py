@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 FILTERS = ("q", "status", "tier", "data_category", "department", "vendor", "kind", "sort")
@@ -18,7 +19,7 @@ def register(subparsers) -> None:
         description="Export the tenant's integrations with the same filters as the inventory list. "
         "CSV and XLSX use the import columns, so an export can be edited and imported again.",
     )
-    p.add_argument("--format", "-f", choices=("csv", "xlsx", "json"), default="csv")
+    add_format_argument(p, ("csv", "xlsx", "json"), default="csv", short=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (required for xlsx; default: stdout)")
     p.add_argument("--delimiter", choices=(";", ",", "tab"), default=";",
                    help="CSV delimiter (default ';' as German Excel expects)")

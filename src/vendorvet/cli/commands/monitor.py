@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments, setup_django
 
 
@@ -29,7 +30,7 @@ def register(subparsers) -> None:
     tick = actions.add_parser("tick", help="one monitoring pass over all tenants (safe to run concurrently)")
     tick.add_argument("--tenant", help="only this tenant (slug)")
     tick.add_argument("--enqueue", action="store_true", help="queue the pass as a background task instead")
-    tick.add_argument("--format", choices=["text", "json"], default="text")
+    add_format_argument(tick)
     tick.set_defaults(func=run_tick)
 
     loop = actions.add_parser("run", help="run the tick every --interval seconds until interrupted")
@@ -44,7 +45,7 @@ def register(subparsers) -> None:
     events.add_argument("--kind", default="", help="only this kind, e.g. finding_new, contract_deadline "
                         "('vendorvet monitor kinds' lists them)")
     events.add_argument("--integration", type=int, help="only events of this integration id")
-    events.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(events)
     add_actor_arguments(events)
     events.set_defaults(func=run_events)
 
@@ -111,7 +112,7 @@ def run_loop(args: argparse.Namespace) -> int:
     try:
         while not stop["now"]:
             started = time.monotonic()
-            _print_report(tick(), "text")
+            _print_report(tick(), "table")
             sys.stdout.flush()
             done += 1
             if args.max_ticks is not None and done >= args.max_ticks:

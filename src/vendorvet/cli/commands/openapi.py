@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, add_actor_arguments
 from vendorvet.engine.severity import FINDING_VALUES
 
@@ -19,7 +20,7 @@ SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one sever
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="OpenAPI 2.0/3.0/3.1 document, JSON or YAML (≤ 10 MB)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(p)
     p.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
                    help="exit 1 if a fail/warn finding has this severity or higher")
     p.add_argument("--integration", metavar="ID", type=int,
@@ -37,8 +38,8 @@ def register(subparsers) -> None:
     sub = parser.add_subparsers(dest="openapi_command", metavar="ACTION")
     _add_arguments(sub.add_parser("audit", help="audit an OpenAPI document", description=description))
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
-    _add_arguments(subparsers.add_parser("audit-openapi", help="audit an OpenAPI document (= openapi audit)",
-                                         description=description))
+    # the earlier name, hidden from --help (no ``help=``)
+    _add_arguments(subparsers.add_parser("audit-openapi", description=description))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import json
 import sys
 import time
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError
 
 
@@ -37,7 +38,7 @@ def register(subparsers) -> None:
     rm.set_defaults(func=run_rematch)
     st = actions.add_parser("status", help="record counts per ecosystem and the last import")
     st.add_argument("--db", help="database file (default: osv.sqlite3 in the data directory)")
-    st.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(st)
     st.set_defaults(func=run_status)
 
 

@@ -1,4 +1,4 @@
-"""``vendorvet export-ropa``: the record of processing activities (GDPR Art. 30) as XLSX or CSV."""
+"""``vendorvet ropa export`` (earlier ``export-ropa``): the record of processing activities (GDPR Art. 30) as XLSX or CSV."""
 
 from __future__ import annotations
 
@@ -6,18 +6,23 @@ import argparse
 import os
 import sys
 
+from vendorvet.cli.options import add_command, add_format_argument, add_group
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 
+HELP = "export the record of processing activities (GDPR Art. 30) as XLSX or CSV"
+
+
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "export-ropa",
-        help="export the record of processing activities (GDPR Art. 30) as XLSX or CSV",
-        description="Generate the record of processing activities from the inventory: the controller's "
-        "record (Art. 30(1)) or, with --view processor, the processor's record (Art. 30(2)). Needs the "
-        "export permission in the tenant.",
-    )
-    p.add_argument("--format", "-f", choices=("xlsx", "csv"), default="xlsx")
+    actions = add_group(subparsers, "ropa", help="the record of processing activities (GDPR Art. 30)")
+    add_command(actions, "export", _configure, help=HELP, old_names=[(subparsers, "export-ropa")], description=(
+        "Generate the record of processing activities from the inventory: the controller's record (Art. 30(1)) "
+        "or, with --view processor, the processor's record (Art. 30(2)). Needs the export permission in the "
+        "tenant."))
+
+
+def _configure(p) -> None:
+    add_format_argument(p, ("xlsx", "csv"), default="xlsx", short=True)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (required for xlsx; CSV default: stdout)")
     p.add_argument("--view", choices=("controller", "processor"), default="controller")
     p.add_argument("--language", choices=("en", "de"), default=None,

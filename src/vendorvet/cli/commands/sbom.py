@@ -11,6 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 
@@ -20,7 +21,7 @@ def register(subparsers) -> None:
     actions = parser.add_subparsers(dest="sbom_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="list the known vulnerabilities of an SBOM; stores nothing")
     check.add_argument("file")
-    check.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(check)
     check.add_argument("--db", help="OSV database file (default: osv.sqlite3 in the data directory)")
     check.set_defaults(func=run_check)
     imp = actions.add_parser("import", help="store an SBOM as a version of an integration")

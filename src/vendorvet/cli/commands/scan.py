@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError
 from vendorvet.engine.severity import FINDING_VALUES
 
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
                         help="run only these checks: an id, or a prefix such as tls or tls.cert (repeatable)")
     parser.add_argument("--list-checks", action="store_true",
                         help="list the available checks (id, severity, title) and exit; with --format json as JSON")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    add_format_argument(parser, FORMATS)
     parser.add_argument("--ca-file", metavar="PEM", type=Path, help="additional trust anchors (internal CAs)")
     parser.add_argument("--resolve", metavar="HOST:PORT:ADDRESS", action="append", default=[],
                         help="pin HOST:PORT to ADDRESS, as curl does (repeatable)")

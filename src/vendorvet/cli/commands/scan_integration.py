@@ -1,4 +1,4 @@
-"""``vendorvet scan-integration ID``: scan an integration's endpoints as a background task, as "Scan now" does.
+"""``vendorvet integration scan ID`` (earlier ``scan-integration``): scan an integration's endpoints as a background task, as "Scan now" does.
 
 The scan runs in the task worker (``django-admin db_worker``); ``--wait`` polls until it is finished and
 prints the grades and findings. Needs the ``change`` permission, like the web and the API.
@@ -12,21 +12,27 @@ import json
 import sys
 import time
 
+from vendorvet.cli.options import add_command, add_format_argument, add_group
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "scan-integration", help="scan an integration's endpoints in the background and store the findings",
+    actions = add_group(subparsers, "integration", help="act on one integration of the inventory")
+    add_command(
+        actions, "scan", _configure, old_names=[(subparsers, "scan-integration")],
+        help="scan an integration's endpoints in the background and store the findings",
         description="Queue a scan of the integration's endpoints (as 'Scan now' on its page does). The task "
         "worker (django-admin db_worker) runs it; the findings are stored with history. Targets on internal "
         "addresses are refused unless the tenant's scan settings allow them.",
     )
+
+
+def _configure(parser) -> None:
     parser.add_argument("integration", type=int, metavar="ID", help="integration id")
     parser.add_argument("--wait", action="store_true", help="wait until the scan is finished and print the results")
     parser.add_argument("--wait-timeout", type=float, default=900.0, metavar="SECONDS",
                         help="give up waiting after this long (default 900)")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(parser)
     add_actor_arguments(parser)
     parser.set_defaults(func=run)
 

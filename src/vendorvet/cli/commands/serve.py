@@ -14,7 +14,7 @@ def register(subparsers) -> None:
         "serve",
         help="serve the web UI and API",
         description="Serve vendorvet with the waitress WSGI server. For production, put a TLS reverse proxy "
-        "in front and run 'vendorvet check-config' first.",
+        "in front and run 'vendorvet config check' first.",
     )
     add_listen_arguments(parser)
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")

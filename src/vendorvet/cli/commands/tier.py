@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 
@@ -15,7 +16,7 @@ def register(subparsers) -> None:
         "scope, outage impact and reach, with every rule that raised it, and the checklist conditions that apply.")
     parser.add_argument("integration_id", type=int, metavar="INTEGRATION_ID")
     parser.add_argument("--language", choices=["en", "de"], default="en")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    add_format_argument(parser)
     add_actor_arguments(parser)
     parser.set_defaults(func=run)
 

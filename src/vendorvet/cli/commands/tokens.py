@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_arguments
 
 DEFAULT_DAYS = 90  # kept in step with vendorvet.web.accounts.tokens.DEFAULT_DAYS (no Django import at parse time)
@@ -34,16 +35,19 @@ def register(subparsers) -> None:
     create.add_argument("--days", type=int, default=DEFAULT_DAYS,
                         help=f"days until it expires (1–365, default {DEFAULT_DAYS})")
     create.add_argument("--read-only", action="store_true", help="the token may only read")
+    add_format_argument(create, help="table: the key alone on standard output, details on standard error; "
+                        "json: one object with id, name, expiry and the key (default: table)")
     add_actor_arguments(create)
     create.set_defaults(func=run_create)
 
     listing = actions.add_parser("list", help="list tokens (your own; all of the tenant's for administrators)")
-    listing.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(listing)
     add_actor_arguments(listing)
     listing.set_defaults(func=run_list)
 
     revoke = actions.add_parser("revoke", help="revoke a token by its id")
     revoke.add_argument("id", type=int, help="token id (see 'vendorvet token list')")
+    add_format_argument(revoke)
     add_actor_arguments(revoke)
     revoke.set_defaults(func=run_revoke)
 
@@ -64,6 +68,11 @@ def run_create(args: argparse.Namespace) -> int:
             token, key = tokens.issue_token(args.name, days=args.days, read_only=args.read_only)
         except ValidationError as exc:
             raise CLIError(_validation_message(exc), 2) from None
+        if args.format == "json":
+            print(json.dumps({"id": token.pk, "name": token.name, "user": token.user.get_username(),
+                              "tenant": tenant.slug, "read_only": token.read_only,
+                              "expires": token.expires.isoformat(), "key": key}, indent=2, ensure_ascii=False))
+            return 0
         print(f"Created token {token.pk} '{token.name}' for {token.user.get_username()} in tenant {tenant.slug}, "
               f"{'read-only, ' if token.read_only else ''}expires {token.expires:%Y-%m-%d %H:%M %Z}.",
               file=sys.stderr)
@@ -133,5 +142,9 @@ def run_revoke(args: argparse.Namespace) -> int:
             raise CLIError(f"no token {args.id} that you may revoke")
         already = token.revoked is not None
         revoke_token(token)
+        if args.format == "json":
+            print(json.dumps({"id": token.pk, "name": token.name, "revoked": token.revoked.isoformat(),
+                              "already_revoked": already}, indent=2, ensure_ascii=False))
+            return 0
         print(f"Token {token.pk} '{token.name}' {'was already' if already else 'is now'} revoked.")
     return 0

@@ -1,4 +1,4 @@
-"""``vendorvet transfer-check``: which transfer tool a vendor relationship needs — no database.
+"""``vendorvet transfer check`` (earlier ``transfer-check``): which transfer tool a vendor relationship needs — no database.
 
 Runs the pure transfer engine (``vendorvet.engine.transfer``) on the facts given as options and
 prints its answer as JSON (or as readable text), with the reasoning step by step.
@@ -10,11 +10,12 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_command, add_format_argument, add_group
 from vendorvet.cli.runtime import CLIError
 
 EPILOG = """examples:
-  vendorvet transfer-check --our-role controller --vendor-role processor --vendor-country US --dpf no
-  vendorvet transfer-check --our-role controller --vendor-role processor --vendor-country DE \\
+  vendorvet transfer check --our-role controller --vendor-role processor --vendor-country US --dpf no
+  vendorvet transfer check --our-role controller --vendor-role processor --vendor-country DE \\
       --parent-country US --sub-processor IN --sub-processor US:dpf=yes --data-categories personal,health
 An unknown DPF (or PIPEDA) status counts as not certified."""
 
@@ -24,8 +25,9 @@ def _csv(value: str) -> list[str]:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "transfer-check",
+    actions = add_group(subparsers, "transfer", help="third-country transfers (GDPR Chapter V)")
+    add_command(
+        actions, "check", _configure, old_names=[(subparsers, "transfer-check")],
         help="assess a third-country transfer (adequacy, DPF, SCC module, TIA) without the database",
         description="State whether data going to a vendor leaves the EEA and on which basis (adequacy "
         "decision, EU-US Data Privacy Framework, standard contractual clauses with the module of "
@@ -34,6 +36,9 @@ def register(subparsers) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def _configure(p) -> None:
     p.add_argument("--our-role", required=True, choices=("controller", "processor"))
     p.add_argument("--vendor-role", required=True, choices=("processor", "controller", "sub-processor"))
     p.add_argument("--vendor-country", required=True, metavar="CC", help="ISO 3166-1 code of the vendor's establishment")
@@ -48,7 +53,7 @@ def register(subparsers) -> None:
                    help="e.g. personal,health (none/internal alone: no personal data)")
     p.add_argument("--sub-processor", action="append", default=[], metavar="CC[:dpf=yes|no|unknown]",
                    help="a sub-processor's country (repeatable)")
-    p.add_argument("--format", choices=("json", "text"), default="json")
+    add_format_argument(p, default="json")
     p.add_argument("--language", choices=("en", "de"), default="en", help="language of the reasoning")
     p.set_defaults(func=run)
 

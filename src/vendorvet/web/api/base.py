@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vendorvet.web.accounts.models import APIToken, role_in
+from vendorvet.web.api.filtersets import FilterBackend
 from vendorvet.web.api.schema import ApiAutoSchema
 from vendorvet.web.core.context import Actor, reset_for_request, set_for_request
 
@@ -32,6 +33,7 @@ class TenantContextMixin:
 
     _context_tokens = None
     schema = ApiAutoSchema()
+    filter_backends = [FilterBackend]  # lists name a django-filter ``filterset_class``
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)

@@ -1,116 +1,117 @@
-"""Query-string filters of the API and their OpenAPI description.
+"""Filter sets of the inventory lists and the change history (django-filter).
 
-Integrations are filtered exactly like the web UI (``inventory.queries``); unlike the
-UI, a value the filter does not understand is a 400, never silently ignored — an API
+Integrations are filtered exactly like the web UI: the filter set validates the query string and
+then hands the values to ``inventory.queries`` (the one implementation for web UI, API and CLI export).
+Unlike the UI, a value the filter does not understand is a 400, never silently ignored — an API
 client that mistypes ``status=aproved`` must not get every integration back.
 """
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
+from vendorvet.web.api.filtersets import IdFilter, SearchFilter, fk_filterset
 from vendorvet.web.core.context import ACTOR_KINDS
 from vendorvet.web.core.models import ObjectChange, TenantOwnedModel
 from vendorvet.web.inventory import queries
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
-from vendorvet.web.inventory.models import Integration
+from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
 
-def _param(name, type_=str, description="", enum=None) -> OpenApiParameter:
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, description=description,
-                            enum=enum)
+SORT_CHOICES = [(key, key) for key in queries.SORTS]
 
 
-INTEGRATION_PARAMETERS = [
-    _param("q", description=_("Search in name, vendor, purpose, department and business owner.")),
-    _param("status", enum=list(Status.values), description=_("Status of the integration.")),
-    _param("tier", int, enum=list(Tier.values), description=_("Criticality tier (1 critical … 4 low).")),
-    _param("data_category", enum=list(DataCategory.values),
-           description=_("Integrations that process this data category.")),
-    _param("department", description=_("Exact department name.")),
-    _param("vendor", int, description=_("Vendor id.")),
-    _param("kind", enum=list(Kind.values), description=_("Kind of integration.")),
-    _param("ordering", enum=list(queries.SORTS), description=_("Sort order; a leading '-' reverses it. "
-                                                               "Default: name.")),
-]
+class IntegrationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search in name, vendor, purpose, department and business owner."))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status of the integration."))
+    tier = django_filters.TypedChoiceFilter(choices=Tier.choices, coerce=int,
+                                            label=_("Criticality tier (1 critical … 4 low)."))
+    data_category = django_filters.ChoiceFilter(choices=DataCategory.choices,
+                                                label=_("Integrations that process this data category."))
+    department = django_filters.CharFilter(label=_("Exact department name."))
+    vendor = IdFilter(label=_("Vendor id."))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind of integration."))
+    ordering = django_filters.ChoiceFilter(choices=SORT_CHOICES,
+                                           label=_("Sort order; a leading '-' reverses it. Default: name."))
+
+    class Meta:
+        model = Integration
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # the web UI's ``sort`` is accepted as a synonym of ``ordering``
+        if data is not None and data.get("sort") and not data.get("ordering"):
+            data = data.copy()
+            data["ordering"] = data["sort"]
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        d = self.form.cleaned_data
+        f = queries.IntegrationFilter(
+            q=(d.get("q") or "").strip()[:200], status=d.get("status") or "", tier=d.get("tier") or None,
+            data_category=d.get("data_category") or "", department=(d.get("department") or "").strip()[:100],
+            vendor=d.get("vendor"), kind=d.get("kind") or "", sort=d.get("ordering") or queries.DEFAULT_SORT)
+        return queries.filter_integrations(queryset, f)
 
 
-def integration_filter(params) -> queries.IntegrationFilter:
-    """Parse like the web UI, then reject what the lenient parser would have dropped."""
-    f = queries.IntegrationFilter.from_params(params)
-    checks = {
-        "status": f.status, "tier": f.tier, "data_category": f.data_category, "vendor": f.vendor,
-        "kind": f.kind,
-    }
-    errors = {}
-    for name, parsed in checks.items():
-        raw = (params.get(name) or "").strip()
-        if raw and not parsed:
-            errors[name] = [_("Unknown value %(value)r.") % {"value": raw[:50]}]
-    ordering = (params.get("ordering") or params.get("sort") or "").strip()
-    if ordering and ordering not in queries.SORTS:
-        errors["ordering"] = [_("Sort by one of: %(keys)s.") % {"keys": ", ".join(queries.SORTS)}]
-    if errors:
-        raise ValidationError(errors)
-    return f
+class VendorFilterSet(django_filters.FilterSet):
+    q = SearchFilter("name", "website", label=_("Search in the vendor's name and website."))
+    country = django_filters.CharFilter(method="by_country", max_length=2,
+                                        label=_("ISO 3166-1 alpha-2 country of establishment, e.g. DE or US."))
+
+    class Meta:
+        model = Vendor
+        fields: list[str] = []
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(country=value.strip().upper())
 
 
-def filter_integration_queryset(qs: QuerySet[Integration], params) -> QuerySet[Integration]:
-    return queries.filter_integrations(qs, integration_filter(params))
+ContactFilterSet = fk_filterset(Contact, {"vendor": _("Vendor id.")}, ("name", "role", "email"),
+                                _("Search in name, role and e-mail."))
+EndpointFilterSet = fk_filterset(Endpoint, {"integration": _("Integration id.")})
 
 
-def _positive_int(params, name: str) -> int | None:
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise ValidationError({name: [_("Expected a positive whole number.")]})
-    return int(raw)
+class ChangeFilterSet(django_filters.FilterSet):
+    object_type = django_filters.CharFilter(
+        method="noop", max_length=120,
+        label=_("Type as app_label.model, e.g. inventory.integration, inventory.vendor, inventory.endpoint, "
+                "inventory.contact, accounts.apitoken."))
+    object_id = IdFilter(method="noop", label=_(
+        "Id of the object (needs object_type). Like the history page of the web UI, changes of the object's "
+        "children (an integration's endpoints, a vendor's contacts) are included unless include_related=false."))
+    include_related = django_filters.BooleanFilter(
+        method="noop", widget=forms.TextInput, label=_("Include changes of the object's children (default true)."))
+    actor_kind = django_filters.ChoiceFilter(choices=[(k, k) for k in ACTOR_KINDS], label=_("Who made the change."))
 
+    class Meta:
+        model = ObjectChange
+        fields: list[str] = []
 
-def by_foreign_key(qs: QuerySet, params, name: str) -> QuerySet:
-    """``?vendor=3`` style filters (ids outside the tenant simply match nothing)."""
-    value = _positive_int(params, name)
-    return qs if value is None else qs.filter(**{f"{name}_id": value})
+    def noop(self, queryset, name, value):
+        return queryset  # combined in filter_queryset
 
-
-def by_search(qs: QuerySet, params, *fields: str) -> QuerySet:
-    q = (params.get("q") or "").strip()[:200]
-    if not q:
-        return qs
-    cond = Q()
-    for f in fields:
-        cond |= Q(**{f"{f}__icontains": q})
-    return qs.filter(cond)
-
-
-def id_parameter(name: str, description) -> OpenApiParameter:
-    return _param(name, int, description=description)
-
-
-def search_parameter(description) -> OpenApiParameter:
-    return _param("q", description=description)
-
-
-VENDOR_PARAMETERS = [
-    search_parameter(_("Search in the vendor's name and website.")),
-    _param("country", description=_("ISO 3166-1 alpha-2 country of establishment, e.g. DE or US.")),
-]
-CONTACT_PARAMETERS = [id_parameter("vendor", _("Vendor id.")), search_parameter(_("Search in name, role and e-mail."))]
-ENDPOINT_PARAMETERS = [id_parameter("integration", _("Integration id."))]
-
-CHANGE_PARAMETERS = [
-    _param("object_type", description=_("Type as app_label.model, e.g. inventory.integration, inventory.vendor, "
-                                        "inventory.endpoint, inventory.contact, accounts.apitoken.")),
-    id_parameter("object_id", _("Id of the object (needs object_type). Like the history page of the web UI, "
-                                "changes of the object's children (an integration's endpoints, a vendor's "
-                                "contacts) are included unless include_related=false.")),
-    _param("include_related", bool, description=_("Include changes of the object's children (default true).")),
-    _param("actor_kind", enum=list(ACTOR_KINDS), description=_("Who made the change.")),
-]
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        d = self.form.cleaned_data
+        label, object_id = (d.get("object_type") or "").strip(), d.get("object_id")
+        include_related = (self.data.get("include_related") or "true").strip().lower() not in ("false", "0", "no")
+        if object_id is not None and not label:
+            raise ValidationError({"object_type": [_("Name the object type together with object_id.")]})
+        if label:
+            ct = _content_type(label)
+            if object_id is None:
+                queryset = queryset.filter(changed_object_type=ct)
+            else:
+                cond = Q(changed_object_type=ct, changed_object_id=object_id)
+                if include_related:
+                    cond |= Q(related_object_type=ct, related_object_id=object_id)
+                queryset = queryset.filter(cond)
+        return queryset
 
 
 def _content_type(label: str) -> ContentType:
@@ -123,26 +124,3 @@ def _content_type(label: str) -> ContentType:
     if model is None or not issubclass(model, TenantOwnedModel):
         raise ValidationError({"object_type": [_("Unknown object type %(type)r.") % {"type": label[:60]}]})
     return ct
-
-
-def filter_changes(qs: QuerySet[ObjectChange], params) -> QuerySet[ObjectChange]:
-    label = (params.get("object_type") or "").strip()
-    object_id = _positive_int(params, "object_id")
-    include_related = (params.get("include_related") or "true").strip().lower() not in ("false", "0", "no")
-    if object_id is not None and not label:
-        raise ValidationError({"object_type": [_("Name the object type together with object_id.")]})
-    if label:
-        ct = _content_type(label)
-        if object_id is None:
-            qs = qs.filter(changed_object_type=ct)
-        else:
-            cond = Q(changed_object_type=ct, changed_object_id=object_id)
-            if include_related:
-                cond |= Q(related_object_type=ct, related_object_id=object_id)
-            qs = qs.filter(cond)
-    kind = (params.get("actor_kind") or "").strip()
-    if kind:
-        if kind not in ACTOR_KINDS:
-            raise ValidationError({"actor_kind": [_("One of: %(kinds)s.") % {"kinds": ", ".join(ACTOR_KINDS)}]})
-        qs = qs.filter(actor_kind=kind)
-    return qs

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import alpha_operation_sorter
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -18,7 +20,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": str(_(
                 "An API token (vv_…), sent as `Authorization: Bearer <key>` or `Authorization: Token <key>`. "
-                "Create one with `vendorvet token create` or POST /api/tokens/ while logged in; it acts in "
+                "Create one with `vendorvet token create` or POST /api/accounts/tokens/ while logged in; it acts in "
                 "its tenant with its user's current role.")),
         }
 
@@ -44,3 +46,53 @@ class ApiAutoSchema(AutoSchema):
 
     def get_description(self):
         return ""
+
+
+class DeprecatedAutoSchema(ApiAutoSchema):
+    """Operations of a deprecated alias path: marked deprecated, grouped under one tag, with their own ids."""
+
+    def is_deprecated(self):
+        return True
+
+    def get_tags(self):
+        from vendorvet.web.api.routes import DEPRECATED_TAG
+
+        return [DEPRECATED_TAG]
+
+    def get_operation_id(self):
+        return "deprecated_" + super().get_operation_id()
+
+
+def operation_sorter(endpoint):
+    """SPECTACULAR_SETTINGS["SORT_OPERATIONS"]: alphabetically, the deprecated alias paths after all others."""
+    from vendorvet.web.api.routes import DeprecatedAlias
+
+    view = getattr(endpoint[3], "cls", None)
+    return (isinstance(view, type) and issubclass(view, DeprecatedAlias), alpha_operation_sorter(endpoint))
+
+
+# One name per choice set (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): without them drf-spectacular names
+# several sets ``StatusEnum``/``KindEnum``/``StateEnum`` and resolves the clash with hash suffixes. The sets are
+# read from the models through Django's app registry, so the API infrastructure imports no feature app.
+
+def _model_choices(label: str, model: str, field: str):
+    def load():
+        try:
+            return list(apps.get_model(label, model)._meta.get_field(field).choices or [])
+        except LookupError:
+            return []
+
+    return load
+
+
+scan_run_status_choices = _model_choices("scans", "ScanRun", "status")
+event_kind_choices = _model_choices("monitoring", "MonitoringEvent", "kind")
+event_severity_choices = _model_choices("monitoring", "MonitoringEvent", "severity")
+app_risk_choices = _model_choices("discovery", "DiscoveredApp", "risk")
+yes_no_unknown_choices = _model_choices("legal", "VendorLegal", "dpf_status")
+tier_choices = _model_choices("inventory", "Integration", "tier")
+
+
+def token_state_choices():
+    return ["active", "expired", "revoked", "inactive"]
+

@@ -21,6 +21,7 @@ from vendorvet.web.api.exceptions import as_drf_validation_error
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.models import ObjectChange
 from vendorvet.web.inventory import services
+from vendorvet.web.api.schema import token_state_choices
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, Tier, country_codes
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor, tier_rules_for, validate_public_url
 
@@ -38,6 +39,12 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.all()
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:  # an id too large for the database (SQLite raises instead of matching nothing)
+            self.fail("does_not_exist", pk_value=data)
 
 
 class CountryCodeField(serializers.CharField):
@@ -293,7 +300,7 @@ class TokenSerializer(serializers.ModelSerializer):
     def get_prefix(self, obj: APIToken) -> str:
         return f"{TOKEN_PREFIX}{obj.key_id}"
 
-    @extend_schema_field(serializers.ChoiceField(choices=["active", "expired", "revoked", "inactive"]))
+    @extend_schema_field(serializers.ChoiceField(choices=token_state_choices()))
     def get_state(self, obj: APIToken) -> str:
         return token_rules.token_state(obj)
 

@@ -6,6 +6,7 @@ status changes and the decision ``change`` — checked in ``assessments.services
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ from rest_framework.response import Response
 from vendorvet.engine import scoring_review
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.exceptions import as_drf_validation_error
+from vendorvet.web.api.filtersets import IdFilter
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.api.serializers import ServiceModelSerializer, TenantPrimaryKeyRelatedField
 from vendorvet.web.api.views.common import TenantModelViewSet
 from vendorvet.web.assessments import services
@@ -142,6 +145,15 @@ class TierOverrideInputSerializer(serializers.Serializer):
     justification = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
+class AssessmentFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, label=_("Status of the assessment."))
+    integration = IdFilter(label=_("Integration id."))
+
+    class Meta:
+        model = Assessment
+        fields: list[str] = []
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List assessments"), description=_("Filter with `?status=` and `?integration=`.")),
     retrieve=extend_schema(summary=_("Show an assessment with answers, score lines and decision")),
@@ -155,18 +167,13 @@ class AssessmentViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retrie
     serializer_class = AssessmentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     required_permissions = {"answer": "change", "decide": "decide", "override": "decide", "tier": "decide"}
+    filterset_class = AssessmentFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
-        qs = Assessment.objects.select_related("integration", "assignee").prefetch_related(
+        return Assessment.objects.select_related("integration", "assignee").prefetch_related(
             "answers", "score_overrides").order_by("-created", "-pk")
-        params = self.request.query_params
-        if params.get("status") in AssessmentStatus.values:
-            qs = qs.filter(status=params["status"])
-        if (params.get("integration") or "").isdigit():
-            qs = qs.filter(integration_id=params["integration"])
-        return qs
 
     def _run(self, fn, *args, **kwargs):
         try:
@@ -229,6 +236,23 @@ class CertificationSerializer(ServiceModelSerializer):
         return obj.state()
 
 
+CERTIFICATE_STATES = [(state, state) for state in (scoring_review.EXPIRED, scoring_review.EXPIRING,
+                                                    scoring_review.VALID, scoring_review.UNKNOWN_STATE)]
+
+
+class CertificationFilterSet(django_filters.FilterSet):
+    vendor = IdFilter(label=_("Vendor id."))
+    state = django_filters.ChoiceFilter(choices=CERTIFICATE_STATES, method="by_state",
+                                        label=_("expired, expiring (within 60 days), valid or unknown."))
+
+    class Meta:
+        model = Certification
+        fields: list[str] = []
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(pk__in=[c.pk for c in queryset if c.state() == value])  # computed, not stored
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List the certification register"),
                        description=_("`state` is expired, expiring (within 60 days), valid or unknown. "
@@ -243,22 +267,13 @@ class CertificationViewSet(TenantModelViewSet):
     model = Certification
     serializer_class = CertificationSerializer
     ordering = ("vendor__name", "kind", "pk")
+    filterset_class = CertificationFilterSet
 
     def base_queryset(self):
         return Certification.objects.select_related("vendor")
 
-    def filter_list(self, qs, params):
-        if (params.get("vendor") or "").isdigit():
-            qs = qs.filter(vendor_id=params["vendor"])
-        state = params.get("state")
-        if state:
-            qs = qs.filter(pk__in=[c.pk for c in qs if c.state() == state])
-        return qs
 
-
-def register(router) -> None:
-    router.register("assessments", AssessmentViewSet, basename="assessment")
-    router.register("certifications", CertificationViewSet, basename="certification")
-
-
-__all__ = ["register"]
+ROUTES = ApiRoutes("assessments", (
+    Resource("assessments", AssessmentViewSet, "assessments-assessment", old_paths=("assessments",)),
+    Resource("certifications", CertificationViewSet, "assessments-certification", old_paths=("certifications",)),
+))

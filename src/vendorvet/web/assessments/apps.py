@@ -23,3 +23,7 @@ class AssessmentsConfig(AppConfig):
         from vendorvet.web.assessments import calendar
 
         calendar.register()  # event kinds and calendar checks for monitoring
+
+        from vendorvet.web.assessments import api
+
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/assessments/…

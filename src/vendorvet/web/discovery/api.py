@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import tempfile
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -14,6 +15,8 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.engine.openapi_audit import MAX_BYTES, OpenAPIError
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.api.filtersets import MAX_ID, IdFilter
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.discovery import sources
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
@@ -77,26 +80,27 @@ class ImportUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=MAX_FILES)
 
 
+class DiscoveredAppFilterSet(django_filters.FilterSet):
+    risk = django_filters.ChoiceFilter(choices=Risk.choices)
+    status = django_filters.ChoiceFilter(choices=AppStatus.choices)
+
+    class Meta:
+        model = DiscoveredApp
+        fields: list[str] = []
+
+
 @extend_schema_view(
-    list=extend_schema(summary=_("List discovered apps"), parameters=[
-        OpenApiParameter("risk", str, enum=Risk.values), OpenApiParameter("status", str, enum=AppStatus.values)]),
+    list=extend_schema(summary=_("List discovered apps")),
     retrieve=extend_schema(summary=_("Show a discovered app")),
 )
 class DiscoveredAppViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DiscoveredAppSerializer
+    filterset_class = DiscoveredAppFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return DiscoveredApp.objects.none()
-        qs = DiscoveredApp.objects.prefetch_related("grants").order_by("name", "pk")
-        params = self.request.query_params
-        for key, values in (("risk", Risk.values), ("status", AppStatus.values)):
-            value = params.get(key)
-            if value:
-                if value not in values:
-                    raise serializers.ValidationError({key: [f"expected one of {', '.join(values)}"]})
-                qs = qs.filter(**{key: value})
-        return qs
+        return DiscoveredApp.objects.prefetch_related("grants").order_by("name", "pk")
 
     def paginate_queryset(self, queryset):
         return super().paginate_queryset(sorted(queryset, key=risk_order))
@@ -152,7 +156,7 @@ class OpenApiAuditSerializer(serializers.ModelSerializer):
 
 
 class OpenApiUploadSerializer(serializers.Serializer):
-    integration = serializers.IntegerField()
+    integration = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     file = serializers.FileField()
 
     def validate_integration(self, value):
@@ -167,8 +171,16 @@ class OpenApiUploadSerializer(serializers.Serializer):
         return value
 
 
+class OpenApiAuditFilterSet(django_filters.FilterSet):
+    integration = IdFilter(label=_("Integration id."))
+
+    class Meta:
+        model = OpenApiAudit
+        fields: list[str] = []
+
+
 @extend_schema_view(
-    list=extend_schema(summary=_("List OpenAPI audits"), parameters=[OpenApiParameter("integration", int)]),
+    list=extend_schema(summary=_("List OpenAPI audits")),
     retrieve=extend_schema(summary=_("Show an OpenAPI audit")),
     create=extend_schema(summary=_("Audit an integration's OpenAPI document"),
                          request={"multipart/form-data": OpenApiUploadSerializer},
@@ -180,17 +192,12 @@ class OpenApiAuditViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retr
     serializer_class = OpenApiAuditSerializer
     parser_classes = [MultiPartParser]
     required_permissions = {"create": roles.CHANGE}
+    filterset_class = OpenApiAuditFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OpenApiAudit.objects.none()
-        qs = OpenApiAudit.objects.order_by("-created", "-pk")
-        integration = self.request.query_params.get("integration")
-        if integration:
-            if not integration.isdigit():
-                raise serializers.ValidationError({"integration": ["expected an integration id"]})
-            qs = qs.filter(integration_id=int(integration))
-        return qs
+        return OpenApiAudit.objects.order_by("-created", "-pk")
 
     def create(self, request, *args, **kwargs):
         upload = OpenApiUploadSerializer(data={"integration": request.data.get("integration"),
@@ -210,7 +217,8 @@ class OpenApiAuditViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retr
         return Response(OpenApiAuditSerializer(audit).data, status=status.HTTP_201_CREATED)
 
 
-def register(router) -> None:
-    router.register("discovery/openapi-audits", OpenApiAuditViewSet, basename="discovery-openapi-audit")
-    router.register("discovery/apps", DiscoveredAppViewSet, basename="discovered-app")
-    router.register("discovery/imports", ImportRunViewSet, basename="discovery-import")
+ROUTES = ApiRoutes("discovery", (
+    Resource("openapi-audits", OpenApiAuditViewSet, "discovery-openapi-audit"),
+    Resource("apps", DiscoveredAppViewSet, "discovery-app"),
+    Resource("imports", ImportRunViewSet, "discovery-import"),
+))

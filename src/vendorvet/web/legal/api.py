@@ -16,6 +16,8 @@ from rest_framework.response import Response
 
 from vendorvet.engine import transfer
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.api.filtersets import fk_filterset
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.api.serializers import CountryCodeField, TenantPrimaryKeyRelatedField
 from vendorvet.web.api.views.common import TenantModelViewSet
 from vendorvet.web.core.security import audit
@@ -28,6 +30,7 @@ from vendorvet.web.legal.models import (
     SubProcessor,
     TransferAssessment,
     TransferImpactAssessment,
+    TriState,
     VendorLegal,
 )
 
@@ -140,37 +143,27 @@ class TIASerializer(ServiceSerializer):
                   "last_updated"]
 
 
-def _by_fk(qs, params, name):
-    value = (params.get(name) or "").strip()
-    return qs.filter(**{f"{name}_id": int(value)}) if value.isdigit() and len(value) < 12 else qs
+VENDOR_ID, INTEGRATION_ID = {"vendor": _("Vendor id.")}, {"integration": _("Integration id.")}
 
 
 class VendorLegalViewSet(TenantModelViewSet):
     model, serializer_class, ordering = VendorLegal, VendorLegalSerializer, ("vendor__name", "pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "vendor")
+    filterset_class = fk_filterset(VendorLegal, VENDOR_ID)
 
 
 class IntegrationLegalViewSet(TenantModelViewSet):
     model, serializer_class, ordering = IntegrationLegal, IntegrationLegalSerializer, ("integration__name", "pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "integration")
+    filterset_class = fk_filterset(IntegrationLegal, INTEGRATION_ID)
 
 
 class SubProcessorViewSet(TenantModelViewSet):
     model, serializer_class, ordering = SubProcessor, SubProcessorSerializer, ("name", "pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "vendor")
+    filterset_class = fk_filterset(SubProcessor, VENDOR_ID)
 
 
 class ContractViewSet(TenantModelViewSet):
     model, serializer_class, ordering = Contract, ContractSerializer, ("vendor__name", "title", "pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "vendor")
+    filterset_class = fk_filterset(Contract, VENDOR_ID)
 
     def perform_destroy(self, instance):
         name, storage = instance.file.name, instance.file.storage
@@ -181,29 +174,24 @@ class ContractViewSet(TenantModelViewSet):
 
 class DpaItemViewSet(TenantModelViewSet):
     model, serializer_class, ordering = DpaItem, DpaItemSerializer, ("vendor__name", "key", "pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "vendor")
+    filterset_class = fk_filterset(DpaItem, VENDOR_ID)
 
 
 class TransferAssessmentViewSet(TenantContextMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Stored transfer checks; POST {"integration": id} runs the engine on the recorded facts."""
 
     serializer_class = TransferAssessmentSerializer
-    filter_backends: list = []
+    filterset_class = fk_filterset(TransferAssessment, INTEGRATION_ID)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TransferAssessment.objects.none()
-        qs = TransferAssessment.objects.select_related("integration").order_by("-created", "-pk")
-        return _by_fk(qs, self.request.query_params, "integration") if self.action == "list" else qs
+        return TransferAssessment.objects.select_related("integration").order_by("-created", "-pk")
 
 
 class TIAViewSet(TenantModelViewSet):
     model, serializer_class, ordering = TransferImpactAssessment, TIASerializer, ("-created", "-pk")
-
-    def filter_list(self, qs, params):
-        return _by_fk(qs, params, "integration")
+    filterset_class = fk_filterset(TransferImpactAssessment, INTEGRATION_ID)
 
 
 class TransferCheckInputSerializer(serializers.Serializer):
@@ -213,8 +201,8 @@ class TransferCheckInputSerializer(serializers.Serializer):
     processing_countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False,
                                                  max_length=300)
     parent_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-    dpf = serializers.ChoiceField(choices=transfer.TRI_STATE, default="unknown")
-    canada_pipeda = serializers.ChoiceField(choices=transfer.TRI_STATE, default="unknown")
+    dpf = serializers.ChoiceField(choices=TriState.choices, default="unknown")  # = transfer.TRI_STATE
+    canada_pipeda = serializers.ChoiceField(choices=TriState.choices, default="unknown")
     data_categories = serializers.ListField(child=serializers.CharField(max_length=40), required=False,
                                             max_length=20)
     sub_processors = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
@@ -268,13 +256,15 @@ class RopaViewSet(TenantContextMixin, viewsets.ViewSet):
         return Response(data)
 
 
-def register(router) -> None:
-    router.register("legal/vendor-profiles", VendorLegalViewSet, basename="legal-vendor-profile")
-    router.register("legal/integration-profiles", IntegrationLegalViewSet, basename="legal-integration-profile")
-    router.register("legal/sub-processors", SubProcessorViewSet, basename="legal-sub-processor")
-    router.register("legal/contracts", ContractViewSet, basename="legal-contract")
-    router.register("legal/dpa-items", DpaItemViewSet, basename="legal-dpa-item")
-    router.register("legal/assessments", TransferAssessmentViewSet, basename="legal-assessment")
-    router.register("legal/tias", TIAViewSet, basename="legal-tia")
-    router.register("legal/transfer-check", TransferCheckViewSet, basename="legal-transfer-check")
-    router.register("legal/ropa", RopaViewSet, basename="legal-ropa")
+ROUTES = ApiRoutes("legal", (
+    Resource("vendor-profiles", VendorLegalViewSet, "legal-vendor-profile"),
+    Resource("integration-profiles", IntegrationLegalViewSet, "legal-integration-profile"),
+    Resource("sub-processors", SubProcessorViewSet, "legal-sub-processor"),
+    Resource("contracts", ContractViewSet, "legal-contract"),
+    Resource("dpa-items", DpaItemViewSet, "legal-dpa-item"),
+    Resource("transfer-assessments", TransferAssessmentViewSet, "legal-transfer-assessment",
+             old_paths=("legal/assessments",)),
+    Resource("transfer-impact-assessments", TIAViewSet, "legal-tia", old_paths=("legal/tias",)),
+    Resource("transfer-check", TransferCheckViewSet, "legal-transfer-check"),
+    Resource("ropa", RopaViewSet, "legal-ropa"),
+))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,6 +16,8 @@ from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.core.events import kind_choices
 from vendorvet.web.core.registry import registry
 from vendorvet.web.monitoring import channels
+from vendorvet.web.api.filtersets import IdFilter
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.monitoring import services
 from vendorvet.web.monitoring.alerts import ensure_default_rules
 from vendorvet.web.monitoring.forms import AlertRuleForm
@@ -93,39 +96,39 @@ class RuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class _Kinds(list):
-    """The registered event kinds, read when the schema is generated (not when this module is imported)."""
+class EventFilterSet(django_filters.FilterSet):
+    """Validates the query string, then filters exactly like the web UI's event list (``filtered_events``)."""
 
-    def __iter__(self):
-        return iter(list(registry.event_kinds))
+    state = django_filters.ChoiceFilter(choices=lambda: [("active", "active"), *EventState.choices],
+                                        label=_("Default: active (open and acknowledged)"))
+    kind = django_filters.ChoiceFilter(choices=kind_choices, label=_("A registered kind of event"))
+    severity = django_filters.ChoiceFilter(choices=lambda: Severity.choices)
+    integration = IdFilter(label=_("Integration id."))
 
-    def __len__(self):
-        return len(registry.event_kinds)
+    class Meta:
+        model = MonitoringEvent
+        fields: list[str] = []
 
-    def __bool__(self):
-        return True
+    def filter_queryset(self, queryset):
+        d = self.form.cleaned_data
+        params = {"state": d.get("state") or "active", "kind": d.get("kind") or "",
+                  "severity": d.get("severity") or "", "integration": str(d.get("integration") or "")}
+        return filtered_events(params)[0]
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List monitoring events"), parameters=[
-        OpenApiParameter("state", str, enum=["active", *EventState.values],
-                         description=_("Default: active (open and acknowledged)")),
-        OpenApiParameter("kind", str, enum=_Kinds(), description=_("A registered kind of event")),
-        OpenApiParameter("severity", str, enum=Severity.values),
-        OpenApiParameter("integration", int)]),
+    list=extend_schema(summary=_("List monitoring events")),
     retrieve=extend_schema(summary=_("Show a monitoring event")),
 )
 class EventViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer
-    filter_backends: list = []
+    filterset_class = EventFilterSet
     required_permissions = {"acknowledge": roles.CHANGE, "snooze": roles.CHANGE, "resolve": roles.CHANGE,
                             "reopen": roles.CHANGE}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MonitoringEvent.objects.none()
-        if self.action == "list":
-            return filtered_events(self.request.query_params)[0]
         return MonitoringEvent.objects.select_related("integration", "vendor").order_by("-last_seen", "-pk")
 
     def _act(self, request, name):
@@ -169,7 +172,6 @@ class RuleViewSet(TenantContextMixin, viewsets.ModelViewSet):
     """Alert rules: administrators only (reading them too — they hold recipients and webhook URLs)."""
 
     serializer_class = RuleSerializer
-    filter_backends: list = []
     required_permissions = {a: services.ADMIN_PERMISSION for a in
                             ("list", "retrieve", "create", "update", "partial_update", "destroy")}
 
@@ -193,6 +195,7 @@ class RuleViewSet(TenantContextMixin, viewsets.ModelViewSet):
         services.delete_rule(instance)
 
 
-def register(router) -> None:
-    router.register("monitoring-events", EventViewSet, basename="monitoring-event")
-    router.register("alert-rules", RuleViewSet, basename="alert-rule")
+ROUTES = ApiRoutes("monitoring", (
+    Resource("events", EventViewSet, "monitoring-event", old_paths=("monitoring-events",)),
+    Resource("alert-rules", RuleViewSet, "monitoring-alert-rule", old_paths=("alert-rules",)),
+))

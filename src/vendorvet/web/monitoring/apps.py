@@ -12,6 +12,9 @@ class MonitoringConfig(AppConfig):
         from vendorvet.web.core.registry import NavItem, Panel, registry
         from vendorvet.web.monitoring import channels
         from vendorvet.web.monitoring.events import Sink
+        from vendorvet.web.monitoring import api
+
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/monitoring/…
         from vendorvet.web.monitoring.scheduling import on_scan_finished
 
         registry.hooks.register(core_events.SINK, Sink())  # core.events.record() ends here

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import django_filters
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.api.filtersets import MAX_ID, IdFilter
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.scans import services
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget
@@ -71,22 +74,44 @@ class ScanRunDetailSerializer(ScanRunSerializer):
 
 
 class StartScanSerializer(serializers.Serializer):
-    integration = serializers.IntegerField(min_value=1)
+    integration = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
-def _int_param(params, name):
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: [_("Expected a number.")]})
-    return int(value)
+class ScanRunFilterSet(django_filters.FilterSet):
+    integration = IdFilter(label=_("Only runs of this integration"))
+    status = django_filters.ChoiceFilter(choices=RunStatus.choices)
+
+    class Meta:
+        model = ScanRun
+        fields: list[str] = []
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    run = IdFilter(label=_("Only findings of this scan run"))
+    integration = IdFilter(method="latest_of_integration", label=_(
+        "Only findings of this integration's latest finished scan (unless run is given)"))
+    status = django_filters.ChoiceFilter(choices=[(s, s) for s in Finding.STATUSES])
+    check_id = django_filters.CharFilter(method="by_check", max_length=200,
+                                         label=_("A check id, or a prefix such as tls or tls.cert"))
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+    def latest_of_integration(self, queryset, name, value):
+        if self.form.cleaned_data.get("run") is not None:
+            return queryset
+        latest = (ScanRun.objects.filter(integration_id=value, status=RunStatus.DONE)
+                  .order_by("-created", "-pk").values_list("pk", flat=True).first())
+        return queryset.filter(run_id=latest)
+
+    def by_check(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(check_id=value) | Q(check_id__startswith=value + ".")) if value else queryset
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List scan runs"), parameters=[
-        OpenApiParameter("integration", int, description=_("Only runs of this integration")),
-        OpenApiParameter("status", str, enum=RunStatus.values)]),
+    list=extend_schema(summary=_("List scan runs")),
     retrieve=extend_schema(summary=_("Show a scan run"),
                            description=_("Targets with grade, score and deductions, counts by status, and what "
                                          "changed since the previous finished run.")),
@@ -99,7 +124,7 @@ def _int_param(params, name):
 class ScanRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ScanRunSerializer
-    filter_backends: list = []
+    filterset_class = ScanRunFilterSet
     required_permissions = {"create": roles.CHANGE}
 
     def get_serializer_class(self):
@@ -110,18 +135,7 @@ class ScanRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ScanRun.objects.none()
-        qs = ScanRun.objects.prefetch_related("targets", "findings").order_by("-created", "-pk")
-        if self.action == "list":
-            params = self.request.query_params
-            integration = _int_param(params, "integration")
-            if integration is not None:
-                qs = qs.filter(integration_id=integration)
-            state = params.get("status")
-            if state:
-                if state not in RunStatus.values:
-                    raise ValidationError({"status": [_("Unknown status.")]})
-                qs = qs.filter(status=state)
-        return qs
+        return ScanRun.objects.prefetch_related("targets", "findings").order_by("-created", "-pk")
 
     def create(self, request, *args, **kwargs):
         start = StartScanSerializer(data=request.data)
@@ -137,43 +151,17 @@ class ScanRunViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List scan findings"), parameters=[
-        OpenApiParameter("run", int, description=_("Only findings of this scan run")),
-        OpenApiParameter("integration", int, description=_("Only findings of this integration's latest finished "
-                                                           "scan (unless run is given)")),
-        OpenApiParameter("status", str, enum=Finding.STATUSES),
-        OpenApiParameter("check_id", str, description=_("A check id, or a prefix such as tls or tls.cert"))]),
+    list=extend_schema(summary=_("List scan findings")),
     retrieve=extend_schema(summary=_("Show a scan finding")),
 )
 class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FindingSerializer
-    filter_backends: list = []
+    filterset_class = FindingFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Finding.objects.none()
-        qs = Finding.objects.select_related("scan_target", "run").order_by("run_id", "scan_target_id", "check_id")
-        if self.action != "list":
-            return qs
-        params = self.request.query_params
-        run, integration = _int_param(params, "run"), _int_param(params, "integration")
-        if run is not None:
-            qs = qs.filter(run_id=run)
-        elif integration is not None:
-            latest = (ScanRun.objects.filter(integration_id=integration, status=RunStatus.DONE)
-                      .order_by("-created", "-pk").values_list("pk", flat=True).first())
-            qs = qs.filter(run_id=latest)
-        state = params.get("status")
-        if state:
-            if state not in Finding.STATUSES:
-                raise ValidationError({"status": [_("Unknown status.")]})
-            qs = qs.filter(status=state)
-        check = (params.get("check_id") or "").strip()
-        if check:
-            from django.db.models import Q
-
-            qs = qs.filter(Q(check_id=check) | Q(check_id__startswith=check + "."))
-        return qs
+        return Finding.objects.select_related("scan_target", "run").order_by("run_id", "scan_target_id", "check_id")
 
 
 class CheckSerializer(serializers.Serializer):
@@ -208,7 +196,8 @@ class CheckViewSet(TenantContextMixin, viewsets.GenericViewSet):
         return Response(CheckSerializer(rows, many=True).data)
 
 
-def register(router) -> None:
-    router.register("scan-runs", ScanRunViewSet, basename="scan-run")
-    router.register("scan-findings", FindingViewSet, basename="scan-finding")
-    router.register("scan-checks", CheckViewSet, basename="scan-check")
+ROUTES = ApiRoutes("scans", (
+    Resource("runs", ScanRunViewSet, "scans-run", old_paths=("scan-runs",)),
+    Resource("findings", FindingViewSet, "scans-finding", old_paths=("scan-findings",)),
+    Resource("checks", CheckViewSet, "scans-check", old_paths=("scan-checks",)),
+))

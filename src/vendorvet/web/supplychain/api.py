@@ -8,6 +8,7 @@ filter ``?sbom=ID`` or ``?integration=ID``.
 
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +19,8 @@ from rest_framework.response import Response
 
 from vendorvet.engine.supplychain.sbom import MAX_BYTES
 from vendorvet.web.api.base import TenantContextMixin
+from vendorvet.web.api.filtersets import IdFilter, fk_filterset, parse_id
+from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.api.serializers import TenantPrimaryKeyRelatedField
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.supplychain import services
@@ -53,13 +56,13 @@ class VulnerabilityFindingSerializer(serializers.ModelSerializer):
                   "cvss_vector", "fixed_versions", "first_fixed"]
 
 
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: "must be an integer id"})
-    return int(value)
+class FindingFilterSet(django_filters.FilterSet):
+    sbom = IdFilter(label="SBOM version id.")
+    integration = IdFilter(field_name="sbom__integration", label="Integration id.")
+
+    class Meta:
+        model = VulnerabilityFinding
+        fields: list[str] = []
 
 
 class SbomVersionViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -67,13 +70,12 @@ class SbomVersionViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retri
     serializer_class = SbomVersionSerializer
     parser_classes = [MultiPartParser, FormParser]
     required_permissions = {"diff": "view", "create": "import"}
+    filterset_class = fk_filterset(SbomVersion, {"integration": "Integration id."})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SbomVersion.objects.none()
-        qs = SbomVersion.objects.all()
-        integration = _int_param(self.request, "integration")
-        return qs.filter(integration_id=integration) if integration else qs
+        return SbomVersion.objects.all()
 
     def get_serializer_class(self):
         return SbomUploadSerializer if self.action == "create" else SbomVersionSerializer
@@ -94,7 +96,7 @@ class SbomVersionViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         sbom = self.get_object()
-        against = _int_param(request, "against")
+        against = parse_id(request.query_params, "against")
         old = (get_object_or_404(SbomVersion.objects.filter(integration_id=sbom.integration_id), pk=against)
                if against else services.previous_version(sbom))
         d = services.diff(old, sbom)
@@ -111,20 +113,15 @@ class SbomVersionViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retri
 
 class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VulnerabilityFindingSerializer
+    filterset_class = FindingFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return VulnerabilityFinding.objects.none()
-        qs = VulnerabilityFinding.objects.select_related("component")
-        sbom = _int_param(self.request, "sbom")
-        integration = _int_param(self.request, "integration")
-        if sbom:
-            qs = qs.filter(sbom_id=sbom)
-        if integration:
-            qs = qs.filter(sbom__integration_id=integration)
-        return qs
+        return VulnerabilityFinding.objects.select_related("component")
 
 
-def register(router) -> None:
-    router.register("supplychain/sboms", SbomVersionViewSet, basename="supplychain-sbom")
-    router.register("supplychain/findings", FindingViewSet, basename="supplychain-finding")
+ROUTES = ApiRoutes("supplychain", (
+    Resource("sboms", SbomVersionViewSet, "supplychain-sbom"),
+    Resource("findings", FindingViewSet, "supplychain-finding"),
+))

@@ -12,26 +12,19 @@ class TenantModelViewSet(TenantContextMixin, viewsets.ModelViewSet):
     """CRUD on a tenant-owned model: scoped queryset, writes and deletes through ``inventory.services``.
 
     ``model`` is queried through ``model.objects`` on each request (never a queryset built at
-    import time); ``filter_list`` applies the list's query-string filters.
+    import time); ``filterset_class`` (django-filter, see ``api.filtersets``) filters the list.
     """
 
     model = None
     ordering: tuple[str, ...] = ("pk",)
-    filter_backends: list = []  # query strings are parsed in filter_list (api.filters)
 
     def base_queryset(self):
         return self.model.objects.all()
 
-    def filter_list(self, qs, params):
-        return qs
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant, nothing is run
             return self.model.objects.none()
-        qs = self.base_queryset().order_by(*self.ordering)
-        if self.action == "list":
-            qs = self.filter_list(qs, self.request.query_params)
-        return qs
+        return self.base_queryset().order_by(*self.ordering)
 
     def perform_destroy(self, instance):
         services.delete_object(instance)

@@ -13,20 +13,17 @@ from vendorvet.web.core.models import ObjectChange
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List changes"), parameters=filters.CHANGE_PARAMETERS,
+    list=extend_schema(summary=_("List changes"),
                        description=_("Who changed what and when (users, API tokens, CLI, background tasks), "
                                      "with the values before and after, newest first.")),
     retrieve=extend_schema(summary=_("Show a change")),
 )
 class ChangeViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ChangeSerializer
-    filter_backends: list = []
+    filterset_class = filters.ChangeFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ObjectChange.objects.none()
-        qs = ObjectChange.objects.select_related("changed_object_type", "related_object_type").order_by(
+        return ObjectChange.objects.select_related("changed_object_type", "related_object_type").order_by(
             "-time", "-pk")
-        if self.action == "list":
-            qs = filters.filter_changes(qs, self.request.query_params)
-        return qs

@@ -18,7 +18,7 @@ from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendo
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List integrations"), parameters=filters.INTEGRATION_PARAMETERS,
+    list=extend_schema(summary=_("List integrations"),
                        description=_("Filtered and sorted exactly like the inventory list of the web UI. "
                                      "A filter value that is not understood is an error (400).")),
     create=extend_schema(summary=_("Create an integration"),
@@ -32,20 +32,15 @@ from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendo
 class IntegrationViewSet(TenantModelViewSet):
     model = Integration
     serializer_class = IntegrationSerializer
+    filterset_class = filters.IntegrationFilterSet  # also sorts (``ordering``), with a unique tie-breaker
 
     def base_queryset(self):
         return Integration.objects.select_related("vendor").prefetch_related(
             Prefetch("endpoints", queryset=Endpoint.objects.order_by("url")))
 
-    def get_queryset(self):
-        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
-            # ordering comes from the filter (queries.SORTS), with a unique tie-breaker
-            return filters.filter_integration_queryset(self.base_queryset(), self.request.query_params)
-        return super().get_queryset()
-
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List vendors"), parameters=filters.VENDOR_PARAMETERS),
+    list=extend_schema(summary=_("List vendors")),
     create=extend_schema(summary=_("Create a vendor")),
     retrieve=extend_schema(summary=_("Show a vendor")),
     update=extend_schema(summary=_("Replace a vendor")),
@@ -57,20 +52,15 @@ class VendorViewSet(TenantModelViewSet):
     model = Vendor
     serializer_class = VendorSerializer
     ordering = ("name", "pk")
+    filterset_class = filters.VendorFilterSet
 
     def base_queryset(self):
         return Vendor.objects.annotate(integration_count=Count("integrations")).prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.order_by("name", "pk")))
 
-    def filter_list(self, qs, params):
-        country = (params.get("country") or "").strip().upper()
-        if country:
-            qs = qs.filter(country=country)
-        return filters.by_search(qs, params, "name", "website")
-
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List vendor contacts"), parameters=filters.CONTACT_PARAMETERS),
+    list=extend_schema(summary=_("List vendor contacts")),
     create=extend_schema(summary=_("Create a vendor contact")),
     retrieve=extend_schema(summary=_("Show a vendor contact")),
     update=extend_schema(summary=_("Replace a vendor contact")),
@@ -81,16 +71,14 @@ class ContactViewSet(TenantModelViewSet):
     model = Contact
     serializer_class = ContactSerializer
     ordering = ("name", "pk")
+    filterset_class = filters.ContactFilterSet
 
     def base_queryset(self):
         return Contact.objects.select_related("vendor")
 
-    def filter_list(self, qs, params):
-        return filters.by_search(filters.by_foreign_key(qs, params, "vendor"), params, "name", "role", "email")
-
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List endpoints"), parameters=filters.ENDPOINT_PARAMETERS,
+    list=extend_schema(summary=_("List endpoints"),
                        description=_("Base URLs of integrations — what automated checks scan.")),
     create=extend_schema(summary=_("Create an endpoint")),
     retrieve=extend_schema(summary=_("Show an endpoint")),
@@ -102,9 +90,7 @@ class EndpointViewSet(TenantModelViewSet):
     model = Endpoint
     serializer_class = EndpointSerializer
     ordering = ("integration__name", "url", "pk")
+    filterset_class = filters.EndpointFilterSet
 
     def base_queryset(self):
         return Endpoint.objects.select_related("integration")
-
-    def filter_list(self, qs, params):
-        return filters.by_foreign_key(qs, params, "integration")
