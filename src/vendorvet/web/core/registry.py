@@ -72,7 +72,8 @@ class Collection(Generic[T]):
 
     def choices(self, label: Callable[[T], Any] | None = None) -> list[tuple[str, Any]]:
         """(key, label) pairs for a form or serializer field; the label is ``item.label`` unless given."""
-        label = label or (lambda item: getattr(item, "label", None) or key)
+        if label is None:
+            return [(key, getattr(item, "label", None) or key) for key, item in self._items.items()]
         return [(key, label(item)) for key, item in self._items.items()]
 
     @contextmanager
