@@ -22,3 +22,7 @@ class DiscoveryConfig(AppConfig):
         from vendorvet.web.discovery import sources
 
         sources.mirror()  # the engine's discovery sources, also those registered later
+
+        from vendorvet.web.discovery import review
+
+        review.register()  # review-evidence provider

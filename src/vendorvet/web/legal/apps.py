@@ -16,3 +16,7 @@ class LegalConfig(AppConfig):
         from vendorvet.web.legal import calendar
 
         calendar.register()  # event kinds and calendar checks for monitoring
+
+        from vendorvet.web.legal import evidence_providers
+
+        evidence_providers.register()  # review-evidence provider

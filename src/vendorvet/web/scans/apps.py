@@ -16,3 +16,7 @@ class ScansConfig(AppConfig):
         from vendorvet.web.scans import changes
 
         changes.register()  # event kinds, the TLS-expiry calendar check, lease recovery, hooks for monitoring
+
+        from vendorvet.web.scans import review
+
+        review.register()  # review-evidence provider

@@ -20,3 +20,7 @@ class SupplychainConfig(AppConfig):
         from vendorvet.web.supplychain import rematch
 
         rematch.register()  # its event kind for monitoring
+
+        from vendorvet.web.supplychain import evidence_providers
+
+        evidence_providers.register()  # review-evidence provider
