@@ -276,3 +276,24 @@ def test_no_avv_needed_when_the_vendor_is_a_controller(login, admin_a, assessor_
     html = login(assessor_a).get(reverse("assessments:detail", args=[legal_review.pk])).content.decode()
     block = provider_block(card(html, "legal.avv"), "legal")
     assert block.startswith("not_applicable") and "no AVV is needed" in block
+
+
+def test_an_sbom_matched_without_vulnerability_data_is_not_checked(login, assessor_a, tenant_a, crm):
+    """'0 known vulnerabilities' is only said when there was data to match against."""
+    from vendorvet.web.assessments import services
+    from vendorvet.web.supplychain.models import SbomVersion
+
+    with acting(tenant_a, assessor_a, role="assessor"):
+        assessment = services.start_assessment(crm, optional=["supply.sbom"])
+        sbom = SbomVersion.objects.create(integration=crm, label="2.0", format="cyclonedx", spec_version="1.5",
+                                          sha256="0" * 64, component_count=3, osv_snapshot="0 / -")
+    url = reverse("assessments:detail", args=[assessment.pk])
+    block = card(login(assessor_a).get(url).content.decode(), "supply.sbom")
+    state_and_text = provider_block(block, "supplychain")
+    assert state_and_text.startswith("could_not_check") and "No vulnerability data (OSV)" in state_and_text
+    assert "Suggested answer" not in block and "0 known vulnerabilities" not in block
+    with acting(tenant_a):
+        sbom.osv_snapshot = "250 / 2026-11-30"
+        sbom.save()
+    block = card(login(assessor_a).get(url).content.decode(), "supply.sbom")
+    assert provider_block(block, "supplychain").startswith("checked") and "Suggested answer: Met" in block
