@@ -49,6 +49,10 @@ def test_assess_start_answer_decide_show(capsys, admin_a, auditor_a, crm):
     data = json.loads(out)
     assert data["decision"]["conditions"][0]["owner"] == "IT security"
     assert data["answers"][0]["requirement"] and data["grade"] in "ABCDEF"
+    assert set(data["coverage"]) == {"checks_ran", "checks_cited", "not_covered", "unknown"}
+    assert data["coverage"]["checks_cited"] >= data["coverage"]["checks_ran"]
+    code, out, err = cli(capsys, "assess", "show", str(pk), "--tenant", "nordlicht", "--user", "aylin.auditor")
+    assert code == 0 and "Based on " in out and " automated checks" in out
     assert ObjectChange.all_tenants.filter(actor_kind="cli", postchange_data__value="met").exists()
 
 

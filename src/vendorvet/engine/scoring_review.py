@@ -100,12 +100,28 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What the automated evidence behind a score covered: ``ran`` of ``cited`` checks ran; requirements whose
+    every automated check could not run (``not_covered``) and mandatory answers still unknown (``unknown``)."""
+
+    ran: int = 0
+    cited: int = 0
+    not_covered: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"checks_ran": self.ran, "checks_cited": self.cited, "not_covered": list(self.not_covered),
+                "unknown": list(self.unknown)}
+
+
+@dataclass(frozen=True)
 class ScoreResult:
     score: int
     grade: str
     tier: int
     lines: tuple[Line, ...]
     rubric_version: str
+    coverage: Coverage | None = None
 
     @property
     def points_lost(self) -> Decimal:
@@ -153,8 +169,11 @@ def _apply(line: Line, overrides: Mapping[str, Override]) -> Line:
 
 
 def compute_score(tier: int, answers: Iterable[AnswerInput], findings: Iterable[FindingInput] = (),
-                  overrides: Mapping[str, Override] | None = None) -> ScoreResult:
-    """The score of one assessment. Deterministic: lines sorted by points lost, then key."""
+                  overrides: Mapping[str, Override] | None = None, coverage: Coverage | None = None) -> ScoreResult:
+    """The score of one assessment. Deterministic: lines sorted by points lost, then key.
+
+    ``coverage`` is carried along for display only: checks that could not run never move the score.
+    """
     tier = _check_tier(tier)
     overrides = overrides or {}
     lines: list[Line] = []
@@ -174,7 +193,7 @@ def compute_score(tier: int, answers: Iterable[AnswerInput], findings: Iterable[
     lost = sum((line.points for line in lines), Decimal(0))
     score = int(max(Decimal(0), Decimal(100) - lost).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return ScoreResult(score=score, grade=grade_for(score), tier=tier, lines=tuple(lines),
-                       rubric_version=str(rules()["version"]))
+                       rubric_version=str(rules()["version"]), coverage=coverage)
 
 
 def rubric(language: str = "en") -> list[str]:

@@ -129,14 +129,14 @@ def run_show(args: argparse.Namespace) -> int:
 
         roles.require(roles.VIEW)
         a = _assessment(args.assessment_id)
-        result = a.score()
+        result = a.score(with_coverage=True)
         answers = list(a.answers.all())
         decision = getattr(a, "decision", None) if a.is_decided else None
         data = {
             "id": a.pk, "integration": a.integration.name, "status": a.status, "tier": a.tier,
             "tier_at_start": a.tier_at_start, "tier_override_justification": a.tier_override_justification,
             "checklist_version": a.checklist_version, "score": result.score, "grade": result.grade,
-            "lines": result.explain(args.language),
+            "lines": result.explain(args.language), "coverage": result.coverage.as_dict(),
             "answers": [{"requirement": x.requirement_id, "mandatory": x.mandatory, "value": x.value,
                          "comment": x.comment} for x in answers],
             "decision": None if decision is None else {
@@ -152,6 +152,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"Assessment {a.pk}: {a.integration.name} — {a.status}, tier {a.tier}"
               + (f" (override: {a.tier_override_justification})" if a.tier_override else ""))
         print(f"Score {result.score}/100, grade {result.grade} (100 − {scoring_review.fmt(result.points_lost)})")
+        coverage = result.coverage
+        print(f"Based on {coverage.ran} of {coverage.cited} automated checks"
+              + (f"; could not check: {', '.join(coverage.not_covered)}" if coverage.not_covered else "")
+              + (f"; {len(coverage.unknown)} mandatory requirement(s) unknown" if coverage.unknown else ""))
         for line in data["lines"]:
             print(f"  {line}")
         print("Answers:")

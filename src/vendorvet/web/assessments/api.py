@@ -81,10 +81,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
                             "tier_reasons", "conditions", "created", "last_updated"]
 
     def get_score(self, obj) -> dict:
-        result = obj.score()
+        result = obj.score(with_coverage=True)
         overrides = {o.key: o.justification for o in obj.score_overrides.all()}
         return {"score": result.score, "grade": result.grade, "rubric_version": result.rubric_version,
                 "points_lost": scoring_review.fmt(result.points_lost),
+                # what the automated evidence covered: checks that ran of those cited, requirements it could
+                # not check, mandatory answers still unknown (never moves the score)
+                "coverage": result.coverage.as_dict(),
                 "lines": [{"key": line.key, "text": line.text(content_language()), "points": scoring_review.fmt(line.points),
                            "original": scoring_review.fmt(line.original),
                            "override_justification": overrides.get(line.key, "")} for line in result.lines]}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorvet.engine import scoring_review
 from vendorvet.engine.checklist import load_checklist
+from vendorvet.web.core import review
 from vendorvet.web.core.models import TenantOwnedModel
 from vendorvet.web.inventory.choices import Tier
 
@@ -105,8 +106,12 @@ class Assessment(TenantOwnedModel):
         if not self.tier_override and self.tier_override_justification.strip():
             raise ValidationError({"tier_override": _("Choose the tier the justification is for.")})
 
-    def score(self, answers=None):
-        """The current score (``engine.scoring_review.ScoreResult``) from answers and overrides."""
+    def score(self, answers=None, with_coverage: bool = False, suggestions=None):
+        """The current score (``engine.scoring_review.ScoreResult``) from answers and overrides.
+
+        ``with_coverage`` adds what the automated evidence covered ("based on N of M checks"); it never
+        changes the number. ``suggestions`` (per requirement id, from ``core.review.collect``) saves a read.
+        """
         checklist = load_checklist()
         answers = list(self.answers.all()) if answers is None else answers
         inputs = []
@@ -118,53 +123,19 @@ class Assessment(TenantOwnedModel):
             inputs.append(scoring_review.AnswerInput(a.requirement_id, a.value, max_tier, a.mandatory))
         overrides = {o.key: scoring_review.Override(o.points, o.justification, o.created_by_label)
                      for o in self.score_overrides.all()}
-        return scoring_review.compute_score(self.tier, inputs, self.finding_inputs(), overrides)
+        coverage = None
+        if with_coverage:
+            if suggestions is None:
+                suggestions = review.collect(self.integration, [a.requirement_id for a in answers])
+            unknown = [a.requirement_id for a in answers if a.mandatory and a.value == AnswerValue.UNKNOWN]
+            coverage = review.coverage(suggestions, unknown)
+        return scoring_review.compute_score(self.tier, inputs, self.finding_inputs(), overrides, coverage)
 
     def finding_inputs(self) -> list:
-        """Failed and warned automated checks of the integration's latest scan, as score inputs.
-
-        Checks that could not run (``error``) are shown on the scan panel but cost no points here:
-        they are often our own policy (an internal address refused), not the vendor's fault.
-        A decided assessment keeps the score it was decided with (the decision stores a snapshot).
-        """
-        from vendorvet.web.scans.services import latest_findings
-
-        inputs = []
-        for finding in latest_findings(self.integration):
-            if finding.status not in ("fail", "warn"):
-                continue
-            where = finding.scan_target.target
-            text = f"{finding.title} — {where}"
-            inputs.append(scoring_review.FindingInput(f"{finding.check_id}@{where}", {"en": text, "de": text},
-                                                      finding.severity))
-        from vendorvet.web.discovery.openapi import PROBLEM_STATUSES, latest_openapi_findings
-
-        for finding in latest_openapi_findings(self.integration):  # the latest OpenAPI audit, the same way
-            if finding.status in PROBLEM_STATUSES:
-                text = f"{finding.title} — {finding.where}"
-                inputs.append(scoring_review.FindingInput(finding.key, {"en": text, "de": text}, finding.severity))
-        inputs.extend(self._vulnerability_inputs())
-        return inputs
-
-    def _vulnerability_inputs(self) -> list:
-        """Known vulnerabilities in the integration's latest SBOM (checklist point 10).
-
-        An advisory without a severity counts as medium — an unknown never helps the vendor; 'none' is free.
-        """
-        from vendorvet.web.supplychain.models import SbomVersion, VulnerabilityFinding
-
-        latest = SbomVersion.objects.filter(integration=self.integration).order_by("-created", "-pk").first()
-        if latest is None:
-            return []
-        severity_of = {"unknown": "medium", "none": "info"}
-        inputs = []
-        for finding in VulnerabilityFinding.objects.filter(sbom=latest).select_related("component"):
-            purl = finding.component.purl
-            text = f"{finding.advisory_id} in {purl} ({latest.label})"
-            inputs.append(scoring_review.FindingInput(
-                f"{finding.advisory_id}@{purl}", {"en": text, "de": text},
-                severity_of.get(finding.severity, finding.severity)))
-        return inputs
+        """Score inputs the review-evidence providers report for the integration (failed and warned scan
+        checks, OpenAPI findings, known vulnerabilities …). Checks that could not run cost no points.
+        A decided assessment keeps the score it was decided with (the decision stores a snapshot)."""
+        return review.score_inputs(self.integration)
 
 
 class Answer(TenantOwnedModel):
@@ -176,6 +147,11 @@ class Answer(TenantOwnedModel):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", editable=False)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # what the automated evidence said when the answer was given: its fingerprint and the suggestions as shown
+    evidence_fingerprint = models.CharField(_("evidence fingerprint"), max_length=64, blank=True, editable=False)
+    evidence_seen = models.JSONField(_("evidence seen when answering"), default=list, blank=True, editable=False)
+
+    evidence_seen.change_log_exclude = True  # the shown texts; the fingerprint is logged
 
     change_log_parent = "assessment"
 
@@ -188,6 +164,10 @@ class Answer(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.requirement_id}: {self.value}"
+
+    def evidence_changed(self, suggestions) -> bool:
+        """The automated evidence differs from what the assessor saw when answering."""
+        return bool(self.answered_at) and review.fingerprint(suggestions) != self.evidence_fingerprint
 
     @cached_property
     def requirement(self):

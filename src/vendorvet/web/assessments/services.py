@@ -33,6 +33,7 @@ from vendorvet.web.assessments.models import (
     ScoreOverride,
     evidence_storage,
 )
+from vendorvet.web.core import review
 from vendorvet.web.core.context import require_actor, require_tenant
 from vendorvet.web.inventory import services as inventory_services
 
@@ -161,6 +162,10 @@ def answer(answer: Answer, value: str, comment: str | None = None) -> Answer:
         answer.comment = comment
     answer.answered_by = _actor_user()
     answer.answered_at = timezone.now()
+    # remember what the automated evidence said, so a later change shows as "evidence changed since your answer"
+    seen = review.collect(assessment.integration, [answer.requirement_id]).get(answer.requirement_id, [])
+    answer.evidence_fingerprint = review.fingerprint(seen)
+    answer.evidence_seen = [s.seen() for s in seen]
     inventory_services.save_object(answer, creating=False)
     if assessment.status == AssessmentStatus.DRAFT:
         assessment.status = AssessmentStatus.IN_PROGRESS

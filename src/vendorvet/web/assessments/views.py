@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 from django.views import View
 
 from vendorvet.engine import scoring_review
@@ -35,7 +35,9 @@ from vendorvet.web.assessments.models import (
     Evidence,
     ScoreOverride,
 )
+from vendorvet.web.core import review
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core.registry import registry
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.inventory.views_common import PAGE_SIZE, apply_validation_error, is_htmx, vary_on_htmx
@@ -55,14 +57,15 @@ def describe_requirement(requirement, language: str) -> dict:
     }
 
 
-def score_context(assessment: Assessment, result=None) -> dict:
-    result = result or assessment.score()
+def score_context(assessment: Assessment, result=None, suggestions=None) -> dict:
+    result = result or assessment.score(with_coverage=True, suggestions=suggestions)
     language = content_language()
     overrides = {o.key: o for o in assessment.score_overrides.all()}
     lines = [{"key": line.key, "text": line.text(language), "points": scoring_review.fmt(line.points),
               "original": scoring_review.fmt(line.original), "override": overrides.get(line.key)}
              for line in result.lines]
-    return {"result": result, "score_lines": lines, "points_lost": scoring_review.fmt(result.points_lost)}
+    return {"result": result, "score_lines": lines, "points_lost": scoring_review.fmt(result.points_lost),
+            "coverage": result.coverage}
 
 
 def certification_flags(vendor) -> list[Certification]:
@@ -71,54 +74,49 @@ def certification_flags(vendor) -> list[Certification]:
                                                                                     scoring_review.EXPIRING)]
 
 
-def automated_evidence(integration, requirements) -> dict[str, dict]:
-    """Per requirement id: the latest scan's findings of the checks it cites, and the suggested answer."""
-    from vendorvet.web.discovery.openapi import audit_label, latest_openapi_findings
-    from vendorvet.web.scans.services import latest_findings
+STATE_LABELS = {review.CHECKED: _lazy("checked"), review.COULD_NOT_CHECK: _lazy("could not check"),
+                review.NOT_APPLICABLE: _lazy("not applicable")}
 
-    from vendorvet.web.supplychain.services import sbom_evidence
 
-    wanted = {r.id: set(r.check_ids) for r in requirements if r is not None and r.check_ids}
-    sbom = sbom_evidence(integration, [r.id for r in requirements if r is not None])  # point 10: the SBOM
-    if not wanted:
-        return sbom
-    cited = set().union(*wanted.values())
-    findings = latest_findings(integration, cited) + latest_openapi_findings(integration, cited)
+def automated_evidence(integration, requirements) -> dict[str, list]:
+    """Per requirement id: every registered review-evidence provider's suggestion (``core.review``)."""
+    return review.collect(integration, [r.id for r in requirements if r is not None])
 
-    result = {}
-    for requirement_id, check_ids in wanted.items():
-        mine = [f for f in findings if f.check_id in check_ids]
-        if not mine:
-            continue
-        counts: dict[str, int] = {}
-        for f in mine:
-            counts[f.status] = counts.get(f.status, 0) + 1
-        scanned = [f for f in mine if hasattr(f, "run")]
-        audit = next((f.audit for f in mine if hasattr(f, "audit")), None)
-        result[requirement_id] = {
-            "run": scanned[0].run if scanned else None,
-            "openapi": audit, "openapi_label": audit_label(audit) if audit else "",
-            "counts": sorted(counts.items()),
-            "problems": [f for f in mine if f.status in ("fail", "warn", "error")][:5],
-            "suggested": scoring_review.suggest_answer(f.status for f in mine),
-        }
-    return {**result, **sbom}
+
+def _answer_label(value: str | None):
+    return dict(Answer._meta.get_field("value").choices).get(value) if value else None
+
+
+def _shown(suggestion) -> dict:
+    provider = registry.evidence_providers.get(suggestion.provider)
+    return {"s": suggestion, "label": getattr(provider, "label", ""), "state_label": STATE_LABELS[suggestion.state],
+            "suggested_label": _answer_label(suggestion.suggested)}
+
+
+def _seen(entries: list) -> list[dict]:
+    """The suggestions stored on an answer, ready to show next to the current ones."""
+    out = []
+    for e in entries or []:
+        provider = registry.evidence_providers.get(e.get("provider", ""))
+        out.append({**e, "label": getattr(provider, "label", ""),
+                    "state_label": STATE_LABELS.get(e.get("state"), ""),
+                    "suggested_label": _answer_label(e.get("suggested"))})
+    return out
 
 
 def answer_context(answer: Answer, language: str, form=None, evidence_form=None, auto=None) -> dict:
     requirement = answer.requirement
-    from vendorvet.web.supplychain.services import SBOM_REQUIREMENTS
-
-    if auto is None and requirement is not None and (requirement.check_ids or requirement.id in SBOM_REQUIREMENTS):
-        auto = automated_evidence(answer.assessment.integration, [requirement]).get(requirement.id)
-    suggested = (auto or {}).get("suggested")
-    from vendorvet.web.discovery.review import LEAST_PRIVILEGE_REQUIREMENTS, granted_for_review
-
+    if auto is None:
+        auto = automated_evidence(answer.assessment.integration, [requirement]).get(answer.requirement_id, [])
+    suggested = review.combined_answer(auto)
+    comment = next((str(s.comment) for s in auto if s.checked and s.suggested == suggested and s.comment), "")
     return {
-        "auto": auto,
-        "granted": granted_for_review(answer.assessment.integration, answer.requirement_id)
-        if answer.requirement_id in LEAST_PRIVILEGE_REQUIREMENTS else None,
-        "suggested_label": dict(Answer._meta.get_field("value").choices).get(suggested) if suggested else None,
+        "suggestions": [_shown(s) for s in auto],
+        "suggested": suggested,
+        "suggested_label": _answer_label(suggested),
+        "suggested_comment": comment,
+        "evidence_changed": answer.evidence_changed(auto),
+        "evidence_seen": _seen(answer.evidence_seen),
         "answer": answer,
         "req": describe_requirement(requirement, language) if requirement else {"id": answer.requirement_id},
         "form": form or AnswerForm(initial={"value": answer.value, "comment": answer.comment},
@@ -221,7 +219,7 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
             req = answer.requirement
             title = checklist.point(req.point).title_for(language) if req else _("Retired requirements")
             key = (not answer.mandatory, title)
-            groups.setdefault(key, []).append(answer_context(answer, language, auto=auto.get(answer.requirement_id, {})))
+            groups.setdefault(key, []).append(answer_context(answer, language, auto=auto.get(answer.requirement_id, [])))
         counts = {v: 0 for v, _label in Answer._meta.get_field("value").choices}
         for a in answers:
             counts[a.value] += 1
@@ -230,7 +228,7 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
             "assessment": assessment, "integration": integration,
             "groups": [{"optional": k[0], "title": k[1], "items": v} for k, v in groups.items()],
             "counts": counts, "total": len(answers),
-            **score_context(assessment),
+            **score_context(assessment, suggestions=auto),
             "status_form": AssessmentForm(initial={"status": assessment.status, "assignee": assessment.assignee_id,
                                                    "due_date": assessment.due_date}),
             "tier_form": TierOverrideForm(initial={"tier_override": assessment.tier_override,

@@ -26,3 +26,7 @@ class DiscoveryConfig(AppConfig):
         from vendorvet.web.discovery import api
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/discovery/…
+
+        from vendorvet.web.discovery import review
+
+        review.register()  # review-evidence provider

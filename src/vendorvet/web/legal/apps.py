@@ -20,3 +20,7 @@ class LegalConfig(AppConfig):
         from vendorvet.web.legal import api
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/legal/…
+
+        from vendorvet.web.legal import evidence_providers
+
+        evidence_providers.register()  # review-evidence provider

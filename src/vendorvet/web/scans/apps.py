@@ -20,3 +20,7 @@ class ScansConfig(AppConfig):
         from vendorvet.web.scans import api
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/scans/…
+
+        from vendorvet.web.scans import review
+
+        review.register()  # review-evidence provider

@@ -24,3 +24,7 @@ class SupplychainConfig(AppConfig):
         from vendorvet.web.supplychain import api
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/supplychain/…
+
+        from vendorvet.web.supplychain import evidence_providers
+
+        evidence_providers.register()  # review-evidence provider

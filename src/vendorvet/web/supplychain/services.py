@@ -159,34 +159,3 @@ def severity_counts(sbom: SbomVersion) -> dict[str, int]:
     rows = sbom.findings.values("severity").annotate(n=Count("id"))
     return {r["severity"]: r["n"] for r in rows}
 
-
-# Checklist point 10: the requirements the latest SBOM answers (True: it also suggests the answer).
-SBOM_REQUIREMENTS = {"supply.sbom": True, "supply.vuln_handling": False}
-SEVERITY_STATUS = {"critical": "fail", "high": "fail", "medium": "warn", "unknown": "warn"}
-
-
-def sbom_evidence(integration, requirement_ids) -> dict[str, dict]:
-    """Per point-10 requirement id: the latest SBOM's facts and (for ``supply.sbom``) a suggested answer.
-
-    Critical or high known vulnerabilities suggest "not met", medium (or unrated) ones "partly met", an SBOM
-    without known vulnerabilities "met"; no SBOM suggests nothing (a person must ask for one).
-    """
-    from vendorvet.engine import scoring_review
-
-    wanted = [r for r in requirement_ids if r in SBOM_REQUIREMENTS]
-    if not wanted:
-        return {}
-    latest = SbomVersion.objects.filter(integration=integration).order_by("-id").first()
-    if latest is None:
-        return {r: {"sbom_missing": True, "integration_id": integration.pk} for r in wanted}
-    counts = severity_counts(latest)
-    ordered = sorted(counts.items(), key=lambda kv: -SEVERITY_RANK.get(kv[0], 0))
-    total = sum(counts.values())
-    suggested = scoring_review.suggest_answer(["pass", *(SEVERITY_STATUS.get(s, "pass") for s in counts)])
-    comment = (_("From SBOM %(label)s: %(components)d components, %(vulns)d known vulnerabilities.")
-               % {"label": latest.label, "components": latest.component_count, "vulns": total})
-    out = {}
-    for r in wanted:
-        out[r] = {"sbom": latest, "sbom_counts": ordered, "sbom_total": total, "comment": comment,
-                  "counts": [], "problems": [], "suggested": suggested if SBOM_REQUIREMENTS[r] else None}
-    return out
