@@ -137,7 +137,8 @@ def refusal(found: list[Shortfall], *, with_acceptance: bool, policy: ApprovalPo
     lines += [f"• {s.text}" for s in found if not (with_acceptance and s.acceptable)]
     hard = [s for s in found if not s.acceptable]
     if any(s.code == "four_eyes" for s in hard):
-        lines.append(_("Way forward: another member who may decide approves (or records the risk acceptance)."))
+        lines.append(_("Way forward: a second person — another member who may decide — approves or records the "
+                       "risk acceptance."))
     if any(s.code == "dpo_signoff" for s in hard):
         lines.append(_("Way forward: the data protection officer signs off the legal points of this review first."))
     if any(s.acceptable for s in found) and not with_acceptance:
