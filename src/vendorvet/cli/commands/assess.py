@@ -92,7 +92,7 @@ def register(subparsers) -> None:
 def _messages(exc) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
+    return "\n".join(exc.messages)
 
 
 def _assessment(assessment_id: int):

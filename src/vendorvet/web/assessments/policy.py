@@ -131,8 +131,8 @@ def hasattr_signoff(assessment) -> bool:
     return LegalSignOff.objects.filter(assessment=assessment).exists()
 
 
-def refusal(found: list[Shortfall], *, with_acceptance: bool, policy: ApprovalPolicy) -> str:
-    """The refusal in words: each reason, then the way forward."""
+def refusal(found: list[Shortfall], *, with_acceptance: bool, policy: ApprovalPolicy) -> list[str]:
+    """The refusal in words, one message per line: each reason, then the way forward."""
     lines = [_("The approval policy refuses this approval:")]
     lines += [f"• {s.text}" for s in found if not (with_acceptance and s.acceptable)]
     hard = [s for s in found if not s.acceptable]
@@ -150,4 +150,4 @@ def refusal(found: list[Shortfall], *, with_acceptance: bool, policy: ApprovalPo
         else:
             lines.append(_("Way forward: improve the review or reject; this tenant's policy allows no risk "
                            "acceptances."))
-    return "\n".join(lines)
+    return lines
