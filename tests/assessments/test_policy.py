@@ -33,6 +33,15 @@ def acceptance(**changes):
     return risk.AcceptanceInput(**values)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The service messages are asserted in English, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def second_admin(tenant_a, member):
     return member(tenant_a, "bodo.admin", "admin")
