@@ -38,3 +38,14 @@ def started(tenant_a, assessor_a, crm):
 
     with acting(tenant_a, assessor_a, role="assessor"):
         return services.start_assessment(crm)
+
+
+@pytest.fixture
+def lenient_policy(tenant_a, admin_a):
+    """A policy that lets any approval through: for tests of the decision mechanics, not of the policy
+    (the policy itself is tested in test_policy.py)."""
+    from vendorvet.web.assessments import policy
+
+    with acting(tenant_a, admin_a, role="admin"):
+        return policy.change("Tests of the decision mechanics", four_eyes_max_tier=0, min_grade="F",
+                             block_mandatory_unknown=False, block_mandatory_failed=False)

@@ -9,7 +9,8 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_assessment_from_draft_to_decision(live_server, admin_a, make_integration, tenant_a, browser_page):
+def test_assessment_from_draft_to_decision(live_server, admin_a, make_integration, tenant_a, browser_page,
+                                          lenient_policy):
     from playwright.sync_api import expect
 
     from vendorvet.web.assessments.models import Assessment

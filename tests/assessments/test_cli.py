@@ -28,7 +28,7 @@ def test_tier_prints_tier_and_reasons(capsys, admin_a, crm):
     assert json.loads(out)["tier"] == 2
 
 
-def test_assess_start_answer_decide_show(capsys, admin_a, auditor_a, crm):
+def test_assess_start_answer_decide_show(capsys, admin_a, auditor_a, crm, lenient_policy):
     actor = ["--tenant", "nordlicht", "--user", "anna.admin"]
     code, out, err = cli(capsys, "assess", "start", str(crm.pk), "--due", "2027-01-31", *actor)
     assert code == 0, err

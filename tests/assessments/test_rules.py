@@ -97,7 +97,8 @@ def test_score_override_recorded_and_visible(tenant_a, admin_a, started):
         assert "vendor showed the 2026 certificate" in shown.text()
 
 
-def test_decision_with_conditions_sets_status_next_review_and_snapshot(tenant_a, admin_a, started, crm):
+def test_decision_with_conditions_sets_status_next_review_and_snapshot(tenant_a, admin_a, started, crm,
+                                                                       lenient_policy):
     with acting(tenant_a, admin_a, role="admin"):
         with pytest.raises(ValidationError):  # conditions needed
             services.decide(started, "approve_with_conditions", "ok")

@@ -71,7 +71,7 @@ def test_other_tenant_gets_404_everywhere(login, admin_b, started, crm):
     assert b"Acme CRM" not in client.get(reverse("assessments:list")).content
 
 
-def test_decision_page_records_a_decision(login, admin_a, started, crm):
+def test_decision_page_records_a_decision(login, admin_a, started, crm, lenient_policy):
     client = login(admin_a)
     response = client.post(reverse("assessments:decision", args=[started.pk]), {
         "outcome": "approve_with_conditions", "justification": "fine with MFA",
@@ -126,7 +126,7 @@ def test_evidence_limits(login, assessor_a, started, settings):
     assert Evidence.all_tenants.get().content_type == "text/plain"
 
 
-def test_api_start_answer_decide_and_roles(tenant_a, admin_a, auditor_a, crm):
+def test_api_start_answer_decide_and_roles(tenant_a, admin_a, auditor_a, crm, lenient_policy):
     admin = api_client(tenant_a, admin_a)
     auditor = api_client(tenant_a, auditor_a)
     assert auditor.post("/api/assessments/", {"integration": crm.pk}, format="json").status_code == 403

@@ -1,4 +1,4 @@
-"""``vendorvet assess start|show|answer|decide``: assessments from the shell, with the web's rules.
+"""``vendorvet assess start|show|answer|decide|signoff|condition-done``: assessments from the shell, with the web's rules.
 
 The acting user's role in the tenant decides what is allowed (auditors read only; answering
 and deciding need the ``change`` permission). Every change lands in the history as actor ``cli``.
@@ -71,14 +71,32 @@ def register(subparsers) -> None:
                         help="a condition of an approval with conditions (repeatable)")
     decide.add_argument("--date", type=_date, help="decision date (default today)")
     add_format_argument(decide)
+    risk = decide.add_argument_group(
+        "risk acceptance", "an approval below the tenant's approval policy needs all four (and a second person)")
+    risk.add_argument("--risk-owner", help="the person who owns the accepted risk")
+    risk.add_argument("--risk-justification", help="why the risk is accepted")
+    risk.add_argument("--compensating-controls", help="what compensates for the shortfall")
+    risk.add_argument("--risk-expires", type=_date, metavar="YYYY-MM-DD", help="when the risk acceptance expires")
     add_actor_arguments(decide)
     decide.set_defaults(func=run_decide)
+
+    signoff = actions.add_parser("signoff", help="sign off the legal points of a review (data protection officer)")
+    signoff.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    signoff.add_argument("--note", default="")
+    add_actor_arguments(signoff)
+    signoff.set_defaults(func=run_signoff)
+
+    done = actions.add_parser("condition-done", help="mark a condition of an approval done")
+    done.add_argument("condition_id", type=int, metavar="CONDITION_ID")
+    done.add_argument("--note", default="")
+    add_actor_arguments(done)
+    done.set_defaults(func=run_condition_done)
 
 
 def _messages(exc) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
+    return "\n".join(exc.messages)
 
 
 def _assessment(assessment_id: int):
@@ -143,8 +161,9 @@ def run_show(args: argparse.Namespace) -> int:
                 "outcome": decision.outcome, "reviewer": decision.reviewer_label,
                 "decided_on": decision.decided_on.isoformat(), "justification": decision.justification,
                 "next_review_date": decision.next_review_date.isoformat() if decision.next_review_date else None,
-                "conditions": [{"text": c.text, "owner": c.owner, "due_date": c.due_date.isoformat()}
-                               for c in decision.conditions.all()]},
+                "conditions": [{"id": c.pk, "text": c.text, "owner": c.owner, "due_date": c.due_date.isoformat(),
+                                "done": c.done} for c in decision.conditions.all()],
+                "risk_acceptance": _acceptance(decision)},
         }
         if args.format == "json":
             print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -168,6 +187,17 @@ def run_show(args: argparse.Namespace) -> int:
             for c in d["conditions"]:
                 print(f"  condition: {c['text']} (owner {c['owner']}, due {c['due_date']})")
     return 0
+
+
+def _acceptance(decision) -> dict | None:
+    from vendorvet.web.assessments.models import RiskAcceptance
+
+    found = RiskAcceptance.objects.filter(decision=decision).first()
+    if found is None:
+        return None
+    return {"risk_owner": found.risk_owner, "justification": found.justification,
+            "compensating_controls": found.compensating_controls, "expires_on": found.expires_on.isoformat(),
+            "state": found.state(), "accepted_by": found.accepted_by_label}
 
 
 def run_answer(args: argparse.Namespace) -> int:
@@ -196,11 +226,24 @@ def run_decide(args: argparse.Namespace) -> int:
 
         from vendorvet.web.assessments import services
 
+        from vendorvet.web.assessments import risk
+
         a = _assessment(args.assessment_id)
+        acceptance = None
+        if any((args.risk_owner, args.risk_justification, args.compensating_controls, args.risk_expires)):
+            acceptance = risk.AcceptanceInput(risk_owner=args.risk_owner or "",
+                                              justification=args.risk_justification or "",
+                                              compensating_controls=args.compensating_controls or "",
+                                              expires_on=args.risk_expires)
         try:
-            decision = services.decide(a, args.outcome, args.justification, args.condition, decided_on=args.date)
+            decision = services.decide(a, args.outcome, args.justification, args.condition, decided_on=args.date,
+                                       risk_acceptance=acceptance)
         except ValidationError as exc:
-            raise CLIError(_messages(exc)) from None
+            message = _messages(exc)
+            if acceptance is None and "risk acceptance" in message:
+                message += ("\n(CLI: --risk-owner, --risk-justification, --compensating-controls and "
+                            "--risk-expires record the risk acceptance.)")
+            raise CLIError(message) from None
         if args.format == "json":
             print(json.dumps({"id": a.pk, "outcome": decision.outcome, "score": decision.score,
                               "grade": decision.grade, "next_review_date": decision.next_review_date.isoformat()
@@ -208,4 +251,40 @@ def run_decide(args: argparse.Namespace) -> int:
             return 0
         print(f"Decided {decision.outcome} for {a.integration.name}: score {decision.score}, grade {decision.grade}; "
               f"next review {decision.next_review_date.isoformat() if decision.next_review_date else '—'}.")
+        if acceptance is not None:
+            print(f"Risk acceptance recorded: owner {decision.risk_acceptance.risk_owner}, expires "
+                  f"{decision.risk_acceptance.expires_on.isoformat()}.")
+    return 0
+
+
+def run_signoff(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments import risk
+
+        a = _assessment(args.assessment_id)
+        try:
+            signoff = risk.sign_off_legal(a, args.note)
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        print(f"Legal points of assessment {a.pk} signed off by {signoff.signed_by_label}.")
+    return 0
+
+
+def run_condition_done(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments import risk
+        from vendorvet.web.assessments.models import Condition
+
+        condition = Condition.objects.filter(pk=args.condition_id).first()
+        if condition is None:
+            raise CLIError(f"no condition {args.condition_id} in this tenant")
+        try:
+            risk.mark_condition_done(condition, args.note)
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        print(f"Condition {condition.pk} done: {condition.text}")
     return 0

@@ -22,7 +22,7 @@ from vendorvet.web.api.filtersets import IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.api.serializers import ServiceModelSerializer, TenantPrimaryKeyRelatedField
 from vendorvet.web.api.views.common import TenantModelViewSet
-from vendorvet.web.assessments import services
+from vendorvet.web.assessments import api_decide, services
 from vendorvet.web.assessments.forms import member_users
 from vendorvet.web.assessments.models import (
     Answer,
@@ -31,6 +31,7 @@ from vendorvet.web.assessments.models import (
     AssessmentStatus,
     Certification,
     Outcome,
+    RiskAcceptance,
 )
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.inventory.models import Integration, Vendor
@@ -96,11 +97,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
         decision = getattr(obj, "decision", None) if obj.is_decided else None
         if decision is None:
             return None
+        acceptance = RiskAcceptance.objects.filter(decision=decision).first()
         return {"outcome": decision.outcome, "reviewer": decision.reviewer_label, "decided_on": decision.decided_on,
                 "justification": decision.justification, "score": decision.score, "grade": decision.grade,
                 "next_review_date": decision.next_review_date,
-                "conditions": [{"text": c.text, "owner": c.owner, "due_date": c.due_date}
-                               for c in decision.conditions.all()]}
+                "conditions": [{"id": c.pk, "text": c.text, "owner": c.owner, "due_date": c.due_date, "done": c.done}
+                               for c in decision.conditions.all()],
+                "risk_acceptance": api_decide.RiskAcceptanceSerializer(acceptance).data if acceptance else None}
 
     def create(self, validated_data):
         try:
@@ -126,8 +129,18 @@ class AnswerInputSerializer(serializers.Serializer):
 
 class ConditionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500)
-    owner = serializers.CharField(max_length=200)
+    owner = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                  help_text=_("A named person (or use owner_user for a member)."))
+    owner_user = MemberField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField()
+
+
+class RiskAcceptanceInputSerializer(serializers.Serializer):
+    risk_owner = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    risk_owner_user = MemberField(required=False, allow_null=True, default=None)
+    justification = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    compensating_controls = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class DecisionInputSerializer(serializers.Serializer):
@@ -135,6 +148,8 @@ class DecisionInputSerializer(serializers.Serializer):
     justification = serializers.CharField(max_length=10000)
     decided_on = serializers.DateField(required=False)
     conditions = ConditionInputSerializer(many=True, required=False)
+    risk_acceptance = RiskAcceptanceInputSerializer(required=False, allow_null=True,
+                                                    help_text=_("Needed for an approval below the approval policy."))
 
 
 class OverrideInputSerializer(serializers.Serializer):
@@ -169,7 +184,8 @@ class AssessmentViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retrie
                         mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = AssessmentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    required_permissions = {"answer": "change", "decide": "decide", "override": "decide", "tier": "decide"}
+    required_permissions = {"answer": "change", "decide": "decide", "override": "decide", "tier": "decide",
+                            "legal_signoff": "sign_off_legal"}
     filterset_class = AssessmentFilterSet
 
     def get_queryset(self):
@@ -199,9 +215,20 @@ class AssessmentViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Retrie
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        conditions = [(c["text"], c["owner"], c["due_date"]) for c in v.get("conditions", [])]
+        conditions = [(c["text"], c.get("owner_user") or c.get("owner", ""), c["due_date"])
+                      for c in v.get("conditions", [])]
         return self._run(services.decide, self.get_object(), v["outcome"], v["justification"], conditions,
-                         decided_on=v.get("decided_on"))
+                         decided_on=v.get("decided_on"), risk_acceptance=api_decide.acceptance_input(
+                             v.get("risk_acceptance")))
+
+    @extend_schema(request=api_decide.SignOffSerializer, responses=AssessmentSerializer,
+                   summary=_("Sign off the legal points (data protection officer)"))
+    @action(detail=True, methods=["post"], url_path="legal-signoff")
+    def legal_signoff(self, request, pk=None):
+        data = api_decide.SignOffSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        api_decide.sign_off(self.get_object(), data.validated_data["note"])
+        return Response(AssessmentSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(request=OverrideInputSerializer, responses=AssessmentSerializer,
                    summary=_("Override one deduction of the score, with a justification"))
@@ -279,4 +306,5 @@ class CertificationViewSet(TenantModelViewSet):
 ROUTES = ApiRoutes("assessments", (
     Resource("assessments", AssessmentViewSet, "assessments-assessment", old_paths=("assessments",)),
     Resource("certifications", CertificationViewSet, "assessments-certification", old_paths=("certifications",)),
+    *api_decide.RESOURCES,
 ))

@@ -13,10 +13,16 @@ class AssessmentsConfig(AppConfig):
         for item in (
             NavItem(_("Assessments"), "assessments:list", order=30),
             NavItem(_("Certifications"), "assessments:certifications", order=31),
+            NavItem(_("Risk acceptances"), "assessments:risk_register", order=32),
+            NavItem(_("Conditions"), "assessments:conditions", order=33),
+            NavItem(_("Approval policy"), "assessments:policy", order=34),
         ):
             registry.nav_items.register(item.url_name, item)
         registry.integration_panels.register(
             "assessments:integration_panel", Panel("assessments:integration_panel", order=10),
+        )
+        registry.integration_panels.register(
+            "assessments:risk_panel", Panel("assessments:risk_panel", order=11),
         )
         registry.vendor_panels.register("assessments:vendor_panel", Panel("assessments:vendor_panel", order=10))
 

@@ -11,11 +11,14 @@ from vendorvet.web.core.messages import T as _  # texts rendered in the reader's
 from vendorvet.web.core.registry import registry
 
 VENDOR_CERT_EXPIRING, REVIEW_OVERDUE, CONDITION_OVERDUE = "vendor_cert_expiring", "review_overdue", "condition_overdue"
+RISK_ACCEPTANCE_EXPIRING, RISK_ACCEPTANCE_LAPSED = "risk_acceptance_expiring", "risk_acceptance_lapsed"
 
 KINDS = {
     VENDOR_CERT_EXPIRING: EventKind(gettext_lazy("Vendor certification expiring"), "calendar", "medium", 30),
     REVIEW_OVERDUE: EventKind(gettext_lazy("Review overdue"), "calendar", "medium", 50),
     CONDITION_OVERDUE: EventKind(gettext_lazy("Condition overdue"), "calendar", "high", 51),
+    RISK_ACCEPTANCE_EXPIRING: EventKind(gettext_lazy("Risk acceptance expiring"), "calendar", "medium", 52),
+    RISK_ACCEPTANCE_LAPSED: EventKind(gettext_lazy("Risk acceptance lapsed"), "calendar", "high", 53),
 }
 
 
@@ -91,6 +94,41 @@ def overdue_conditions(today, occurrence, now) -> list[Recorded]:
     return out
 
 
+def risk_acceptances(today, occurrence, now) -> list[Recorded]:
+    """The risk acceptances the integrations' current approvals rest on: a reminder within the policy's
+    reminder window, and the lapse once the expiry date has passed (the approval is then flagged lapsed)."""
+    from vendorvet.web.assessments import policy, risk
+
+    warn = policy.current().reminder_days
+    out = []
+    for acceptance in risk.register(today=today, warn_days=warn):
+        if not acceptance.current or acceptance.current_state == "active":
+            continue
+        integration, expires = acceptance.integration, acceptance.expires_on
+        days = (expires - today).days
+        facts = {"integration": integration, "date": expires.isoformat(), "owner": acceptance.risk_owner}
+        after = {"expires_on": expires.isoformat(), "days_left": days, "risk_owner": acceptance.risk_owner}
+        if acceptance.current_state == "lapsed":
+            out.append(record(
+                kind=RISK_ACCEPTANCE_LAPSED, severity="high",
+                key=f"risk_acceptance_lapsed:{acceptance.pk}:{expires.isoformat()}", occurrence=occurrence,
+                title=_("%(integration)s: risk acceptance lapsed on %(date)s") % facts,
+                detail=_("The approval rests on a risk acceptance (risk owner: %(owner)s) that expired on %(date)s; "
+                         "the approval is flagged as lapsed.") % facts,
+                action=_("Review the integration again: a new decision, or a new risk acceptance by the risk "
+                         "owner."), after=after, integration=integration, now=now))
+        else:
+            out.append(record(
+                kind=RISK_ACCEPTANCE_EXPIRING, severity="medium",
+                key=f"risk_acceptance_expiring:{acceptance.pk}:{expires.isoformat()}", occurrence=occurrence,
+                title=_("%(integration)s: risk acceptance expires %(when)s") % {**facts,
+                                                                               "when": events.in_days(days)},
+                detail=_("Risk owner: %(owner)s; the risk acceptance is valid until %(date)s.") % facts,
+                action=_("Start the new review in time, or have the risk owner renew the acceptance."),
+                after=after, integration=integration, now=now))
+    return out
+
+
 def register() -> None:
     """Called from ``AssessmentsConfig.ready()``."""
     for key, spec in KINDS.items():
@@ -102,3 +140,6 @@ def register() -> None:
             ("assessments.overdue_conditions", CONDITION_OVERDUE, overdue_conditions,
              gettext_lazy("Overdue conditions"), 60)):
         registry.calendar_checks.register(key, CalendarCheck(kinds=(kind,), run=run, label=label, order=order))
+    registry.calendar_checks.register("assessments.risk_acceptances", CalendarCheck(
+        kinds=(RISK_ACCEPTANCE_EXPIRING, RISK_ACCEPTANCE_LAPSED), run=risk_acceptances,
+        label=gettext_lazy("Risk acceptances"), order=61))

@@ -12,7 +12,6 @@ from vendorvet.web.assessments.models import (
     AnswerValue,
     AssessmentStatus,
     Certification,
-    Outcome,
 )
 from vendorvet.web.inventory.choices import Tier
 from vendorvet.web.inventory.models import Integration
@@ -98,30 +97,6 @@ class ScoreOverrideForm(forms.Form):
     points = forms.DecimalField(label=_("Points lost instead"), min_value=0, max_digits=6, decimal_places=2)
     justification = forms.CharField(label=_("Justification"), max_length=2000,
                                     widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
-    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}))
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
-
-
-class ConditionForm(forms.Form):
-    text = forms.CharField(label=_("Condition"), max_length=500, required=False)
-    owner = forms.CharField(label=_("Owner"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("text") or "").strip():
-            if not (data.get("owner") or "").strip():
-                self.add_error("owner", _("Every condition needs an owner."))
-            if not data.get("due_date"):
-                self.add_error("due_date", _("Every condition needs a due date."))
-        return data
-
-
-ConditionFormSet = forms.formset_factory(ConditionForm, extra=3, max_num=20)
 
 
 class CertificationForm(forms.ModelForm):

@@ -282,8 +282,13 @@ class Condition(TenantOwnedModel):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="conditions")
     text = models.CharField(_("condition"), max_length=500)
     owner = models.CharField(_("owner"), max_length=200)
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("owner (member)"))
     due_date = models.DateField(_("due date"))
     done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
+    done_by_label = models.CharField(_("done by"), max_length=150, blank=True, editable=False)
+    done_note = models.CharField(_("note"), max_length=500, blank=True)
 
     change_log_parent = "decision"
 
@@ -361,3 +366,11 @@ class Certification(TenantOwnedModel):
     @property
     def is_expiring(self) -> bool:
         return self.state() == scoring_review.EXPIRING
+
+
+from vendorvet.web.assessments.models_policy import (  # noqa: E402,F401  (models of the decision side)
+    AcceptanceState,
+    ApprovalPolicy,
+    LegalSignOff,
+    RiskAcceptance,
+)

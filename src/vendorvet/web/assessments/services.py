@@ -239,19 +239,35 @@ def delete_evidence(item: Evidence) -> None:
     transaction.on_commit(lambda: evidence_storage().delete(name))
 
 
+def _condition_owner(owner):
+    """A condition's owner: a member (User) or a named person (text)."""
+    if owner is None or isinstance(owner, str):
+        return (owner or "").strip(), None
+    return (owner.get_full_name() or owner.get_username())[:200], owner
+
+
 @transaction.atomic
 def decide(assessment: Assessment, outcome: str, justification: str,
-           conditions: Sequence[tuple[str, str, dt.date]] = (), decided_on: dt.date | None = None) -> Decision:
-    """Record the decision, snapshot the score, set the next review date and the integration's status."""
+           conditions: Sequence[tuple] = (), decided_on: dt.date | None = None,
+           risk_acceptance=None) -> Decision:
+    """Record the decision, snapshot the score, set the next review date and the integration's status.
+
+    The tenant's approval policy (:mod:`.policy`) is checked first; an approval that falls short of it goes
+    through only with ``risk_acceptance`` (a :class:`.risk.AcceptanceInput`), by someone other than the main
+    answerer. A refusal names every reason and the way forward.
+    """
+    from vendorvet.web.assessments import policy as approval_policy
+    from vendorvet.web.assessments import risk
+
     roles.require(roles.DECIDE)
     _refuse_if_decided(assessment)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose approve, approve with conditions or reject.")})
-    conditions = [(t.strip(), o.strip(), d) for t, o, d in conditions if (t or "").strip()]
+    conditions = [(t.strip(), *_condition_owner(o), d) for t, o, d in conditions if (t or "").strip()]
     if outcome == Outcome.APPROVE_WITH_CONDITIONS:
         if not conditions:
             raise ValidationError({"conditions": _("Approval with conditions needs at least one condition.")})
-        for text, owner, due in conditions:
+        for text, owner, owner_user, due in conditions:
             if not owner or not due:
                 raise ValidationError({"conditions": _("Every condition needs an owner and a due date.")})
     elif conditions:
@@ -259,6 +275,24 @@ def decide(assessment: Assessment, outcome: str, justification: str,
     actor = require_actor()
     decided_on = decided_on or timezone.localdate()
     result = assessment.score()
+    policy = approval_policy.current()
+    found = approval_policy.shortfalls(assessment, outcome, actor.user, result, policy)
+    if risk_acceptance is not None:
+        if outcome == Outcome.REJECT:
+            raise ValidationError({"outcome": _("Only an approval can be a risk acceptance.")})
+        if not policy.allow_risk_acceptance:
+            raise ValidationError(approval_policy.refusal(found, with_acceptance=False, policy=policy)
+                                  if found else _("This tenant's policy allows no risk acceptances."))
+        if actor.user is not None and actor.user.pk in approval_policy.main_answerers(assessment) and \
+                not any(s.code == "four_eyes" for s in found):
+            found.append(approval_policy.Shortfall("four_eyes", _(
+                "A risk acceptance must come from a second person, not the one who answered most of the review "
+                "(you did)."), False))
+        risk.validate(risk_acceptance, policy, decided_on)
+    blocking = [s for s in found if not s.acceptable or risk_acceptance is None]
+    if blocking:
+        raise ValidationError(approval_policy.refusal(found, with_acceptance=risk_acceptance is not None,
+                                                      policy=policy), code="policy")
     decision = Decision(assessment=assessment, outcome=outcome, reviewer=actor.user, reviewer_label=actor.label[:150],
                         decided_on=decided_on, justification=(justification or "").strip(), tier=assessment.tier,
                         score=result.score, grade=result.grade, tenant=assessment.tenant,
@@ -267,10 +301,13 @@ def decide(assessment: Assessment, outcome: str, justification: str,
                         next_review_date=scoring_review.next_review_date(decided_on, assessment.tier, outcome))
     decision.full_clean()
     decision.save()
-    for text, owner, due in conditions:
-        condition = Condition(decision=decision, text=text, owner=owner, due_date=due, tenant=assessment.tenant)
+    for text, owner, owner_user, due in conditions:
+        condition = Condition(decision=decision, text=text, owner=owner, owner_user=owner_user, due_date=due,
+                              tenant=assessment.tenant)
         condition.full_clean()
         condition.save()
+    if risk_acceptance is not None:
+        risk.create(decision, risk_acceptance, found)
     assessment.status = AssessmentStatus.DECIDED
     inventory_services.save_object(assessment, creating=False)
     integration = assessment.integration

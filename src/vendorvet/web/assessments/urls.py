@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vendorvet.web.assessments import views, views_register
+from vendorvet.web.assessments import views, views_decide, views_register
 
 app_name = "assessments"
 urlpatterns = [
@@ -12,7 +12,13 @@ urlpatterns = [
     path("<int:pk>/tier/", views.TierOverrideView.as_view(), name="tier_override"),
     path("<int:pk>/optional/", views.AddOptionalView.as_view(), name="add_optional"),
     path("<int:pk>/override/", views.ScoreOverrideView.as_view(), name="score_override"),
-    path("<int:pk>/decision/", views.DecisionView.as_view(), name="decision"),
+    path("<int:pk>/decision/", views_decide.DecisionView.as_view(), name="decision"),
+    path("<int:pk>/legal-signoff/", views_decide.LegalSignOffView.as_view(), name="legal_signoff"),
+    path("policy/", views_decide.PolicyView.as_view(), name="policy"),
+    path("risk-acceptances/", views_decide.RiskRegisterView.as_view(), name="risk_register"),
+    path("conditions/", views_decide.ConditionListView.as_view(), name="conditions"),
+    path("conditions/<int:pk>/done/", views_decide.ConditionDoneView.as_view(), name="condition_done"),
+    path("integrations/<int:pk>/risk-panel/", views_decide.RiskPanelView.as_view(), name="risk_panel"),
     path("answers/<int:pk>/", views.AnswerView.as_view(), name="answer"),
     path("answers/<int:pk>/evidence/", views_register.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("evidence/<int:pk>/", views_register.EvidenceDownloadView.as_view(), name="evidence_download"),

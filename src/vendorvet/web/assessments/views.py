@@ -20,8 +20,6 @@ from vendorvet.web.assessments.forms import (
     AnswerForm,
     AssessmentForm,
     ChooseIntegrationForm,
-    ConditionFormSet,
-    DecisionForm,
     EvidenceForm,
     ScoreOverrideForm,
     StartForm,
@@ -346,45 +344,6 @@ class ScoreOverrideView(PermissionRequiredMixin, View):
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(f"{assessment.get_absolute_url()}#score")
-
-
-class DecisionView(PermissionRequiredMixin, View):
-    """GET: the decision (or, for roles that may decide, the form). POST: decide (permission decide)."""
-
-    required_permission = roles.VIEW
-
-    def _render(self, request, assessment, form=None, formset=None, status=200):
-        decision = getattr(assessment, "decision", None) if assessment.is_decided else None
-        return render(request, "assessments/decision.html", {
-            "assessment": assessment, "integration": assessment.integration, "decision": decision,
-            "form": form or DecisionForm(), "formset": formset or ConditionFormSet(prefix="cond"),
-            "flags": certification_flags(assessment.integration.vendor),
-            "unanswered": assessment.answers.filter(mandatory=True, value="unknown").count(),
-            "next_review_preview": scoring_review.next_review_date(
-                timezone.localdate(), assessment.tier, "approve"),
-            **score_context(assessment),
-        }, status=status)
-
-    def get(self, request, pk: int):
-        return self._render(request, assessment_or_404(pk))
-
-    def post(self, request, pk: int):
-        roles.require(roles.DECIDE)
-        assessment = assessment_or_404(pk)
-        form = DecisionForm(request.POST)
-        formset = ConditionFormSet(request.POST, prefix="cond")
-        if not (form.is_valid() and formset.is_valid()):
-            return self._render(request, assessment, form, formset, status=400)
-        conditions = [(f.cleaned_data.get("text", ""), f.cleaned_data.get("owner", ""), f.cleaned_data.get("due_date"))
-                      for f in formset.forms if f.cleaned_data.get("text")]
-        try:
-            services.decide(assessment, form.cleaned_data["outcome"], form.cleaned_data["justification"], conditions,
-                            decided_on=form.cleaned_data["decided_on"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self._render(request, assessment, form, formset, status=400)
-        messages.success(request, _("The decision was recorded."))
-        return redirect(reverse("assessments:decision", args=[assessment.pk]))
 
 
 class RubricView(PermissionRequiredMixin, View):

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     ASSESSOR = "assessor", _("Assessor")
     AUDITOR = "auditor", _("Read-only auditor")
+    DPO = "dpo", _("Data protection officer")
 
 
 VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT = "view", "export", "add", "change", "delete", "import"
@@ -19,11 +20,18 @@ VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT = "view", "export", "add", "change", "
 # the assessor who answers the checklist does not approve their own review).
 DECIDE = "decide"
 MANAGE_MEMBERS, MANAGE_TOKENS = "manage_members", "manage_tokens"
+# SIGN_OFF_LEGAL: the data protection officer's sign-off of a review's legal points (AVV, transfers/TIA,
+# register entry) — only the DPO role has it. MANAGE_POLICY: change the tenant's approval policy.
+SIGN_OFF_LEGAL, MANAGE_POLICY = "sign_off_legal", "manage_policy"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({VIEW, EXPORT}),
     Role.ASSESSOR: frozenset({VIEW, EXPORT, ADD, CHANGE, IMPORT}),
-    Role.ADMIN: frozenset({VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT, DECIDE, MANAGE_MEMBERS, MANAGE_TOKENS}),
+    Role.ADMIN: frozenset({VIEW, EXPORT, ADD, CHANGE, DELETE, IMPORT, DECIDE, MANAGE_MEMBERS, MANAGE_TOKENS,
+                           MANAGE_POLICY}),
+    # the DPO sees everything, works on the legal records (AVV checklist, transfer checks, register entries) and
+    # signs off a review's legal points; deciding, deleting and managing members stay with administrators
+    Role.DPO: frozenset({VIEW, EXPORT, ADD, CHANGE, IMPORT, SIGN_OFF_LEGAL}),
 }
 READ_ONLY = frozenset({VIEW, EXPORT})
 
