@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vendorvet.engine.supplychain import coverage as osv_coverage
 from vendorvet.engine.supplychain import match as osv_match
 from vendorvet.engine.supplychain.sbom import SbomError, parse
-from vendorvet.engine.supplychain.store import OsvStore
+from vendorvet.engine.supplychain.store import STALE_AFTER_DAYS, OsvStore, database_status  # noqa: F401
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.context import require_tenant
 from vendorvet.web.supplychain.models import (
@@ -32,6 +33,23 @@ def osv_path() -> Path:
 
 def open_store() -> OsvStore:
     return OsvStore(osv_path())
+
+
+NOT_CHECKABLE_KEPT = 2000  # listed per SBOM; the count beyond is kept in without_purl
+
+
+def osv_status(path: Path | None = None) -> dict:
+    """The vulnerability database's state (records per ecosystem, imported_at, age_days, empty, stale) —
+    the one source for the supply-chain pages, each SBOM, the API and review point 10."""
+    return database_status(path or osv_path())
+
+
+def coverage_for(sbom: "SbomVersion", status: dict | None = None) -> osv_coverage.Coverage:
+    """What a stored SBOM's findings cover, against the database as it is now (re-matched after imports)."""
+    status = status or osv_status()
+    comps = sbom.components.values_list("purl", "name", "version")
+    unusable = [(n.get("name", ""), n.get("version", ""), n.get("reason", "no_purl")) for n in sbom.not_checkable]
+    return osv_coverage.assess(comps, unusable, status["ecosystems"])
 
 
 def package_key(purl: str) -> str:
@@ -70,6 +88,8 @@ def import_sbom(integration, data: bytes, *, label: str, filename: str = "") -> 
                            spec_version=doc.spec_version, document_name=doc.name[:300], filename=filename[:255],
                            sha256=hashlib.sha256(data).hexdigest(), component_count=len(doc.components),
                            without_purl=doc.without_purl,
+                           not_checkable=[{"name": n[:300], "version": v[:200], "reason": r}
+                                          for n, v, r in doc.unusable[:NOT_CHECKABLE_KEPT]],
                            osv_snapshot=f"{status['records']} / {status['newest_modified'] or '-'}"[:40])
         sbom.full_clean()
         sbom.save()
@@ -93,10 +113,8 @@ def import_sbom(integration, data: bytes, *, label: str, filename: str = "") -> 
 
 
 def check_sbom(data: bytes, store: OsvStore) -> dict:
-    """Stateless check (CLI ``sbom check``): nothing is stored."""
-    doc = parse(data)
-    findings = osv_match.match_all(store, [c.purl for c in doc.components])
-    return {"components": len(doc.components), "vulnerabilities": [f.as_dict() for f in findings]}
+    """Stateless check: nothing is stored. The ``sbom check --format json`` contract (see check_document)."""
+    return osv_coverage.check(parse(data), store)
 
 
 def previous_version(sbom: SbomVersion) -> SbomVersion | None:
