@@ -125,6 +125,21 @@ class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
 
+class OsvStatusViewSet(TenantContextMixin, viewsets.GenericViewSet):
+    """The OSV vulnerability database's state: records per ecosystem, last import, age, empty/stale.
+    Installation-wide public data; any member of a tenant may read it."""
+
+    serializer_class = serializers.Serializer
+    filter_backends: list = []
+    pagination_class = None
+
+    def list(self, request):
+        status = services.osv_status()
+        return Response({k: status[k] for k in ("records", "withdrawn", "ecosystems", "imported_at",
+                                                 "newest_modified", "age_days", "empty", "stale")})
+
+
 def register(router) -> None:
+    router.register("supplychain/osv-status", OsvStatusViewSet, basename="supplychain-osv-status")
     router.register("supplychain/sboms", SbomVersionViewSet, basename="supplychain-sbom")
     router.register("supplychain/findings", FindingViewSet, basename="supplychain-finding")

@@ -200,11 +200,30 @@ def sbom_evidence(integration, requirement_ids) -> dict[str, dict]:
     counts = severity_counts(latest)
     ordered = sorted(counts.items(), key=lambda kv: -SEVERITY_RANK.get(kv[0], 0))
     total = sum(counts.values())
-    suggested = scoring_review.suggest_answer(["pass", *(SEVERITY_STATUS.get(s, "pass") for s in counts)])
-    comment = (_("From SBOM %(label)s: %(components)d components, %(vulns)d known vulnerabilities.")
-               % {"label": latest.label, "components": latest.component_count, "vulns": total})
+    osv = osv_status()
+    cov = coverage_for(latest, osv)
+    statuses = [SEVERITY_STATUS.get(s, "pass") for s in counts]
+    if cov.status == osv_coverage.CHECKED:
+        suggested = scoring_review.suggest_answer(["pass", *statuses])
+    elif any(st != "pass" for st in statuses):  # partly checked: what was found still counts, absence does not
+        suggested = scoring_review.suggest_answer(statuses)
+    else:
+        suggested = None  # could not check: never a pass
+    if cov.status == osv_coverage.NOT_CHECKED:
+        comment = (_("From SBOM %(label)s: %(components)d components, not checked for known vulnerabilities "
+                     "(no vulnerability data for %(ecosystems)s).")
+                   % {"label": latest.label, "components": latest.component_count,
+                      "ecosystems": ", ".join(cov.missing_ecosystems) or "—"})
+    elif cov.status == osv_coverage.PARTIAL:
+        comment = (_("From SBOM %(label)s: %(checked)d of %(components)d components checked, %(vulns)d known "
+                     "vulnerabilities.")
+                   % {"label": latest.label, "checked": cov.checked, "components": cov.components, "vulns": total})
+    else:
+        comment = (_("From SBOM %(label)s: %(components)d components, %(vulns)d known vulnerabilities.")
+                   % {"label": latest.label, "components": latest.component_count, "vulns": total})
     out = {}
     for r in wanted:
         out[r] = {"sbom": latest, "sbom_counts": ordered, "sbom_total": total, "comment": comment,
+                  "coverage": cov, "osv": osv,
                   "counts": [], "problems": [], "suggested": suggested if SBOM_REQUIREMENTS[r] else None}
     return out

@@ -34,7 +34,7 @@ class OverviewView(PermissionRequiredMixin, View):
 
     def get(self, request):
         latest = _with_counts(SbomVersion.objects.select_related("integration", "integration__vendor"))[:200]
-        return render(request, "supplychain/overview.html", {"sboms": latest})
+        return render(request, "supplychain/overview.html", {"sboms": latest, "osv": services.osv_status()})
 
 
 class IntegrationPanelView(PermissionRequiredMixin, View):
@@ -92,7 +92,13 @@ class SbomDetailView(PermissionRequiredMixin, View):
             base = SbomVersion.objects.filter(integration_id=sbom.integration_id,
                                               pk=request.GET["against"]).exclude(pk=sbom.pk).first()
         base = base or services.previous_version(sbom)
+        osv = services.osv_status()
+        coverage = services.coverage_for(sbom, osv)
         return render(request, "supplychain/sbom.html", {
+            "osv": osv,
+            "coverage": coverage,
+            "not_checked_shown": coverage.not_checked[:COMPONENTS_SHOWN],
+            "not_checkable_shown": coverage.not_checkable[:COMPONENTS_SHOWN],
             "sbom": sbom,
             "integration": sbom.integration,
             "findings": sbom.findings.select_related("component"),
