@@ -312,9 +312,10 @@ def iter_source(path: Path, stats: ImportStats) -> Iterator[dict]:
     if not path.exists():
         raise ImportError_(f"{path}: no such file or directory")
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix in (".json", ".zip"):
-                yield from iter_source(child, stats)
+        children = [c for c in sorted(path.rglob("*")) if c.is_file() and c.suffix in (".json", ".zip")]
+        stats.total = (stats.total or 0) + sum(1 for c in children if c.suffix == ".json")  # zips add theirs
+        for child in children:
+            yield from iter_source(child, stats)
         return
     if path.suffix == ".zip" or zipfile.is_zipfile(path):
         yield from _iter_zip(path, stats)
