@@ -191,3 +191,12 @@ def test_sbom_check_json_contract(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "partial" and out["database"]["records"] == 16
     assert out["database"]["ecosystems"]["Maven"] == 1 and out["vulnerabilities"][0]["id"] == "GHSA-jfh8-c2jp-5v3q"
+
+
+def test_german_pages(admin_a, unchecked_sbom, login):
+    client = login(admin_a, HTTP_ACCEPT_LANGUAGE="de")
+    html = client.get(reverse("supplychain:sbom", args=[unchecked_sbom.pk])).content.decode()
+    assert "Nicht geprüft" in html and "keine Schwachstellendaten für Go, Maven, PyPI, npm" in html
+    assert "5 Komponenten nicht geprüft" in html
+    page = client.get(reverse("supplychain:osv")).content.decode()
+    assert "Keine Schwachstellendaten importiert." in page and "Demo-Schwachstellendaten importieren" in page
