@@ -41,6 +41,7 @@ class Coverage:
     not_checked: list[dict]  # {"purl", "reason", "code", "detail"}
     not_checkable: list[dict]  # {"name", "version", "reason", "code"}
     missing_ecosystems: list[str]  # ecosystems (or package types) without data, sorted
+    total: int = 0  # every component, with or without a usable package URL
 
     def as_dict(self) -> dict:
         return {
@@ -65,6 +66,7 @@ def assess(components: Iterable[tuple[str, str, str]], unusable: Iterable[tuple[
     not_checked: list[dict] = []
     not_checkable = [{"name": n, "version": v, "code": code, "reason": reason_text(code)}
                      for n, v, code in unusable]
+    without_purl = len(not_checkable)
     missing: set[str] = set()
     for purl, name, version in components:
         n_usable += 1
@@ -94,7 +96,8 @@ def assess(components: Iterable[tuple[str, str, str]], unusable: Iterable[tuple[
     else:
         status = NOT_CHECKED
     return Coverage(status=status, components=n_usable, checked=checked, not_checked=not_checked,
-                    not_checkable=not_checkable, missing_ecosystems=sorted(missing))
+                    not_checkable=not_checkable, missing_ecosystems=sorted(missing),
+                    total=n_usable + without_purl)
 
 
 def check(doc, store) -> dict:
