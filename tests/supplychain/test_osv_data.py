@@ -193,7 +193,15 @@ def test_sbom_check_json_contract(tmp_path, capsys):
     assert out["database"]["ecosystems"]["Maven"] == 1 and out["vulnerabilities"][0]["id"] == "GHSA-jfh8-c2jp-5v3q"
 
 
-def test_german_pages(admin_a, unchecked_sbom, login):
+@pytest.fixture
+def reset_language():
+    from django.utils import translation
+
+    yield
+    translation.deactivate()  # the test client's German request leaves German active in this thread
+
+
+def test_german_pages(admin_a, unchecked_sbom, login, reset_language):
     client = login(admin_a, HTTP_ACCEPT_LANGUAGE="de")
     html = client.get(reverse("supplychain:sbom", args=[unchecked_sbom.pk])).content.decode()
     assert "Nicht geprüft" in html and "keine Schwachstellendaten für Go, Maven, PyPI, npm" in html
