@@ -58,9 +58,10 @@ def _purl_type(purl: str) -> str:
 
 
 def assess(components: Iterable[tuple[str, str, str]], unusable: Iterable[tuple[str, str, str]],
-           ecosystems: dict[str, int] | Iterable[str]) -> Coverage:
+           ecosystems: dict[str, int] | Iterable[str], refs: dict | None = None) -> Coverage:
     """``components``: (purl, name, version) with a usable purl; ``unusable``: (name, version, reason code);
-    ``ecosystems``: the database's ecosystems with records (base names such as "Maven", "PyPI")."""
+    ``ecosystems``: the database's ecosystems with records (base names such as "Maven", "PyPI");
+    ``refs``: purl -> parsed PackageRef (or None) where already parsed (saves parsing twice)."""
     with_data = {e.split(":", 1)[0] for e in ecosystems}
     checked, n_usable = 0, 0
     not_checked: list[dict] = []
@@ -68,9 +69,10 @@ def assess(components: Iterable[tuple[str, str, str]], unusable: Iterable[tuple[
                      for n, v, code in unusable]
     without_purl = len(not_checkable)
     missing: set[str] = set()
+    parsed = refs or {}
     for purl, name, version in components:
         n_usable += 1
-        ref = parse_purl(purl)
+        ref = parsed[purl] if purl in parsed else parse_purl(purl)
         if ref is None:
             not_checkable.append({"name": name, "version": version, "code": "bad_purl",
                                   "reason": reason_text("bad_purl")})
@@ -104,11 +106,13 @@ def check(doc, store) -> dict:
     """The ``vendorvet sbom check --format json`` contract for a parsed SBOM (nothing stored):
     status, components, not_checked, not_checkable, database {records, ecosystems, imported_at},
     vulnerabilities."""
-    from vendorvet.engine.supplychain.match import match_all
+    from vendorvet.engine.supplychain.match import match_component
 
     status = store.status()
-    findings = match_all(store, [c.purl for c in doc.components])
-    cov = assess(((c.purl, c.name, c.version) for c in doc.components), doc.unusable, status["ecosystems"])
+    refs = {c.purl: parse_purl(c.purl) for c in doc.components}  # parsed once for matching and coverage
+    findings = [f for ref in refs.values() if ref is not None for f in match_component(store, ref)]
+    cov = assess(((c.purl, c.name, c.version) for c in doc.components), doc.unusable, status["ecosystems"],
+                 refs=refs)
     return {**cov.as_dict(),
             "database": {"records": status["records"], "ecosystems": status["ecosystems"],
                          "imported_at": status.get("imported_at")},

@@ -136,7 +136,8 @@ class OsvStore:
                 if strict and stats.invalid:
                     raise ImportError_(stats.errors[0])
                 batch.append(record)
-                ecosystems.update(eco for eco, _name in osv.packages(record))
+                if progress:  # only the web import reports ecosystems; the CLI path stays as fast as before
+                    ecosystems.update(eco for eco, _name in osv.packages(record))
                 if len(batch) >= BATCH:
                     self._write(batch, stats, commit=False)
                     batch = []
