@@ -44,6 +44,9 @@ def test_empty_database_sbom_page_says_not_checked(auditor_a, unchecked_sbom, lo
     assert_csp_clean(html)
     overview = client.get(reverse("supplychain:overview")).content.decode()
     assert "No vulnerability data imported." in overview
+    assert 'badge sev-unknown">not checked<' in overview  # the list does not say "0" either
+    panel = client.get(reverse("supplychain:integration_panel", args=[unchecked_sbom.integration_id])).content
+    assert b"Not checked" in panel and b"No known vulnerabilities" not in panel
     page = client.get(reverse("supplychain:osv")).content.decode()
     assert "No vulnerability data imported." in page and 'id="osv-import"' not in page  # auditors cannot import
     assert client.post(reverse("supplychain:osv_import"), {"demo": "1"}).status_code == 403

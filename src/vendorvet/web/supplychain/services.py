@@ -52,6 +52,36 @@ def coverage_for(sbom: "SbomVersion", status: dict | None = None) -> osv_coverag
     return osv_coverage.assess(comps, unusable, status["ecosystems"])
 
 
+def coverage_states(sboms, status: dict | None = None) -> dict[int, str]:
+    """{sbom id: "checked" | "partial" | "not_checked"} for lists (two queries, not one per SBOM); the same
+    classes as ``coverage_for``, counted per ecosystem instead of per component."""
+    from vendorvet.engine.supplychain.match import PURL_ECOSYSTEMS
+
+    sboms = list(sboms)
+    if not sboms:
+        return {}
+    status = status or osv_status()
+    with_data = {e.split(":", 1)[0] for e in status["ecosystems"]}
+    known = set(PURL_ECOSYSTEMS.values())
+    ids = [s.pk for s in sboms]
+    good: dict[int, bool] = {}
+    bad: dict[int, bool] = {}
+    rows = SbomComponent.objects.filter(sbom_id__in=ids).values_list("sbom_id", "ecosystem").distinct()
+    for sbom_id, eco in rows:
+        if eco in with_data and eco in known:
+            good[sbom_id] = True
+        else:
+            bad[sbom_id] = True
+    for sbom_id in SbomComponent.objects.filter(sbom_id__in=ids, version="").values_list("sbom_id", flat=True):
+        bad[sbom_id] = True
+    out = {}
+    for s in sboms:
+        if s.not_checkable:
+            bad[s.pk] = True
+        out[s.pk] = ("partial" if bad.get(s.pk) else "checked") if good.get(s.pk) else "not_checked"
+    return out
+
+
 def package_key(purl: str) -> str:
     """The purl without version, qualifiers or subpath: identifies the package across versions."""
     base = purl.split("?", 1)[0].split("#", 1)[0]
