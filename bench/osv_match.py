@@ -22,7 +22,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from vendorvet.engine.supplychain import match, sbom
+from vendorvet.engine.supplychain import coverage, match, sbom
 from vendorvet.engine.supplychain.store import OsvStore
 
 ECOSYSTEMS = {
@@ -183,15 +183,23 @@ def parse_and_match(work: Path, components: int, rng: random.Random) -> int:
     t = time.perf_counter()
     doc = sbom.parse(data)
     parse_s = time.perf_counter() - t
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     findings = match.match_all(store, [c.purl for c in doc.components])
-    match_s = time.perf_counter() - t
+    match_s, match_cpu = time.perf_counter() - t, time.process_time() - cpu
+    store.close()
+    store = OsvStore(work / "osv.sqlite3")  # cold again: the whole `sbom check --format json` answer
+    t, cpu = time.perf_counter(), time.process_time()
+    answer = coverage.check(doc, store)
+    check_s, check_cpu = time.perf_counter() - t, time.process_time() - cpu
     store.close()
     affected = len({f.purl for f in findings})
     print(f"SBOM: {len(doc.components)} components ({len(data) / 1e6:.1f} MB CycloneDX 1.6 JSON), parsed in "
           f"{parse_s:.2f} s (cyclonedx-python-lib)")
     print(f"matching: {len(findings)} findings on {affected} components in {match_s:.2f} s "
-          f"(target < 2 s): {'OK' if match_s < 2 else 'MISSED'}")
+          f"(CPU {match_cpu:.2f} s; target < 2 s): {'OK' if match_s < 2 else 'MISSED'}")
+    print(f"sbom check answer (matching + coverage, status {answer['status']}, "
+          f"{len(answer['not_checked'])} not checked, {len(answer['not_checkable'])} not checkable): "
+          f"{check_s:.2f} s (CPU {check_cpu:.2f} s)")
     for label, other in as_formats(data).items():
         t = time.perf_counter()
         parsed = sbom.parse(other)

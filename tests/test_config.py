@@ -81,9 +81,21 @@ def test_check_config_fails_without_production_settings(clean_env, capsys):
     assert out.strip().splitlines()[-1].startswith("Not ready for production: 3 errors")
 
 
-def test_check_config_passes_with_warnings_only(clean_env, capsys):
+def _current_osv_data(env, tmp_path):
+    """A data directory holding a freshly imported OSV database (empty vulnerability data is a warning)."""
+    from pathlib import Path
+
+    from vendorvet.engine.supplychain.store import OsvStore
+
+    with OsvStore(tmp_path / "osv.sqlite3") as store:
+        store.import_path(Path(__file__).parent / "fixtures" / "osv")
+    env.setenv("VENDORVET_DATA_DIR", str(tmp_path))
+
+
+def test_check_config_passes_with_warnings_only(clean_env, capsys, tmp_path):
     for name, value in PRODUCTION_ENV.items():
         clean_env.setenv(name, value)
+    _current_osv_data(clean_env, tmp_path)
     clean_env.delenv("VENDORVET_HTTPS")
     clean_env.setenv("VENDORVET_MFA_REQUIRE", "admins")  # without production mode it is not the default
     assert main(["check-config"]) == 0
@@ -92,9 +104,10 @@ def test_check_config_passes_with_warnings_only(clean_env, capsys):
     assert out.strip().splitlines()[-1] == "Ready for production (1 warning to look at)."
 
 
-def test_check_config_json(clean_env, capsys):
+def test_check_config_json(clean_env, capsys, tmp_path):
     for name, value in PRODUCTION_ENV.items():
         clean_env.setenv(name, value)
+    _current_osv_data(clean_env, tmp_path)
     clean_env.setenv("VENDORVET_DEBUG", "yes")
     assert main(["check-config", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)

@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
     queue, answers, redis_message = queue_status()
     if answers is False:
         report.problems.append(ConfigProblem("VENDORVET_REDIS_URL", "error", redis_message))
+    from vendorvet.cli.commands import osv
+
+    for level, message in osv.config_problems():
+        report.problems.append(ConfigProblem("OSV database", level, message))
     errors = [p for p in report.problems if p.level == "error"]
     warnings = [p for p in report.problems if p.level != "error"]
     if args.format == "json":

@@ -117,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'Loaded' if created else 'Reusing'} demo tenant {tenant.name} ({tenant.slug}): "
               f"{count} integrations.")
     print("Switch between the tenants with the selector at the top of the page.")
+    from vendorvet.web.supplychain.osvimport import import_demo_data
+
+    added = import_demo_data()
+    if added is not None:
+        print(f"Imported the demo vulnerability data: {added} real advisories (GitHub Advisory Database, "
+              "CC BY 4.0); import a full OSV dump for real use.")
 
     url = display_url(args.host, args.port)
     print()

@@ -21,6 +21,7 @@ import time
 
 from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError
+from vendorvet.engine.supplychain.store import STALE_AFTER_DAYS
 
 
 def register(subparsers) -> None:
@@ -111,16 +112,39 @@ def rematch_stored(store, changed_ids):
                        "(run 'vendorvet osv rematch' once the database is reachable)") from None
 
 
+def status_of(db: str | None) -> dict:
+    from vendorvet.engine.supplychain.store import database_status
+
+    return database_status(db)
+
+
+def config_problems(db: str | None = None) -> list[tuple[str, str]]:
+    """check-config's OSV part: (level, message) — empty or stale vulnerability data is a warning."""
+    status = status_of(db)
+    if status["empty"]:
+        return [("warning", f"the OSV vulnerability database at {status['path']} is empty: SBOM components are "
+                            "not checked; run 'vendorvet osv import PATH' (osv.dev all.zip per ecosystem)")]
+    if status["stale"]:
+        age = f"{status['age_days']} days old" if status["age_days"] is not None else "of unknown age"
+        return [("warning", f"the OSV vulnerability database is {age} (last import {status['imported_at']}); "
+                            f"import a current dump (older than {STALE_AFTER_DAYS} days misses new advisories)")]
+    return []
+
+
 def run_status(args: argparse.Namespace) -> int:
-    with open_store(args.db) as store:
-        status = store.status()
+    status = status_of(args.db)
     if args.format == "json":
         print(json.dumps(status, indent=2))
         return 0
     print(f"OSV database: {status['path']}")
     print(f"Records: {status['records']} ({status['withdrawn']} withdrawn)")
-    print(f"Last import: {status['last_import'] or 'never'}; newest record modified: "
+    age = f" ({status['age_days']} days ago)" if status["age_days"] is not None else ""
+    print(f"Last import: {status['imported_at'] or 'never'}{age}; newest record modified: "
           f"{status['newest_modified'] or '-'}")
+    if status["empty"]:
+        print("EMPTY: SBOM components are not checked until OSV data is imported ('vendorvet osv import PATH').")
+    elif status["stale"]:
+        print(f"STALE: older than {STALE_AFTER_DAYS} days; import a current dump.")
     for eco, n in status["ecosystems"].items():
         print(f"  {eco:<12} {n}")
     return 0

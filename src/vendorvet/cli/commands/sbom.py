@@ -19,7 +19,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("sbom", help="check or import SBOMs (CycloneDX, SPDX)",
                                    description=__doc__.split("\n\n", 1)[1])
     actions = parser.add_subparsers(dest="sbom_action", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="list the known vulnerabilities of an SBOM; stores nothing")
+    check = actions.add_parser("check", help="list the known vulnerabilities of an SBOM and what could not be "
+                                             "checked; stores nothing")
     check.add_argument("file")
     add_format_argument(check)
     check.add_argument("--db", help="OSV database file (default: osv.sqlite3 in the data directory)")
@@ -44,7 +45,7 @@ def _read(path: str) -> bytes:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from vendorvet.engine.supplychain import match
+    from vendorvet.engine.supplychain import coverage
     from vendorvet.engine.supplychain.sbom import SbomError, parse
     from vendorvet.engine.supplychain.store import OsvStore, default_path
 
@@ -56,16 +57,27 @@ def run_check(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else default_path()
     if not db.exists():
         raise CLIError(f"no OSV database at {db}; run 'vendorvet osv import PATH' first")
-    with OsvStore(db) as store:
-        findings = match.match_all(store, [c.purl for c in doc.components])
+    with OsvStore(db) as store:  # an empty database answers "not_checked", never "0 known vulnerabilities"
+        result = coverage.check(doc, store)
     if args.format == "json":
-        print(json.dumps({"components": len(doc.components), "vulnerabilities": [f.as_dict() for f in findings]},
-                         indent=2))
+        print(json.dumps(result, indent=2))
         return 0
-    print(f"{len(doc.components)} components, {len(findings)} known vulnerabilities")
+    findings = result["vulnerabilities"]
+    db_state = result["database"]
+    print(f"OSV database: {db_state['records']} records, last import {db_state['imported_at'] or 'never'}")
+    if result["status"] == coverage.NOT_CHECKED:
+        print(f"{result['components']} components: NOT CHECKED — no vulnerability data for them")
+    else:
+        partial = " (partial: see below)" if result["status"] == coverage.PARTIAL else ""
+        print(f"{result['components']} components, {len(findings)} known vulnerabilities{partial}")
     for f in findings:
-        score = f"{f.cvss:.1f}" if f.cvss is not None else "-"
-        print(f"  {f.severity:<8} {score:>4}  {f.id:<22} {f.purl}  fixed: {', '.join(f.fixed_versions) or '-'}")
+        score = f"{f['cvss']:.1f}" if f["cvss"] is not None else "-"
+        print(f"  {f['severity']:<8} {score:>4}  {f['id']:<22} {f['purl']}  "
+              f"fixed: {', '.join(f['fixed_versions']) or '-'}")
+    for n in result["not_checked"]:
+        print(f"  not checked: {n['purl']} — {n['reason']}")
+    for n in result["not_checkable"]:
+        print(f"  not checkable: {n['name'] or '(no name)'} {n['version']} — {n['reason']}")
     return 0
 
 

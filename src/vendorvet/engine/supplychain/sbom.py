@@ -60,6 +60,8 @@ class Sbom:
     name: str
     components: list[Component]
     without_purl: int = 0
+    # components that cannot be checked, kept (never dropped silently): (name, version, reason code)
+    unusable: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
 
 
 def _check_size(data: bytes) -> None:
@@ -169,6 +171,7 @@ def _cdx_licenses(component) -> list[str]:
 def _cdx_walk(top_level, fmt: str, spec: str, name: str) -> Sbom:
     """Flatten library ``Component`` trees into our components (iterative: no recursion)."""
     comps: list[Component] = []
+    unusable: list[tuple[str, str, str]] = []
     missing = 0
     stack = [(c, "", 1) for c in reversed(top_level)]
     while stack:
@@ -180,11 +183,12 @@ def _cdx_walk(top_level, fmt: str, spec: str, name: str) -> Sbom:
             comps.append(Component(purl, c.name or "", c.version or "", _cdx_licenses(c), path))
         else:
             missing += 1
+            unusable.append((c.name or "", c.version or "", "no_purl"))
         children = list(c.components)
         if children:
             child_path = f"{path} > {c.name}" if path else c.name
             stack.extend((cc, child_path, depth + 1) for cc in reversed(children))
-    return Sbom(fmt, spec, name, _dedupe(comps), missing)
+    return Sbom(fmt, spec, name, _dedupe(comps), missing, unusable)
 
 
 def _cdx_component(read, raw, index: int, strip_purl):
@@ -326,17 +330,18 @@ def _spdx_license(value) -> list[str]:
 
 
 def _spdx_components(document, fmt: str) -> Sbom:
-    comps, missing = [], 0
+    comps, missing, unusable = [], 0, []
     for pkg in document.packages:
         purls = [r.locator for r in pkg.external_references if r.reference_type == "purl"]
         purl = _canonical_purl(purls[0]) if purls else None
         if not purl:
             missing += 1
+            unusable.append((str(pkg.name or ""), str(pkg.version or ""), "bad_purl" if purls else "no_purl"))
             continue
         lics = _spdx_license(pkg.license_concluded) or _spdx_license(pkg.license_declared)
         comps.append(Component(purl, pkg.name or "", pkg.version or "", lics))
     info = document.creation_info
-    return Sbom(fmt, info.spdx_version, info.name or "", _dedupe(comps), missing)
+    return Sbom(fmt, info.spdx_version, info.name or "", _dedupe(comps), missing, unusable)
 
 
 def _spdx_error(exc: Exception) -> SbomError:

@@ -45,12 +45,16 @@ class ImportStats:
     withdrawn: int = 0
     invalid: int = 0
     errors: list[str] = dataclasses.field(default_factory=list)
+    read: int = 0  # records read so far (progress)
+    total: int | None = None  # records expected, where known (zip members / files), for a percentage
     # ids of the records this import added or replaced (withdrawn ones included): what to re-match
     changed_ids: list[str] = dataclasses.field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         out = dataclasses.asdict(self)
         out.pop("changed_ids")
+        out.pop("read")
+        out.pop("total")
         return out
 
 
@@ -63,6 +67,37 @@ def default_path() -> Path:
 
         root = Path(platformdirs.user_data_dir("vendorvet"))
     return root / "osv.sqlite3"
+
+
+STALE_AFTER_DAYS = 7
+
+
+def database_status(path: str | os.PathLike | None = None, now=None) -> dict:
+    """A database's state for every surface (CLI, web, API, check-config, review point 10).
+
+    ``records``, ``withdrawn``, ``ecosystems`` ({name: records}), ``imported_at`` (ISO, None if never),
+    ``age_days``, ``empty`` and ``stale`` (older than STALE_AFTER_DAYS). A missing file is empty, not an error
+    (and is not created).
+    """
+    from datetime import datetime, timezone
+
+    path = Path(path) if path else default_path()
+    if path.exists():
+        with OsvStore(path) as store:
+            status = store.status()
+    else:
+        status = {"path": str(path), "records": 0, "withdrawn": 0, "ecosystems": {}, "last_import": None,
+                  "imported_at": None, "newest_modified": None}
+    age = None
+    if status["imported_at"]:
+        try:
+            age = max(0, ((now or datetime.now(timezone.utc)) - datetime.fromisoformat(status["imported_at"])).days)
+        except (ValueError, TypeError):
+            age = None
+    status["age_days"] = age
+    status["empty"] = not status["records"]
+    status["stale"] = (not status["empty"]) and (age is None or age > STALE_AFTER_DAYS)
+    return status
 
 
 class OsvStore:
@@ -85,21 +120,42 @@ class OsvStore:
         self.close()
 
     # -- import ---------------------------------------------------------------------
-    def import_path(self, path: str | os.PathLike) -> ImportStats:
-        stats = ImportStats()
-        batch: list[dict] = []
-        for record in iter_source(Path(path), stats):
-            batch.append(record)
-            if len(batch) >= BATCH:
-                self._write(batch, stats)
-                batch = []
-        if batch:
-            self._write(batch, stats)
+    def import_path(self, path: str | os.PathLike, *, strict: bool = False, progress=None) -> ImportStats:
+        """Import a source in ONE transaction: a damaged archive stores nothing (``ImportError_``).
+
+        ``strict``: an invalid record also refuses the whole import (the web upload); otherwise invalid
+        records are skipped and counted. ``progress(stats, ecosystems)`` is called after every batch.
+        """
         from datetime import datetime, timezone
 
-        with self.db:
+        stats = ImportStats()
+        ecosystems: set[str] = set()
+        batch: list[dict] = []
+        try:
+            for record in iter_source(Path(path), stats):
+                if strict and stats.invalid:
+                    raise ImportError_(stats.errors[0])
+                batch.append(record)
+                if progress:  # only the web import reports ecosystems; the CLI path stays as fast as before
+                    ecosystems.update(eco for eco, _name in osv.packages(record))
+                if len(batch) >= BATCH:
+                    self._write(batch, stats, commit=False)
+                    batch = []
+                    if progress:
+                        progress(stats, sorted(ecosystems))
+            if strict and stats.invalid:
+                raise ImportError_(stats.errors[0])
+            if batch:
+                self._write(batch, stats, commit=False)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('last_import', ?)",
                             (datetime.now(timezone.utc).isoformat(timespec="seconds"),))
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            self._cache.clear()
+            raise
+        if progress:
+            progress(stats, sorted(ecosystems))
         self._cache.clear()
         return stats
 
@@ -116,7 +172,7 @@ class OsvStore:
         self._cache.clear()
         return stats
 
-    def _write(self, batch: list[dict], stats: ImportStats) -> None:
+    def _write(self, batch: list[dict], stats: ImportStats, commit: bool = True) -> None:
         ids = [r["id"] for r in batch]
         existing: dict[str, str] = {}
         for i in range(0, len(ids), 900):
@@ -142,12 +198,13 @@ class OsvStore:
             blob = zlib.compress(json.dumps(r, separators=(",", ":")).encode(), 6)
             rows.append((r["id"], modified, r.get("withdrawn"), blob))
             pkg_rows.extend((eco, name, r["id"]) for eco, name in osv.packages(r))
-        with self.db:
-            for i in range(0, len(replaced_ids), 900):
-                chunk = replaced_ids[i:i + 900]
-                self.db.execute("DELETE FROM packages WHERE id IN (%s)" % ",".join("?" * len(chunk)), chunk)
-            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?)", rows)
-            self.db.executemany("INSERT INTO packages VALUES (?,?,?)", pkg_rows)
+        for i in range(0, len(replaced_ids), 900):
+            chunk = replaced_ids[i:i + 900]
+            self.db.execute("DELETE FROM packages WHERE id IN (%s)" % ",".join("?" * len(chunk)), chunk)
+        self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?)", rows)
+        self.db.executemany("INSERT INTO packages VALUES (?,?,?)", pkg_rows)
+        if commit:
+            self.db.commit()
 
     # -- reading ----------------------------------------------------------------------
     def status(self) -> dict:
@@ -158,7 +215,8 @@ class OsvStore:
         last = self.db.execute("SELECT value FROM meta WHERE key='last_import'").fetchone()
         newest = self.db.execute("SELECT MAX(modified) FROM records").fetchone()[0]
         return {"path": str(self.path), "records": total, "withdrawn": withdrawn, "ecosystems": ecos,
-                "last_import": last[0] if last else None, "newest_modified": newest}
+                "last_import": last[0] if last else None, "imported_at": last[0] if last else None,
+                "newest_modified": newest}
 
     def record(self, advisory_id: str) -> dict | None:
         if advisory_id in self._cache:
@@ -212,39 +270,58 @@ def _load_json(data: bytes, origin: str, stats: ImportStats) -> Iterator[dict]:
             stats.errors.append(f"{origin}: {exc}")
 
 
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes | None:
+    """A member's bytes, read with OUR cap (the header's sizes may lie); None if over the cap.
+
+    A member whose data does not match its header (sizes understated or overstated, CRC wrong, deflate
+    stream cut off) is a damaged archive: ``ImportError_`` with the member named, never a traceback.
+    """
+    try:
+        with archive.open(info) as fh:
+            data = fh.read(MAX_RECORD_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as exc:
+        raise ImportError_(f"{origin}: the archive is damaged or truncated ({exc})") from None
+    if len(data) > MAX_RECORD_BYTES:
+        return None
+    return data
+
+
 def _iter_zip(path: Path, stats: ImportStats) -> Iterator[dict]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise ImportError_(f"{path}: not a zip archive") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportError_(f"{path}: not a complete zip archive ({exc})") from None
     with archive:
-        for info in archive.infolist():
-            if info.is_dir() or not info.filename.endswith(".json"):
-                continue
+        members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")]
+        stats.total = (stats.total or 0) + len(members)
+        for info in members:
+            origin = f"{path}:{info.filename}"
+            stats.read += 1
             if info.file_size > MAX_RECORD_BYTES:
                 stats.invalid += 1
-                stats.errors.append(f"{path}:{info.filename}: larger than {MAX_RECORD_BYTES} bytes, skipped")
+                stats.errors.append(f"{origin}: larger than {MAX_RECORD_BYTES} bytes, skipped")
                 continue
-            with archive.open(info) as fh:
-                data = fh.read(MAX_RECORD_BYTES + 1)  # bounded even if the header lies
-            if len(data) > MAX_RECORD_BYTES:
+            data = _read_member(archive, info, origin)
+            if data is None:
                 stats.invalid += 1
-                stats.errors.append(f"{path}:{info.filename}: too large, skipped")
+                stats.errors.append(f"{origin}: too large, skipped")
                 continue
-            yield from _load_json(data, f"{path}:{info.filename}", stats)
+            yield from _load_json(data, origin, stats)
 
 
 def iter_source(path: Path, stats: ImportStats) -> Iterator[dict]:
     if not path.exists():
         raise ImportError_(f"{path}: no such file or directory")
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix in (".json", ".zip"):
-                yield from iter_source(child, stats)
+        children = [c for c in sorted(path.rglob("*")) if c.is_file() and c.suffix in (".json", ".zip")]
+        stats.total = (stats.total or 0) + sum(1 for c in children if c.suffix == ".json")  # zips add theirs
+        for child in children:
+            yield from iter_source(child, stats)
         return
     if path.suffix == ".zip" or zipfile.is_zipfile(path):
         yield from _iter_zip(path, stats)
         return
     if path.stat().st_size > MAX_RECORD_BYTES * 8:
         raise ImportError_(f"{path}: a single JSON file this large is not an OSV record; use all.zip")
+    stats.read += 1
     yield from _load_json(path.read_bytes(), str(path), stats)

@@ -121,7 +121,22 @@ class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
         return VulnerabilityFinding.objects.select_related("component")
 
 
+class OsvStatusViewSet(TenantContextMixin, viewsets.GenericViewSet):
+    """The OSV vulnerability database's state: records per ecosystem, last import, age, empty/stale.
+    Installation-wide public data; any member of a tenant may read it."""
+
+    serializer_class = serializers.Serializer
+    filter_backends: list = []
+    pagination_class = None
+
+    def list(self, request):
+        status = services.osv_status()
+        return Response({k: status[k] for k in ("records", "withdrawn", "ecosystems", "imported_at",
+                                                 "newest_modified", "age_days", "empty", "stale")})
+
+
 ROUTES = ApiRoutes("supplychain", (
     Resource("sboms", SbomVersionViewSet, "supplychain-sbom"),
     Resource("findings", FindingViewSet, "supplychain-finding"),
+    Resource("osv-status", OsvStatusViewSet, "supplychain-osv-status"),
 ))

@@ -33,7 +33,8 @@ class SupplyChainEvidence:
 
     def evidence(self, integration, requirement_ids) -> dict[str, Suggestion]:
         from vendorvet.web.supplychain.models import SbomVersion
-        from vendorvet.web.supplychain.services import SEVERITY_RANK, severity_counts
+        from vendorvet.engine.supplychain import coverage as osv_coverage
+        from vendorvet.web.supplychain.services import SEVERITY_RANK, coverage_for, osv_status, severity_counts
 
         wanted = [r for r in requirement_ids if r in SBOM_REQUIREMENTS]
         if not wanted:
@@ -48,16 +49,33 @@ class SupplyChainEvidence:
         counts = severity_counts(latest)
         ordered = tuple(sorted(counts.items(), key=lambda kv: -SEVERITY_RANK.get(kv[0], 0)))
         total = sum(counts.values())
+        osv = osv_status()
+        cov = coverage_for(latest, osv)
         common = dict(source=_("SBOM"), at=latest.created, link=reverse("supplychain:sbom", args=[latest.pk]),
                       link_label=gettext("SBOM for version %(label)s") % {"label": latest.label},
-                      facts=(latest.pk, latest.sha256, ordered), template="supplychain/_answer_sbom.html",
-                      extra={"sbom": latest, "sbom_counts": ordered, "sbom_total": total})
-        if total == 0 and _matched_without_data(latest):
+                      facts=(latest.pk, latest.sha256, ordered, cov.status, cov.checked),
+                      template="supplychain/_answer_sbom.html",
+                      extra={"sbom": latest, "sbom_counts": ordered, "sbom_total": total, "coverage": cov, "osv": osv})
+        statuses = [SEVERITY_STATUS.get(s, "pass") for s in counts]
+        found = any(st != "pass" for st in statuses)
+        if cov.status == osv_coverage.NOT_CHECKED or (total == 0 and _matched_without_data(latest)):
             return {r: Suggestion(self.key, COULD_NOT_CHECK, **common, reason=gettext(
-                "No vulnerability data (OSV) was available when this SBOM was checked.")) for r in wanted}
-        suggested = scoring_review.suggest_answer(["pass", *(SEVERITY_STATUS.get(s, "pass") for s in counts)])
-        comment = (gettext("From SBOM %(label)s: %(components)d components, %(vulns)d known vulnerabilities.")
-                   % {"label": latest.label, "components": latest.component_count, "vulns": total})
+                "Not checked: no vulnerability data (OSV) for %(ecosystems)s.") % {
+                    "ecosystems": ", ".join(cov.missing_ecosystems) or gettext("its components")}) for r in wanted}
+        if cov.status == osv_coverage.PARTIAL and not found:  # absence of findings in part of it proves nothing
+            return {r: Suggestion(self.key, COULD_NOT_CHECK, **common, reason=gettext(
+                "Only %(checked)d of %(total)d components could be checked for known vulnerabilities.") % {
+                    "checked": cov.checked, "total": cov.total or cov.components}) for r in wanted}
+        if cov.status == osv_coverage.CHECKED:
+            suggested = scoring_review.suggest_answer(["pass", *statuses])
+            comment = (gettext("From SBOM %(label)s: %(components)d components, %(vulns)d known vulnerabilities.")
+                       % {"label": latest.label, "components": latest.component_count, "vulns": total})
+        else:  # partly checked, and what was found still counts
+            suggested = scoring_review.suggest_answer(statuses)
+            comment = (gettext("From SBOM %(label)s: %(checked)d of %(components)d components checked, %(vulns)d "
+                               "known vulnerabilities.")
+                       % {"label": latest.label, "checked": cov.checked, "components": cov.total or cov.components,
+                          "vulns": total})
         return {r: Suggestion(self.key, CHECKED, suggested=suggested if SBOM_REQUIREMENTS[r] else None,
                               comment=comment, **common) for r in wanted}
 

@@ -16,3 +16,18 @@ class SbomUploadForm(forms.Form):
         if f.size > MAX_BYTES:
             raise forms.ValidationError(_("The SBOM is larger than 100 MB."))
         return f
+
+
+class OsvImportForm(forms.Form):
+    """An OSV dump: an uploaded file or a server path the operator allowed (one of them)."""
+
+    file = forms.FileField(label=_("OSV dump"), required=False,
+                           help_text=_("osv.dev's all.zip (all ecosystems) or one ecosystem's all.zip."))
+    server_path = forms.CharField(label=_("Or a path on the server"), required=False, max_length=1000,
+                                  help_text=_("Only paths the operator allowed for imports."))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool((data.get("server_path") or "").strip()):
+            raise forms.ValidationError(_("Choose a file or name a server path (one of them)."))
+        return data

@@ -30,6 +30,8 @@ class SbomVersion(TenantOwnedModel):
     component_count = models.PositiveIntegerField(_("components"), default=0)
     without_purl = models.PositiveIntegerField(_("components without package URL"), default=0)
     osv_snapshot = models.CharField(_("OSV database state"), max_length=40, blank=True)
+    # components without a usable package URL: [{"name", "version", "reason"}] (reason: a coverage code)
+    not_checkable = models.JSONField(_("components that cannot be checked"), default=list, blank=True)
 
     change_log_parent = "integration"
 

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vendorvet.engine.supplychain import coverage as osv_coverage
 from vendorvet.engine.supplychain import match as osv_match
 from vendorvet.engine.supplychain.sbom import SbomError, parse
-from vendorvet.engine.supplychain.store import OsvStore
+from vendorvet.engine.supplychain.store import STALE_AFTER_DAYS, OsvStore, database_status  # noqa: F401
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.context import require_tenant
 from vendorvet.web.supplychain.models import (
@@ -32,6 +33,53 @@ def osv_path() -> Path:
 
 def open_store() -> OsvStore:
     return OsvStore(osv_path())
+
+
+NOT_CHECKABLE_KEPT = 2000  # listed per SBOM; the count beyond is kept in without_purl
+
+
+def osv_status(path: Path | None = None) -> dict:
+    """The vulnerability database's state (records per ecosystem, imported_at, age_days, empty, stale) —
+    the one source for the supply-chain pages, each SBOM, the API and review point 10."""
+    return database_status(path or osv_path())
+
+
+def coverage_for(sbom: "SbomVersion", status: dict | None = None) -> osv_coverage.Coverage:
+    """What a stored SBOM's findings cover, against the database as it is now (re-matched after imports)."""
+    status = status or osv_status()
+    comps = sbom.components.values_list("purl", "name", "version")
+    unusable = [(n.get("name", ""), n.get("version", ""), n.get("reason", "no_purl")) for n in sbom.not_checkable]
+    return osv_coverage.assess(comps, unusable, status["ecosystems"])
+
+
+def coverage_states(sboms, status: dict | None = None) -> dict[int, str]:
+    """{sbom id: "checked" | "partial" | "not_checked"} for lists (two queries, not one per SBOM); the same
+    classes as ``coverage_for``, counted per ecosystem instead of per component."""
+    from vendorvet.engine.supplychain.match import PURL_ECOSYSTEMS
+
+    sboms = list(sboms)
+    if not sboms:
+        return {}
+    status = status or osv_status()
+    with_data = {e.split(":", 1)[0] for e in status["ecosystems"]}
+    known = set(PURL_ECOSYSTEMS.values())
+    ids = [s.pk for s in sboms]
+    good: dict[int, bool] = {}
+    bad: dict[int, bool] = {}
+    rows = SbomComponent.objects.filter(sbom_id__in=ids).values_list("sbom_id", "ecosystem").distinct()
+    for sbom_id, eco in rows:
+        if eco in with_data and eco in known:
+            good[sbom_id] = True
+        else:
+            bad[sbom_id] = True
+    for sbom_id in SbomComponent.objects.filter(sbom_id__in=ids, version="").values_list("sbom_id", flat=True):
+        bad[sbom_id] = True
+    out = {}
+    for s in sboms:
+        if s.not_checkable:
+            bad[s.pk] = True
+        out[s.pk] = ("partial" if bad.get(s.pk) else "checked") if good.get(s.pk) else "not_checked"
+    return out
 
 
 def package_key(purl: str) -> str:
@@ -70,6 +118,8 @@ def import_sbom(integration, data: bytes, *, label: str, filename: str = "") -> 
                            spec_version=doc.spec_version, document_name=doc.name[:300], filename=filename[:255],
                            sha256=hashlib.sha256(data).hexdigest(), component_count=len(doc.components),
                            without_purl=doc.without_purl,
+                           not_checkable=[{"name": n[:300], "version": v[:200], "reason": r}
+                                          for n, v, r in doc.unusable[:NOT_CHECKABLE_KEPT]],
                            osv_snapshot=f"{status['records']} / {status['newest_modified'] or '-'}"[:40])
         sbom.full_clean()
         sbom.save()
@@ -93,10 +143,8 @@ def import_sbom(integration, data: bytes, *, label: str, filename: str = "") -> 
 
 
 def check_sbom(data: bytes, store: OsvStore) -> dict:
-    """Stateless check (CLI ``sbom check``): nothing is stored."""
-    doc = parse(data)
-    findings = osv_match.match_all(store, [c.purl for c in doc.components])
-    return {"components": len(doc.components), "vulnerabilities": [f.as_dict() for f in findings]}
+    """Stateless check: nothing is stored. The ``sbom check --format json`` contract (see check_document)."""
+    return osv_coverage.check(parse(data), store)
 
 
 def previous_version(sbom: SbomVersion) -> SbomVersion | None:
@@ -158,4 +206,3 @@ def severity_counts(sbom: SbomVersion) -> dict[str, int]:
 
     rows = sbom.findings.values("severity").annotate(n=Count("id"))
     return {r["severity"]: r["n"] for r in rows}
-

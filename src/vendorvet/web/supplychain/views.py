@@ -33,8 +33,12 @@ class OverviewView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
     def get(self, request):
-        latest = _with_counts(SbomVersion.objects.select_related("integration", "integration__vendor"))[:200]
-        return render(request, "supplychain/overview.html", {"sboms": latest})
+        latest = list(_with_counts(SbomVersion.objects.select_related("integration", "integration__vendor"))[:200])
+        osv = services.osv_status()
+        states = services.coverage_states(latest, osv)
+        for s in latest:
+            s.coverage_state = states.get(s.pk)
+        return render(request, "supplychain/overview.html", {"sboms": latest, "osv": osv})
 
 
 class IntegrationPanelView(PermissionRequiredMixin, View):
@@ -45,6 +49,9 @@ class IntegrationPanelView(PermissionRequiredMixin, View):
     def get(self, request, pk: int):
         integration = get_object_or_404(Integration.objects, pk=pk)
         sboms = list(_with_counts(SbomVersion.objects.filter(integration=integration))[:5])
+        states = services.coverage_states(sboms[:1])
+        for s in sboms[:1]:
+            s.coverage_state = states.get(s.pk)
         return render(request, "supplychain/_integration_panel.html", {"integration": integration, "sboms": sboms})
 
 
@@ -52,8 +59,11 @@ class IntegrationSbomsView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
     def context(self, integration, form=None):
-        return {"integration": integration, "form": form or SbomUploadForm(),
-                "sboms": _with_counts(SbomVersion.objects.filter(integration=integration))}
+        sboms = list(_with_counts(SbomVersion.objects.filter(integration=integration)))
+        states = services.coverage_states(sboms)
+        for s in sboms:
+            s.coverage_state = states.get(s.pk)
+        return {"integration": integration, "form": form or SbomUploadForm(), "sboms": sboms}
 
     def get(self, request, pk: int):
         integration = get_object_or_404(Integration.objects.select_related("vendor"), pk=pk)
@@ -92,7 +102,13 @@ class SbomDetailView(PermissionRequiredMixin, View):
             base = SbomVersion.objects.filter(integration_id=sbom.integration_id,
                                               pk=request.GET["against"]).exclude(pk=sbom.pk).first()
         base = base or services.previous_version(sbom)
+        osv = services.osv_status()
+        coverage = services.coverage_for(sbom, osv)
         return render(request, "supplychain/sbom.html", {
+            "osv": osv,
+            "coverage": coverage,
+            "not_checked_shown": coverage.not_checked[:COMPONENTS_SHOWN],
+            "not_checkable_shown": coverage.not_checkable[:COMPONENTS_SHOWN],
             "sbom": sbom,
             "integration": sbom.integration,
             "findings": sbom.findings.select_related("component"),
