@@ -29,12 +29,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import ViewSetMixin
 
-from vendorvet.web.api.schema import DeprecatedAutoSchema
+from vendorvet.web.api.schema import DEPRECATED_TAG, DeprecatedAutoSchema
 
 # When the old paths were deprecated, and the date from which they may stop answering.
 DEPRECATED_ON = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 SUNSET_ON = dt.datetime(2027, 12, 1, tzinfo=dt.timezone.utc)
-DEPRECATED_TAG = "deprecated paths"
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class ApiRoutes:
 class DeprecatedAlias:
     """Mixed in front of a view served at an old path: adds the deprecation headers to every answer."""
 
+    deprecated_alias = True  # read by the schema's operation sorter (deprecated paths last)
     old_prefix = ""  # "/integrations/" — the part of the request path that changed
     new_prefix = ""  # "/inventory/integrations/"
 

@@ -48,6 +48,9 @@ class ApiAutoSchema(AutoSchema):
         return ""
 
 
+DEPRECATED_TAG = "deprecated paths"  # the OpenAPI tag of the old paths that answer as deprecated aliases
+
+
 class DeprecatedAutoSchema(ApiAutoSchema):
     """Operations of a deprecated alias path: marked deprecated, grouped under one tag, with their own ids."""
 
@@ -55,8 +58,6 @@ class DeprecatedAutoSchema(ApiAutoSchema):
         return True
 
     def get_tags(self):
-        from vendorvet.web.api.routes import DEPRECATED_TAG
-
         return [DEPRECATED_TAG]
 
     def get_operation_id(self):
@@ -65,10 +66,8 @@ class DeprecatedAutoSchema(ApiAutoSchema):
 
 def operation_sorter(endpoint):
     """SPECTACULAR_SETTINGS["SORT_OPERATIONS"]: alphabetically, the deprecated alias paths after all others."""
-    from vendorvet.web.api.routes import DeprecatedAlias
-
     view = getattr(endpoint[3], "cls", None)
-    return (isinstance(view, type) and issubclass(view, DeprecatedAlias), alpha_operation_sorter(endpoint))
+    return (bool(getattr(view, "deprecated_alias", False)), alpha_operation_sorter(endpoint))
 
 
 # One name per choice set (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): without them drf-spectacular names
