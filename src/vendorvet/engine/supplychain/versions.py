@@ -44,7 +44,6 @@ _SEMVER = re.compile(
     r"(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?"
     r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
 )
-_LOOSE_SEMVER = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$")
 
 
 def _prerelease_key(pre: str | None, fold_case: bool = False) -> tuple:
@@ -53,35 +52,54 @@ def _prerelease_key(pre: str | None, fold_case: bool = False) -> tuple:
         return (1,)
     parts = []
     for ident in pre.split("."):
-        if ident.isdigit():
+        if ident.isascii() and ident.isdigit():
             parts.append((0, int(ident), ""))
         else:
             parts.append((1, 0, ident.lower() if fold_case else ident))
     return (0, tuple(parts))
 
 
-def semver_key(version: str, strict: bool = False) -> tuple:
-    m = _SEMVER.match(version)
-    if m is None and not strict:
-        m = _LOOSE_SEMVER.match(version.strip())
-    if m is None:
+_SEMVER_LIKE_HEAD = re.compile(r"[0-9.]*")
+
+
+def _semver_like_key(version: str, max_components: int, fold_case: bool = False) -> tuple:
+    """SemVer-like ordering as the OSV tools apply it to npm, crates.io, Go, Hex, Pub, NuGet.
+
+    An optional leading ``v``; then dot-separated numbers (missing ones are 0; any beyond
+    ``max_components`` move to the pre-release); everything from the first other character
+    is the pre-release (one leading ``-`` dropped, build metadata after ``+`` ignored).
+    """
+    v = version[1:] if version.startswith("v") else version
+    head = _SEMVER_LIKE_HEAD.match(v).group(0)  # type: ignore[union-attr]
+    nums = [int(x) for x in head.split(".") if x]
+    if not nums:
         raise InvalidVersion(version)
-    major, minor, patch, pre, _build = m.groups()
-    return (int(major), int(minor or 0), int(patch or 0), _prerelease_key(pre))
+    build = v[len(head):] if head else v
+    build += "".join(f".{n}" for n in nums[max_components:])
+    nums = nums[:max_components] + [0] * (max_components - len(nums))
+    pre = build.split("+", 1)[0]
+    if pre.startswith("-"):
+        pre = pre[1:]
+    return (tuple(nums), _prerelease_key(pre, fold_case=fold_case))
+
+
+def semver_key(version: str, strict: bool = False) -> tuple:
+    """SemVer precedence; ``strict`` accepts only exact SemVer 2.0.0, otherwise SemVer-like."""
+    if strict:
+        m = _SEMVER.match(version)
+        if m is None:
+            raise InvalidVersion(version)
+        major, minor, patch, pre, _build = m.groups()
+        return ((int(major), int(minor), int(patch)), _prerelease_key(pre))
+    return _semver_like_key(version, 3)
 
 
 def go_key(version: str) -> tuple:
-    v = version[1:] if version.startswith("v") else version
-    return semver_key(v, strict=False)
+    return semver_key(version, strict=False)
 
 
 def nuget_key(version: str) -> tuple:
-    m = re.match(r"^(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$", version.strip())
-    if m is None:
-        raise InvalidVersion(version)
-    nums = [int(x) for x in m.group(1).split(".")]
-    nums += [0] * (4 - len(nums))
-    return (tuple(nums), _prerelease_key(m.group(2), fold_case=True))
+    return _semver_like_key(version, 4, fold_case=True)
 
 
 # -- PyPI -------------------------------------------------------------------------------
