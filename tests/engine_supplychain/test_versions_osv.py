@@ -80,6 +80,12 @@ CHAINS = {
         "v2.0.0+incompatible = v2.0.0 < v2.0.1",
         "1.21.0-0 < 1.21.0-rc.1 < 1.21.0",
     ],
+    "Debian": [
+        "1.0~rc1 < 1.0 = 1.0-0 < 1.0-1~bpo1 < 1.0-1 < 1.0-1ubuntu1 < 1.0a < 1.0+b1 < 1.0.0",
+        "9.9 < 1:0.1 < 2:0",
+        "1.0~~ < 1.0~ < 1.0 < 1.0a < 1.0+ < 1.0.1",
+        "2.30-1 < 2.30-10 < 2.31-1",
+    ],
     "NuGet": [
         "1.0.0-Alpha = 1.0.0-alpha < 1.0.0-beta < 1.0.0 = 1.0 = 1.0.0.0 < 1.0.0.1 < 1.0.1",
         "2.0.0-preview.2 < 2.0.0-preview.10 < 2.0.0-RC.1 < 2.0.0",
@@ -97,7 +103,7 @@ def test_osv_ordering(eco, a, b, expected):
 
 @pytest.mark.parametrize("eco,bad", [
     ("PyPI", "latest"), ("PyPI", ""), ("npm", "latest"), ("npm", "v"), ("NuGet", "x.y"), ("Go", "master"),
-    ("Maven", ""), ("Maven", "1.0 beta"), ("RubyGems", ""), ("RubyGems", "1.0 beta"), ("Packagist", ""),
+    ("Maven", ""), ("Maven", "1.0 beta"), ("Debian", "x:1.0"), ("Debian", "-1"), ("RubyGems", ""), ("RubyGems", "1.0 beta"), ("Packagist", ""),
 ])
 def test_undecidable_versions_raise(eco, bad):
     with pytest.raises(InvalidVersion):
@@ -124,10 +130,11 @@ _WORDS = {
     "crates.io": ["alpha", "beta", "rc", "1", "2"],
     "Go": ["20230101000000-abcdef", "rc", "0", "1", "pre"],
     "NuGet": ["alpha", "Alpha", "beta", "RC", "rc", "1", "2"],
+    "Debian": ["rc", "b", "dfsg", "ubuntu", "a", "bpo", "Z"],
 }
 _SEPS = {
     "PyPI": [".", "-", "", "_", "+"], "Maven": ["-", ""], "RubyGems": [".", "", "-"],
-    "Packagist": [".", "-", "", "_", "+"], "npm": ["."], "crates.io": ["."], "Go": ["."], "NuGet": ["."],
+    "Packagist": [".", "-", "", "_", "+"], "Debian": [".", "-", "+", "~", ""], "npm": ["."], "crates.io": ["."], "Go": ["."], "NuGet": ["."],
 }
 
 
@@ -140,7 +147,7 @@ def _gen(eco: str, rnd: random.Random) -> str:
         if rnd.random() < 0.2:
             core += "+build." + str(rnd.randint(0, 3))
         return ("v" if eco == "Go" or rnd.random() < 0.1 else "") + core
-    out = core
+    out = (f"{rnd.randint(1, 2)}:" if eco == "Debian" and rnd.random() < 0.2 else "") + core
     for _ in range(rnd.randint(0, 3)):
         piece = rnd.choice(_WORDS[eco]) if rnd.random() < 0.6 else str(rnd.randint(0, 3))
         out += rnd.choice(_SEPS[eco]) + piece

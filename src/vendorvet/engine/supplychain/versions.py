@@ -21,6 +21,7 @@ and callers treat the affected entry as not decidable rather than guessing.
 
 The Maven, RubyGems, Packagist and legacy-PyPI rules follow the OSV tools' published
 semantics (google/osv-scanner ``internal/semantic``), re-implemented here.
+- Debian, Ubuntu: dpkg ordering (epoch, upstream, revision; "~" sorts first).
 Other ecosystems fall back to a generic numeric/alphabetic segment ordering.
 """
 
@@ -398,6 +399,49 @@ def packagist_key(version: str) -> Any:
     return _PackagistKey(version)
 
 
+# -- Debian / Ubuntu (dpkg) -------------------------------------------------------------
+# deb-version(7): [epoch:]upstream[-revision]; epochs compare numerically, upstream and
+# revision alternate non-digit runs (compared character by character: "~" below the end
+# of the run, below letters, below everything else) and numbers (compared numerically).
+_DPKG_RUNS = re.compile(r"([^0-9]*)([0-9]*)")
+_DPKG_END = ((0,), 0)
+
+
+def _dpkg_order(ch: str) -> int:
+    if ch == "~":
+        return -1
+    if ch.isascii() and ch.isalpha():
+        return ord(ch)
+    return ord(ch) + 256
+
+
+def _dpkg_part(text: str) -> tuple:
+    pairs = []
+    for letters, digits in _DPKG_RUNS.findall(text):
+        if not letters and not digits:
+            continue
+        pairs.append((tuple(_dpkg_order(c) for c in letters) + (0,), int(digits or 0)))
+    while pairs and pairs[-1] == _DPKG_END:
+        pairs.pop()
+    return tuple(pairs) + (_DPKG_END,)
+
+
+def dpkg_key(version: str) -> tuple:
+    v = version.strip()
+    if not v or any(ch.isspace() for ch in v):
+        raise InvalidVersion(version)
+    epoch = 0
+    if ":" in v:
+        head, v = v.split(":", 1)
+        if not head.isascii() or not head.isdigit():
+            raise InvalidVersion(version)
+        epoch = int(head)
+    upstream, _, revision = v.rpartition("-") if "-" in v else (v, "", "")
+    if not upstream:
+        raise InvalidVersion(version)
+    return (epoch, _dpkg_part(upstream), _dpkg_part(revision))
+
+
 # -- fallback ---------------------------------------------------------------------------
 def generic_key(version: str) -> tuple:
     parts = re.findall(r"\d+|[A-Za-z]+", version)
@@ -417,6 +461,8 @@ _KEYS: dict[str, Callable[[str], Any]] = {
     "Packagist": _PackagistKey,
     "Hex": semver_key,
     "Pub": semver_key,
+    "Debian": dpkg_key,
+    "Ubuntu": dpkg_key,
 }
 
 
