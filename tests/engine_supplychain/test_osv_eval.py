@@ -79,7 +79,8 @@ def test_explicit_versions_list():
     ("NuGet", "SYNTH-2026-0007", "2.0.0-preview2", True), ("NuGet", "SYNTH-2026-0007", "2.0.0-alpha", False),
     ("NuGet", "SYNTH-2026-0007", "2.0.1.0", False),
     ("Packagist", "SYNTH-2026-0008", "v1.1.0", True), ("Packagist", "SYNTH-2026-0008", "1.2.0-RC1", True),
-    ("Packagist", "SYNTH-2026-0008", "1.2", False),
+    # OSV tools / PHP version_compare: "1.2" < "1.2.0", so it is still inside [1.0.0, 1.2.0).
+    ("Packagist", "SYNTH-2026-0008", "1.2", True), ("Packagist", "SYNTH-2026-0008", "1.2.0.0", False),
 ])
 def test_other_ecosystems(eco, rid, version, expected):
     assert osv.affects(aff(rid), version, eco) is expected

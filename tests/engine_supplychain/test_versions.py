@@ -47,7 +47,8 @@ from vendorvet.engine.supplychain.versions import InvalidVersion, compare
     ("Packagist", "1.0.0-dev", "1.0.0-alpha1", -1),
     ("Packagist", "1.0.0-beta1", "1.0.0-RC1", -1),
     ("Packagist", "1.0.0-RC1", "1.0.0", -1),
-    ("Packagist", "v1.0.0", "1.0", 0),
+    ("Packagist", "v1.0.0", "1.0.0", 0),
+    ("Packagist", "1.0", "1.0.0", -1),  # OSV / version_compare: an extra numeric part ranks higher
     ("Packagist", "1.0.0-p1", "1.0.0", 1),
 ])
 def test_ordering(eco, a, b, expected):
