@@ -131,3 +131,30 @@ def test_cli_errors_are_clear(tmp_path, capsys):
     other.write_text("hello")
     assert main(["doc", "read", str(other), "--format", "json"]) == 1
     assert "not a PDF or DOCX" in capsys.readouterr().err
+
+
+def test_password_protected_pdf_is_refused_and_an_owner_password_only_pdf_is_read(corpus, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    directory, _samples, results = corpus
+    for user_password, readable in (("secret", False), ("", True)):
+        writer = PdfWriter(clone_from=PdfReader(str(directory / "bridge_en.pdf")))
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+        target = tmp_path / f"locked-{readable}.pdf"
+        with open(target, "wb") as handle:
+            writer.write(handle)
+        if readable:
+            assert read_document(str(target), today=TODAY)["fields"] == results["bridge_en.pdf"]["fields"]
+        else:
+            with pytest.raises(DocumentError, match="password"):
+                read_document(str(target))
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
+    from vendorvet.engine.documents import text
+
+    path = tmp_path / "big.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"0" * 2048)
+    monkeypatch.setattr(text, "MAX_FILE_BYTES", 1024)
+    with pytest.raises(DocumentError, match="larger than"):
+        read_document(str(path))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 CELL_SEPARATOR = " | "
 MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 class DocumentError(ValueError):
@@ -47,6 +48,10 @@ def _squash(text: str) -> str:
 
 
 def read_file(path: str) -> Extracted:
+    import os
+
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise DocumentError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"%PDF"):
@@ -168,12 +173,15 @@ def read_pdf(path: str) -> Extracted:
     raw_pages = []
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise DocumentError("the PDF is encrypted")
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("the PDF is encrypted with a password")
         for number, page in enumerate(reader.pages, start=1):
             box = page.mediabox
             raw_pages.append((number, float(box.width), float(box.height), _pdf_lines(page)))
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        # malformed PDFs surface as many exception types inside the parser; each is a clear "cannot read"
         raise DocumentError(f"the PDF cannot be parsed ({exc.__class__.__name__})") from exc
     repeated = _repeated_bands(raw_pages)
     pages = []
