@@ -297,6 +297,30 @@ def soc2_type1_en(path: Path) -> Sample:
         "trust_services_criteria": ["security"]})
 
 
+def soc2_disclaimer_en(path: Path) -> Sample:
+    """A Type II report whose auditor disclaims an opinion; it names no subservice organizations and no test
+    results, so those fields must stay absent."""
+    pdf = Doc(header_text="Quillfeather Labs LLC | SOC 2 Type II", footer_text="Restricted use")
+    pdf.add_page()
+    pdf.line_("SOC 2 Type II Report", 20, "B", "C", 12)
+    pdf.rows([["Service organization", "Quillfeather Labs LLC"], ["Service auditor", "Marlow Grant LLP"],
+              ["Review period", "1 July 2024 to 30 June 2025"]], [60, 130])
+    pdf.add_page()
+    pdf.line_("Independent Service Auditor's Report", 13, "B")
+    pdf.line_("Basis for Disclaimer of Opinion", 11, "B")
+    pdf.line_("Management did not provide the evidence we requested. Because of the significance of the matter, "
+              "we do not express an opinion on the description or on the controls.")
+    pdf.line_("The report covers controls relevant to the trust services criteria for security and privacy.")
+    for _ in range(2):
+        pdf.add_page()
+        pdf.line_("Description of the system: customer onboarding, identity verification and case handling.")
+    pdf.output(str(path))
+    return Sample(path.name, "soc2_report", {
+        "report_type": "Type 2", "period_start": "2024-07-01", "period_end": "2025-06-30", "opinion": "disclaimer",
+        "service_auditor": "Marlow Grant LLP", "service_organization": "Quillfeather Labs LLC",
+        "trust_services_criteria": ["security", "privacy"]})
+
+
 # --- bridge letters -----------------------------------------------------------------------------------------
 
 def bridge_en(path: Path) -> Sample:
@@ -432,7 +456,7 @@ def unrelated(path: Path) -> Sample:
 BUILDERS = {
     "iso_centred_en.pdf": iso_centred_en, "iso_table_de.pdf": iso_table_de, "iso_annex_de.pdf": iso_annex_de,
     "iso_de.docx": iso_docx_de, "soc2_type2_en.pdf": soc2_type2_en, "soc2_type2_de_columns.pdf": soc2_type2_de_columns,
-    "soc2_type1_en.pdf": soc2_type1_en, "bridge_en.pdf": bridge_en, "bridge_de.pdf": bridge_de,
+    "soc2_type1_en.pdf": soc2_type1_en, "soc2_disclaimer_en.pdf": soc2_disclaimer_en, "bridge_en.pdf": bridge_en, "bridge_de.pdf": bridge_de,
     "c5_type2_de.pdf": c5_type2_de, "c5_type1_en.pdf": c5_type1_en, "image_only.pdf": image_only,
     "unrelated.pdf": unrelated,
 }
