@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from vendorvet.cli.options import add_format_argument
 from vendorvet.cli.runtime import CLIError, setup_django
 
 
@@ -37,7 +38,7 @@ def register(subparsers) -> None:
 
     show = sub.add_parser("show", help="show a tenant's SSO settings (the secret only as 'set')")
     show.add_argument("--tenant", required=True)
-    show.add_argument("--format", choices=["text", "json"], default="text")
+    add_format_argument(show)
     show.set_defaults(func=run_show)
 
     remove = sub.add_parser("remove", help="remove a tenant's SSO provider (users keep their accounts)")
