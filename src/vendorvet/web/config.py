@@ -239,4 +239,30 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
         add("VENDORVET_LOGIN_FAILURE_LIMIT", "warning", "more than 10 failed logins before a lock help guessing")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
+    outbound_problems(env, add)
     return report
+
+
+def outbound_problems(env: dict[str, str], add) -> None:
+    """The operator's outbound network policy: valid ranges, and no test-only override in production."""
+    from vendorvet.engine.net import overlaps_always_blocked, parse_allowed_networks
+
+    if (env.get("VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS") or "").strip():
+        add("VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS", "error",
+            "a test-only override that lets scans and webhooks reach this machine; remove it")
+    for entry in env_list_from(env, "VENDORVET_SCAN_ALLOW_NETWORKS"):
+        try:
+            [network] = parse_allowed_networks([entry])
+        except ValueError as exc:
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "error", str(exc))
+            continue
+        if network in ("0.0.0.0/0", "::/0"):
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "error", f"{network} allows every address; list the internal ranges")
+        blocked = overlaps_always_blocked(network)
+        if blocked:
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "warning",
+                f"{network} touches {', '.join(sorted(set(blocked)))}; those addresses stay blocked")
+
+
+def env_list_from(env: dict[str, str], name: str) -> list[str]:
+    return [item.strip() for item in (env.get(name) or "").split(",") if item.strip()]
