@@ -59,6 +59,7 @@ def test_secret_and_url_are_never_in_the_history_nor_shown_again(tenant_a, admin
     for user in (admin_a, auditor_a):
         page = login(user).get("/changes/")
         assert page.status_code == 200 and "Hook" in page.content.decode()
+        assert "set (secret, not shown)" in page.content.decode()
         assert not any(t in page.content.decode() for t in TRACES)
         listed = api_as(tenant_a, user).get("/api/changes/")
         assert listed.status_code == 200 and not any(t in listed.content.decode() for t in TRACES)
@@ -92,3 +93,17 @@ def test_migration_scrubs_existing_history_rows(tenant_a, admin_a):
     assert not any(t in stored for t in TRACES)
     assert row.prechange_data["url"].startswith(REDACTED) and row.prechange_data["secret"].startswith(REDACTED)
     assert row.postchange_data["secret"] == "" and row.prechange_data["name"] == "Old hook"
+
+
+def test_german_history_and_form_say_set_without_the_value(tenant_a, admin_a, login):
+    from vendorvet.web.monitoring.models import AlertRule
+
+    with acting(tenant_a, admin_a):
+        rule = AlertRule.objects.create(name="Hook", channel="slack", url=URL, min_severity="high")
+        rule.url = NEW_URL
+        rule.save()
+    client = login(admin_a, HTTP_ACCEPT_LANGUAGE="de")
+    history = client.get("/changes/").content.decode()
+    assert "gesetzt (geheim, wird nicht angezeigt)" in history and not any(t in history for t in TRACES)
+    form = client.get(f"/monitoring/rules/{rule.pk}/").content.decode()
+    assert "Gesetzt (wird nicht angezeigt)" in form and not any(t in form for t in TRACES)

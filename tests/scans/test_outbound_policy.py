@@ -117,3 +117,11 @@ def test_operator_setting_is_validated_and_the_test_override_blocks_production()
 def test_invalid_operator_entries_fail_closed(settings):
     settings.VENDORVET_SCAN_ALLOW_NETWORKS = ["10.0.0.0/8", "nonsense"]
     assert outbound.allowed_networks() == ("10.0.0.0/8",)
+
+
+@pytest.mark.django_db
+def test_settings_page_names_the_operator_in_german_and_lists_the_ranges(login, admin_a, settings):
+    settings.VENDORVET_SCAN_ALLOW_NETWORKS = ["10.20.0.0/16"]
+    page = login(admin_a, HTTP_ACCEPT_LANGUAGE="de").get("/scans/settings/").content.decode()
+    assert "legt der Betreiber dieser Installation fest" in page and "10.20.0.0/16" in page
+    assert "Cloud-Metadatendienste sind nie erreichbar" in page and "VENDORVET_" not in page
