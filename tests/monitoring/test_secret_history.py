@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from tests.api.conftest import api_as  # noqa: F401  (fixture)
 from tests.conftest import acting
@@ -13,6 +14,13 @@ from tests.web.conftest import login  # noqa: F401  (fixture)
 from vendorvet.web.core.models import REDACTED, ObjectChange
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A German page request leaves German active in this thread; later tests read English messages."""
+    yield
+    translation.activate("en")
 
 URL = "https://93.184.215.14/hooks/T0KEN-url-part"
 NEW_URL = "https://93.184.215.14/hooks/N3W-url-part"

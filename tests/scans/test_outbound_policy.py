@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from tests.conftest import acting
 from tests.engine.servers.dns import dns_server
@@ -17,6 +18,13 @@ from vendorvet.web.config import production_report
 from vendorvet.web.core import outbound
 
 WEB = {"allow_private": False, "hard_block": True}
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A German page request leaves German active in this thread; later tests here read English messages."""
+    yield
+    translation.activate("en")
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.8.9.10", "::1", "169.254.169.254", "::ffff:169.254.169.254",
@@ -112,6 +120,13 @@ def test_operator_setting_is_validated_and_the_test_override_blocks_production()
     [(setting, level, _)] = problems({"VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS": "1"})
     assert setting == "VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS" and level == "error"
     assert not production_report({"VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS": "1"}).ok
+
+
+def test_check_config_knows_the_engine_s_always_blocked_ranges():
+    from vendorvet.engine.net import ALWAYS_BLOCKED
+    from vendorvet.web.config import ALWAYS_BLOCKED_NETWORKS
+
+    assert set(ALWAYS_BLOCKED_NETWORKS) == {net for net, _label in ALWAYS_BLOCKED}
 
 
 def test_invalid_operator_entries_fail_closed(settings):
