@@ -56,3 +56,23 @@ def test_osv_record_is_skipped_with_the_reason(tmp_path):
     with OsvStore(tmp_path / "osv.sqlite3") as store:
         stats = store.import_path(tmp_path)
     assert stats.invalid >= 1 and any("too deeply nested" in e for e in stats.errors)
+
+
+@pytest.mark.parametrize("name, text", [("api.json", deep('{"openapi": "3.0.0", "x": ', "}")),
+                                        ("api.yaml", deep("openapi: 3.0.0\nx: "))])
+def test_openapi_cli_exits_non_zero_with_the_reason(tmp_path, capsys, name, text):
+    from vendorvet.cli.main import main
+
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["openapi", "audit", str(path)]) != 0
+    assert "too deeply nested" in capsys.readouterr().err
+
+
+def test_osv_cli_names_the_skipped_record(tmp_path, capsys):
+    from vendorvet.cli.main import main
+
+    (tmp_path / "deep.json").write_text(deep('{"id": "X", "affected": ', "}"))
+    assert main(["osv", "import", str(tmp_path), "--db", str(tmp_path / "osv.sqlite3"), "--no-rematch"]) == 0
+    captured = capsys.readouterr()
+    assert "1 invalid" in captured.out and "too deeply nested" in captured.err
