@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 MAX_DEPTH = 200  # far above any real export (Graph, Google, CycloneDX, OSV nest < 20 levels)
 
 # a string (also one cut off at the end of the text) or one bracket
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class TooDeeplyNested(ValueError):
@@ -56,9 +60,13 @@ def check(text: str | bytes, max_depth: int = MAX_DEPTH) -> None:
     """Raise :class:`TooDeeplyNested` if ``text`` nests deeper than ``max_depth``."""
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8", errors="replace")
-    at = too_deep_at(text, 0, max_depth)
-    if at is not None:
-        raise TooDeeplyNested(max_depth, at)
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    # fast path, all in C: strings out, brackets only, running depth (a large SBOM costs a fraction of decoding)
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    if max(accumulate(map(_DELTA.__getitem__, brackets)), default=0) <= max_depth:
+        return
+    raise TooDeeplyNested(max_depth, too_deep_at(text, 0, max_depth))
 
 
 def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
