@@ -65,8 +65,9 @@ def test_refused_targets_send_no_dns_query():
         assert options.hard_block and not options.allow_private
         results = scan([parse_target(t) for t in REFUSED_BY_NAME], options)
         assert queries == []  # not one question for any of them (DNS checks included)
-        for result in results:
-            assert result.findings and {f.evidence.get("reason") for f in result.findings} == {"refused_by_policy"}
+        for result in results:  # every connecting check refused (DNS checks of an IP address: not applicable)
+            connecting = [f for f in result.findings if not f.check_id.startswith("dns.")]
+            assert connecting and {f.evidence.get("reason") for f in connecting} == {"refused_by_policy"}
         # the counting server does count: a name that must be resolved to be judged is asked for
         [resolved] = scan([parse_target("public.vendor.example")], options)
     assert ("public.vendor.example", "A") in queries
@@ -90,7 +91,7 @@ def test_a_web_scan_of_the_metadata_address_is_refused_whatever_the_operator_all
     with acting(tenant_a):
         Endpoint.objects.create(integration=integration, url="https://169.254.169.254/latest/meta-data/")
     run = start(tenant_a, assessor_a, integration)
-    found = findings_of(run)
+    found = {k: f for k, f in findings_of(run).items() if not k.startswith("dns.")}
     assert found and all(f.evidence.get("reason") == "refused_by_policy" for f in found.values())
     assert any("cloud metadata service" in f.detail for f in found.values())
 

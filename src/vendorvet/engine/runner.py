@@ -214,6 +214,12 @@ def _vet(resolver: Resolver, target: Target) -> Attempt[list[str]]:
 
 
 def _refused_early(resolver: Resolver, target: Target) -> bool:
+    """Refused by its *name* (a literal address needs no DNS query anyway and is reported as usual)."""
+    try:
+        ipaddress.ip_address(target.host.strip("[]").split("%", 1)[0])
+        return False
+    except ValueError:
+        pass
     try:
         resolver.refuse_early(target.host, target.port)
     except PolicyRefused:
