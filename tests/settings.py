@@ -18,3 +18,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep th
 # The whole suite talks to the API from 127.0.0.1 within minutes: production rates would throttle unrelated tests.
 # tests/accounts_security/test_throttling.py sets the real limits it checks.
 VENDORVET_API_RATES = {"token": "100000/min", "client": "100000/min", "anon": "100000/min"}  # noqa: F405
+# Test-only operator override: the suite's scan targets and webhook receivers are loopback servers. Production
+# settings never read it; 'vendorvet check-config' refuses it (tests/scans/test_outbound_policy.py).
+# Off by default (the production policy); the 'allow_private' fixtures switch it on for loopback servers.
+VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS = False

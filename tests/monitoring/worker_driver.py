@@ -22,11 +22,9 @@ def main(argv: list[str]) -> None:
         endpoint_url, hook_url = argv[1], argv[2]
         from vendorvet.web.inventory.models import Endpoint, Integration, Vendor
         from vendorvet.web.monitoring.models import AlertRule
-        from vendorvet.web.scans.models import TenantScanSettings
 
         tenant = Tenant.objects.create(name="Nordlicht Maschinenbau GmbH", slug="nordlicht")
         with tenant_session(tenant, Actor(kind="system", label="test", role="admin")):
-            TenantScanSettings.objects.create(allow_private_targets=True)
             vendor = Vendor.objects.create(name="Acme Cloud Inc.", country="US")
             integration = Integration.objects.create(vendor=vendor, name="Vendor API", kind="api")
             Endpoint.objects.create(integration=integration, url=endpoint_url)

@@ -55,12 +55,10 @@ def scanned_integration(tenant_a, make_integration, vendor_site):
 
 
 @pytest.fixture
-def allow_private(tenant_a):
-    """The tenant setting that lifts the SSRF guard (stored the way an administrator stores it)."""
-    from vendorvet.web.scans.models import TenantScanSettings
-
-    with acting(tenant_a):
-        TenantScanSettings.objects.create(allow_private_targets=True)
+def allow_private(tenant_a, settings):
+    """The test-only operator override that lets scans and webhooks reach the loopback test servers (no tenant
+    setting can lift the SSRF guard any more)."""
+    settings.VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS = True
 
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -31,11 +31,9 @@ def test_integration_page_loads_the_panel_and_the_panel_offers_scan_now(login, a
     assert_csp_clean(html)
 
 
-def test_scan_now_shows_grade_findings_explanations_and_history(login, admin_a, assessor_a, scan_settings,
+def test_scan_now_shows_grade_findings_explanations_and_history(login, admin_a, assessor_a, scan_settings, settings,
                                                                 scanned_integration):
-    admin = login(admin_a)
-    response = admin.post("/scans/settings/", {"allow_private_targets": "on"})
-    assert response.status_code == 302
+    settings.VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS = True  # the operator's (test-only) override
     client = login(assessor_a)
     response = client.post(f"/scans/integrations/{scanned_integration.pk}/scan/")
     assert response.status_code == 302 and response["Location"] == f"/integrations/{scanned_integration.pk}/"
@@ -91,15 +89,15 @@ def test_settings_are_for_administrators_only(login, admin_a, assessor_a, tenant
     assessor = login(assessor_a)
     assert assessor.get("/scans/settings/").status_code == 403
     assert assessor.post("/scans/settings/", {"allow_private_targets": "on"}).status_code == 403
-    assert not TenantScanSettings.all_tenants.exists()
     admin = login(admin_a)
     page = admin.get("/scans/settings/").content.decode()
-    assert 'name="allow_private_targets"' in page and "checked" not in page
+    # the switch is gone: the page names who decides (the operator, in the server configuration)
+    assert "allow_private_targets" not in page and "checkbox" not in page
+    assert "decided by the operator of this installation" in page and "server configuration" in page
+    assert "--allow-private" not in page and "VENDORVET_" not in page
     assert_csp_clean(page)
-    admin.post("/scans/settings/", {"allow_private_targets": "on"})
-    assert TenantScanSettings.all_tenants.get(tenant=tenant_a).allow_private_targets is True
-    admin.post("/scans/settings/", {})
-    assert TenantScanSettings.all_tenants.get(tenant=tenant_a).allow_private_targets is False
+    assert admin.post("/scans/settings/", {"allow_private_targets": "on"}).status_code == 405
+    assert not TenantScanSettings.all_tenants.exists()
 
 
 def test_other_tenant_sees_nothing(login, admin_b, assessor_a, scan_settings, allow_private, scanned_integration):

@@ -46,7 +46,7 @@ def test_one_change_history_entry_per_import(tenant_a, sboms_a):
 @pytest.mark.parametrize("data,message", [
     (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>',
      "DTD or entities"),
-    (b"[" * 5000 + b"]" * 5000, "nested deeper"),
+    (b"[" * 5000 + b"]" * 5000, "too deeply nested"),
     (b"garbage", "unknown SBOM format"),
 ])
 def test_hostile_sbom_stores_nothing(tenant_a, admin_a, crm_a, osv_db, data, message):

@@ -47,9 +47,65 @@ _NAMED_RANGES: list[tuple[str, str]] = [
 ]
 _NETWORKS = [(ipaddress.ip_network(net), label) for net, label in _NAMED_RANGES]
 
+# Blocked for every connection the web application makes (scans, re-scans, webhooks), even inside a range the
+# operator allowed: the machine itself and the cloud metadata services (credentials live there).
+ALWAYS_BLOCKED: list[tuple[str, str]] = [
+    ("169.254.169.254/32", "cloud metadata service"),
+    ("fd00:ec2::254/128", "cloud metadata service (AWS IPv6)"),
+    ("100.100.100.200/32", "cloud metadata service (Alibaba)"),
+    ("127.0.0.0/8", "loopback"),
+    ("::1/128", "loopback"),
+    ("0.0.0.0/32", "'this host' (reaches loopback)"),
+    ("::/128", "unspecified (reaches loopback)"),
+]
+_ALWAYS_BLOCKED = [(ipaddress.ip_network(net), label) for net, label in ALWAYS_BLOCKED]
+LOOPBACK_LABELS = ("loopback", "'this host' (reaches loopback)", "unspecified (reaches loopback)")
+# Names refused before any DNS query: they can only mean the machine itself or a cloud-internal service.
+METADATA_NAMES = ("metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal",
+                  "metadata.azure.internal", "metadata.tencentyun.com")
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+INTERNAL_SUFFIXES = (".internal", ".localhost", ".local", ".home.arpa", ".intranet", ".lan", ".corp")
+
 
 class PolicyRefused(OSError):
-    """A connection the SSRF guard refused. Never retried, never silently skipped."""
+    """A connection the SSRF guard refused. Never retried, never silently skipped.
+
+    ``before_resolution``: refused by its name or literal address alone — no DNS query was sent for it.
+    """
+
+    def __init__(self, message: str, before_resolution: bool = False):
+        super().__init__(message)
+        self.before_resolution = before_resolution
+
+
+def name_refusal(host: str) -> tuple[str, str] | None:
+    """Why a host *name* is refused without asking DNS: ``(reason, kind)`` with kind ``loopback``,
+    ``metadata`` or ``internal``; ``None`` for a name that may be public."""
+    name = host.lower().rstrip(".")
+    if name in LOOPBACK_NAMES or name.endswith(".localhost"):
+        return f"{name} is the machine itself (loopback)", "loopback"
+    if name in METADATA_NAMES:
+        return f"{name} is a cloud metadata service", "metadata"
+    if name.endswith(INTERNAL_SUFFIXES) or "." not in name:
+        return f"{name} is an internal name (not a public DNS name)", "internal"
+    return None
+
+
+def always_blocked_reason(address: str | IPAddress) -> tuple[str, bool] | None:
+    """``(reason, is_loopback)`` if the web application may never connect to this address, else ``None``."""
+    try:
+        addr = ipaddress.ip_address(str(address).split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(addr)
+        if inner is not None and always_blocked_reason(inner):
+            reason, loop = always_blocked_reason(inner)
+            return f"IPv6 address embedding {inner}: {reason}", loop
+    for network, label in _ALWAYS_BLOCKED:
+        if addr.version == network.version and addr in network:
+            return f"{addr} is {label}", label in LOOPBACK_LABELS
+    return None
 
 
 def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -98,7 +154,11 @@ class Resolver:
     """
 
     allow_private: bool = False
-    allowed_networks: tuple = ()  # ranges lifted deliberately (e.g. a tenant's own DMZ), not all private ones
+    allowed_networks: tuple = ()  # ranges lifted deliberately (the operator's setting), not all private ones
+    # the web application's policy: loopback and metadata stay refused even inside allowed_networks or with
+    # allow_private; ``loopback_for_tests`` lifts loopback only (a test-only operator override)
+    hard_block: bool = False
+    loopback_for_tests: bool = False
     pins: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     nameserver: str | None = None
     timeout: float = 5.0
@@ -137,16 +197,60 @@ class Resolver:
         One refused address refuses the whole name: a name that points at both a public
         and an internal address is exactly what a rebinding attack looks like.
         """
+        self.refuse_early(host, port)
         addresses = self.resolve(host, port)
-        if not self.allow_private:
-            for address in addresses:
-                reason = refusal_reason(address)
-                if reason and not self._explicitly_allowed(address):
-                    raise PolicyRefused(
-                        f"refused by the SSRF guard: {host} → {reason}; "
-                        "use --allow-private to scan internal systems deliberately"
-                    )
+        for address in addresses:
+            self._refuse_address(host, address)
         return addresses
+
+    def _pinned(self, host: str, port: int) -> bool:
+        name = host.lower().rstrip(".")
+        return (name, port) in self.pins or any(h == name for h, _ in self.pins)
+
+    def refuse_early(self, host: str, port: int = 443) -> None:
+        """Refuse by the name or literal address alone, before any DNS query (``PolicyRefused`` with
+        ``before_resolution``). Pinned names (``--resolve``) are judged by their pinned addresses."""
+        if self._pinned(host, port):
+            return
+        name = host.lower().rstrip(".").strip("[]")
+        try:
+            ipaddress.ip_address(name.split("%", 1)[0])
+        except ValueError:
+            pass
+        else:
+            self._refuse_address(host, name, before_resolution=True)
+            return
+        refused = name_refusal(name)
+        if refused is None:
+            return
+        reason, kind = refused
+        if kind == "metadata":
+            refuse = self.hard_block or not self.allow_private
+        elif kind == "loopback":
+            refuse = not self.loopback_for_tests if self.hard_block else not self.allow_private
+        else:  # an internal name may lead into a range the operator allowed: judged by its addresses then
+            refuse = not self.allow_private and not self.allowed_networks
+        if refuse:
+            raise PolicyRefused(self._message(host, reason), before_resolution=True)
+
+    def _refuse_address(self, host: str, address: str, before_resolution: bool = False) -> None:
+        if self.hard_block:
+            blocked = always_blocked_reason(address)
+            if blocked is not None and not (blocked[1] and self.loopback_for_tests):
+                raise PolicyRefused(self._message(host, blocked[0]), before_resolution=before_resolution)
+            if blocked is not None:
+                return  # loopback, lifted for tests
+        if not self.allow_private:
+            reason = refusal_reason(address)
+            if reason and not self._explicitly_allowed(address):
+                raise PolicyRefused(self._message(host, reason), before_resolution=before_resolution)
+
+    def _message(self, host: str, reason: str) -> str:
+        if self.hard_block:
+            return (f"refused by the SSRF guard: {host} → {reason}; only the operator can allow internal "
+                    "address ranges (loopback and cloud metadata services never)")
+        return (f"refused by the SSRF guard: {host} → {reason}; "
+                "use --allow-private to scan internal systems deliberately")
 
     def _explicitly_allowed(self, address: str) -> bool:
         addr = ipaddress.ip_address(address)
@@ -271,3 +375,27 @@ def connect_vetted(resolver: Resolver, host: str, port: int, timeout: float) -> 
             sock.close()
             last = exc
     raise last or OSError(f"no address for {host}")
+
+
+def parse_allowed_networks(text: str | Iterable[str]) -> list[str]:
+    """The operator's allowed internal ranges (``10.20.0.0/16, fd12::/48``) as normalised CIDRs.
+
+    Raises ``ValueError`` naming the entry that is no network. Loopback and cloud metadata addresses inside a
+    range stay blocked for the web application anyway (see :data:`ALWAYS_BLOCKED`).
+    """
+    items = text.split(",") if isinstance(text, str) else list(text)
+    networks = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"{item!r} is not a network in CIDR notation (e.g. 10.20.0.0/16)") from None
+    return networks
+
+
+def overlaps_always_blocked(network: str) -> list[str]:
+    """The always-blocked ranges an allowed network contains or touches (they stay blocked)."""
+    net = ipaddress.ip_network(network, strict=False)
+    return [label for blocked, label in _ALWAYS_BLOCKED if blocked.version == net.version and net.overlaps(blocked)]

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from vendorvet.engine import jsondepth
 from vendorvet.engine.models import Finding, Severity, Status
 from vendorvet.engine.contract import CheckInfo, check_info
 
@@ -106,6 +107,16 @@ class _BoundedLoader(yaml.SafeLoader):
         self._aliases = 0
 
     def compose_node(self, parent, index):
+        # the composer recurses once per level: bound the nesting like every JSON importer
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > jsondepth.MAX_DEPTH:
+                raise jsondepth.TooDeeplyNested()
+            return self._compose_counted(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _compose_counted(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -153,7 +164,7 @@ def parse(text: str, name: str = "document") -> Any:
     stripped = text.lstrip()
     try:
         if stripped.startswith("{"):
-            doc = json.loads(text)
+            doc = jsondepth.loads(text)
         else:
             doc = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
     except json.JSONDecodeError as exc:
@@ -161,8 +172,8 @@ def parse(text: str, name: str = "document") -> Any:
                            f"{exc.msg}") from None
     except yaml.YAMLError as exc:
         raise OpenAPIError(f"{name}: invalid or truncated YAML: {exc}".splitlines()[0]) from None
-    except RecursionError:
-        raise OpenAPIError(f"{name}: nesting too deep") from None
+    except (RecursionError, jsondepth.TooDeeplyNested):
+        raise OpenAPIError(f"{name}: the document is too deeply nested (more than {jsondepth.MAX_DEPTH} levels)") from None
     except OpenAPIError as exc:
         raise OpenAPIError(f"{name}: {exc}") from None
     if not isinstance(doc, dict) or not ("openapi" in doc or "swagger" in doc):

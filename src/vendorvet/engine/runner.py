@@ -42,6 +42,8 @@ class ScanOptions:
     nameserver: str | None = None
     allow_private: bool = False
     allowed_networks: tuple[str, ...] = ()
+    hard_block: bool = False  # the web application's policy: loopback and metadata never (engine.net)
+    loopback_for_tests: bool = False
     checks: list[str] | None = None
     plain_http_port: int | None = 80
     max_body: int = 256 * 1024
@@ -55,6 +57,7 @@ class ScanOptions:
 
 def make_resolver(options: ScanOptions) -> Resolver:
     return Resolver(allow_private=options.allow_private, allowed_networks=tuple(options.allowed_networks),
+                    hard_block=options.hard_block, loopback_for_tests=options.loopback_for_tests,
                     pins=dict(options.pins), nameserver=options.nameserver, timeout=options.timeout)
 
 
@@ -111,12 +114,14 @@ def scan(targets: list[Target], options: ScanOptions | None = None,
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency), thread_name_prefix="vendorvet") as pool:
         vetting = {id(t): pool.submit(_vet, resolver, t) for t in targets}
         vetted: dict[int, Attempt[list[str]]] = {k: f.result() for k, f in vetting.items()}
-        addresses = {k: (a.value or []) if a.ok else _resolved_anyway(resolver, t)
+        # refused by name or literal address: nothing about it is looked up (no DNS query at all)
+        early = {id(t) for t in targets if _refused_early(resolver, t)}
+        addresses = {k: (a.value or []) if a.ok else ([] if k in early else _resolved_anyway(resolver, t))
                      for t in targets for k, a in [(id(t), vetted[id(t)])]}
 
         pending: dict[tuple[int, str], Future] = {}
         for target in targets:
-            if "dns" in needed:  # asks the name servers, never the target: runs even for refused targets
+            if "dns" in needed and id(target) not in early:  # asks the name servers, never the target
                 pending[(id(target), "dns")] = pool.submit(_collect_dns, target, options)
             if "http" in needed and vetted[id(target)].ok:
                 pending[(id(target), "http")] = pool.submit(_collect_http, target, resolver, options)
@@ -138,7 +143,8 @@ def scan(targets: list[Target], options: ScanOptions | None = None,
         if not vet.ok:
             refused = Attempt.failure(vet.reason, vet.error)
             facts = replace(facts, **{name: refused for name in needed if name != "dns"},
-                            dns=collected.get((id(target), "dns")))
+                            dns=refused if id(target) in early and "dns" in needed
+                            else collected.get((id(target), "dns")))
         else:
             if "tls" in needed:
                 per_address = [(address, tls_results[_tls_key(target, address)])
@@ -205,6 +211,20 @@ def _vet(resolver: Resolver, target: Target) -> Attempt[list[str]]:
         return Attempt.failure("refused_by_policy", str(exc))
     except OSError as exc:
         return Attempt.failure("dns", str(exc))
+
+
+def _refused_early(resolver: Resolver, target: Target) -> bool:
+    """Refused by its *name* (a literal address needs no DNS query anyway and is reported as usual)."""
+    try:
+        ipaddress.ip_address(target.host.strip("[]").split("%", 1)[0])
+        return False
+    except ValueError:
+        pass
+    try:
+        resolver.refuse_early(target.host, target.port)
+    except PolicyRefused:
+        return True
+    return False
 
 
 def _resolved_anyway(resolver: Resolver, target: Target) -> list[str]:

@@ -6,6 +6,7 @@ can tell an operator what is missing before the first production start.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import stat
@@ -265,4 +266,35 @@ def production_report(environ: dict[str, str] | None = None) -> ConfigReport:
             "'admins' or 'all' (in production mode, VENDORVET_HTTPS, 'admins' is the default)")
     if not env.get("VENDORVET_DATA_DIR"):
         add("VENDORVET_DATA_DIR", "warning", "not set; using the per-user data directory")
+    outbound_problems(env, add)
     return report
+
+
+# the engine's ALWAYS_BLOCKED ranges (engine.net; config imports no engine code — a test keeps them equal)
+ALWAYS_BLOCKED_NETWORKS = ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32", "127.0.0.0/8", "::1/128",
+                           "0.0.0.0/32", "::/128")
+
+
+def outbound_problems(env: dict[str, str], add) -> None:
+    """The operator's outbound network policy: valid ranges, and no test-only override in production."""
+    if (env.get("VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS") or "").strip():
+        add("VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS", "error",
+            "a test-only override that lets scans and webhooks reach this machine; remove it")
+    for entry in env_list_from(env, "VENDORVET_SCAN_ALLOW_NETWORKS"):
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "error",
+                f"{entry!r} is not a network in CIDR notation (e.g. 10.20.0.0/16)")
+            continue
+        if network.prefixlen == 0:
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "error", f"{network} allows every address; list the internal ranges")
+        blocked = [b for b in ALWAYS_BLOCKED_NETWORKS
+                   if ipaddress.ip_network(b).version == network.version and network.overlaps(ipaddress.ip_network(b))]
+        if blocked:
+            add("VENDORVET_SCAN_ALLOW_NETWORKS", "warning",
+                f"{network} touches {', '.join(blocked)} (loopback or cloud metadata); those addresses stay blocked")
+
+
+def env_list_from(env: dict[str, str], name: str) -> list[str]:
+    return [item.strip() for item in (env.get(name) or "").split(",") if item.strip()]

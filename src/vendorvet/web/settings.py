@@ -233,6 +233,10 @@ if config.uses_rq(TASKS["default"]["BACKEND"]):
 # A worker renews the lease of the scan it runs; a run whose lease ran out (worker killed) is queued again.
 VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS", "120"))
 
+# Outbound network policy (web scans, re-scans, webhooks): internal ranges the operator allows, comma-separated
+# CIDRs. Loopback and cloud metadata addresses stay blocked anyway; no tenant setting can widen this.
+VENDORVET_SCAN_ALLOW_NETWORKS = config.env_list("VENDORVET_SCAN_ALLOW_NETWORKS", [])
+
 # Security audit log: events older than this are removed by 'vendorvet audit prune' (the chain stays verifiable).
 VENDORVET_AUDIT_RETENTION_DAYS = int(os.environ.get("VENDORVET_AUDIT_RETENTION_DAYS", "400"))
 

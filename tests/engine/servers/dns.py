@@ -23,7 +23,7 @@ import dns.rrset
 
 @contextmanager
 def dns_server(records: dict[tuple[str, str], list[str]], *, ad: bool = False,
-               silent: set[str] = frozenset()) -> Iterator[int]:
+               silent: set[str] = frozenset(), log: list | None = None) -> Iterator[int]:
     zone = {(name.lower().rstrip(".") + ".", rdtype.upper()): values for (name, rdtype), values in records.items()}
     names = {name for name, _ in zone}
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -36,6 +36,8 @@ def dns_server(records: dict[tuple[str, str], list[str]], *, ad: bool = False,
         response = dns.message.make_response(query)
         question = query.question[0]
         name, rdtype = question.name.to_text().lower(), dns.rdatatype.to_text(question.rdtype)
+        if log is not None:  # every question asked, for tests that prove no query was sent
+            log.append((name.rstrip("."), rdtype))
         if name.rstrip(".") in silent:
             return None
         values = zone.get((name, rdtype))

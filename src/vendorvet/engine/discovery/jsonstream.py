@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator, TextIO
 
+from vendorvet.engine import jsondepth
 from vendorvet.engine.discovery.errors import DiscoveryInputError
 
 RECORD_ARRAYS = ("items", "value")
@@ -78,6 +79,12 @@ class JsonStream:
     def _value(self) -> Any:
         self._peek()
         while True:
+            # the C decoder recurses once per level: refuse deep nesting before it sees the value
+            too_deep = jsondepth.too_deep_at(self.buf, self.pos, one_value=True)
+            if too_deep is not None:
+                raise DiscoveryInputError(
+                    f"{jsondepth.TooDeeplyNested(jsondepth.MAX_DEPTH)} (at character {self.offset + too_deep})",
+                    file=self.name, code="too_deep", params={"limit": jsondepth.MAX_DEPTH})
             try:
                 value, end = _decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:

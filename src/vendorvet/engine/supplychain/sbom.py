@@ -25,8 +25,9 @@ Deviations from "the library reads everything", each tested:
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
+
+from vendorvet.engine import jsondepth
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_DEPTH = 64
@@ -71,28 +72,6 @@ def _check_size(data: bytes) -> None:
         raise SbomError("the file is empty")
 
 
-def _json_depth_ok(text: str) -> None:
-    """Reject deep nesting before json.loads (which would recurse)."""
-    depth = 0
-    in_str = esc = False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise SbomError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
-        elif ch in "]}":
-            depth -= 1
-
-
 def _cap(n: int) -> None:
     if n > MAX_COMPONENTS:
         raise SbomError(f"more than {MAX_COMPONENTS} components")
@@ -112,12 +91,10 @@ def parse(data: bytes, filename: str = "") -> Sbom:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SbomError("the JSON is not UTF-8") from None
-        if len(text) < 2_000_000 or re.search(r"[\[{]\s*[\[{]\s*[\[{]\s*[\[{]", text[:4096]):
-            _json_depth_ok(text)
         try:
-            doc = json.loads(text)
-        except RecursionError:
-            raise SbomError(f"the JSON is nested deeper than {MAX_DEPTH} levels") from None
+            doc = jsondepth.loads(text, MAX_DEPTH)
+        except jsondepth.TooDeeplyNested as exc:
+            raise SbomError(str(exc)) from None
         except ValueError as exc:
             raise SbomError(f"not valid JSON: {exc}") from None
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":

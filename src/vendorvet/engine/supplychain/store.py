@@ -18,6 +18,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+from vendorvet.engine import jsondepth
 from vendorvet.engine.supplychain import osv
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # one OSV record; the largest real ones are well below 1 MB
@@ -257,8 +258,8 @@ class OsvStore:
 
 def _load_json(data: bytes, origin: str, stats: ImportStats) -> Iterator[dict]:
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        doc = jsondepth.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:  # TooDeeplyNested is a ValueError: counted invalid
         stats.invalid += 1
         stats.errors.append(f"{origin}: not JSON ({exc})")
         return

@@ -10,7 +10,6 @@ are replaced by the archive's, so every foreign key to them keeps its meaning), 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
+from vendorvet.engine import jsondepth
 from vendorvet.web.backup import crypto
 from vendorvet.web.backup.dump import BATCH, FORMAT, FORMAT_VERSION, backed_up_models, migration_state
 
@@ -93,7 +93,7 @@ def unpack(archive: Path, workdir: Path, passphrase: str | None) -> dict:
     if "manifest.json" not in names:
         raise RestoreError("the archive has no manifest.json; it was not made by 'vendorvet backup'")
     try:
-        manifest = json.loads((extracted / "manifest.json").read_text(encoding="utf-8"))
+        manifest = jsondepth.loads((extracted / "manifest.json").read_text(encoding="utf-8"))
         expected = {t["member"]: (t["sha256"], t["size"]) for t in manifest["tables"]}
         expected.update({f["member"]: (f["sha256"], f["size"]) for f in manifest["files"]})
     except (ValueError, KeyError, TypeError):
@@ -178,8 +178,11 @@ def _load_table(path: Path, model) -> int:
 
     with open(path, encoding="utf-8") as handle:
         label = model._meta.label_lower
-        for line in handle:
-            record = json.loads(line)
+        for number, line in enumerate(handle, 1):
+            try:
+                record = jsondepth.loads(line)
+            except jsondepth.TooDeeplyNested as exc:
+                raise RestoreError(f"{Path(path).name}, line {number}: {exc}") from None
             record["model"] = label
             batch.extend(serializers.deserialize("python", [record], ignorenonexistent=False,
                                                  handle_forward_references=False))

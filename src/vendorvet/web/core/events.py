@@ -50,7 +50,6 @@ HOOK_START_SCAN = "scans.start_scheduled"  # (integration) -> True if queued, Fa
 HOOK_RECORD_SCAN_CHANGES = "scans.record_changes"  # (run or run id) -> [Recorded]
 HOOK_LATEST_DONE_RUNS = "scans.latest_done_runs"  # () -> {integration id: latest finished run id}
 HOOK_LAST_SCANNED = "scans.last_finished"  # (integration) -> datetime of its latest finished scan, or None
-HOOK_PRIVATE_TARGETS = "scans.allow_private_targets"  # () -> bool: the tenant allows internal addresses
 HOOK_SCAN_LOCATIONS = "scans.locations"  # (integration) -> {country: [host …]} of its latest finished scan
 
 

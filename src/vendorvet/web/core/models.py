@@ -20,6 +20,23 @@ from vendorvet.web.core.context import (
 from vendorvet.web.core.managers import AllTenantsManager, TenantScopedManager
 
 NOT_LOGGED = {"id", "tenant", "created", "last_updated"}
+# A field marked ``change_log_secret = True`` (webhook secrets and URLs …) is logged as this marker plus a keyed
+# fingerprint: the history says *that* it changed, never the value (also hidden from read-only auditors).
+REDACTED = "[redacted]"
+
+
+def secret_marker(value: Any) -> str:
+    """``""`` for an empty secret, else ``[redacted] <8 hex>``: an HMAC with the installation's SECRET_KEY, so a
+    change shows as a different marker while the value cannot be guessed from it."""
+    if value in (None, ""):
+        return ""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(str(settings.SECRET_KEY).encode(), str(value).encode(), hashlib.sha256).hexdigest()[:8]
+    return f"{REDACTED} {digest}"
 
 
 def _jsonable(value: Any) -> Any:
@@ -38,7 +55,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     for f in instance._meta.concrete_fields:
         if f.name in NOT_LOGGED or getattr(f, "change_log_exclude", False):
             continue
-        data[f.name] = _jsonable(getattr(instance, f.attname))
+        value = getattr(instance, f.attname)
+        data[f.name] = secret_marker(value) if getattr(f, "change_log_secret", False) else _jsonable(value)
     return data
 
 

@@ -26,7 +26,7 @@ from django.views import View
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import APIToken, Membership
 from vendorvet.web.core.context import ACTOR_KINDS
-from vendorvet.web.core.models import ObjectChange, TenantOwnedModel
+from vendorvet.web.core.models import REDACTED, ObjectChange, TenantOwnedModel
 from vendorvet.web.core.templatetags.vendorvet_ui import actor_kind_labels
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, country_name
@@ -102,6 +102,8 @@ def _fk_names(changes: list[ObjectChange]) -> dict[tuple[type, Any], str]:
 def _display(f: models.Field | None, value: Any, fk_names: dict) -> str:
     if value in EMPTY:
         return "—"
+    if getattr(f, "change_log_secret", False) or (isinstance(value, str) and value.startswith(REDACTED)):
+        return _("set (secret, not shown)")  # the history holds a marker, never the value
     if f is None:
         return str(value)
     if isinstance(f, models.ForeignKey):

@@ -78,16 +78,27 @@ class RuleSerializer(serializers.ModelSerializer):
     kinds = serializers.ListField(child=_RegistryChoiceField(kind_choices), required=False)
     channel = _RegistryChoiceField(channels.choices, required=False)
 
+    # the URL (of a webhook, Slack or Teams channel) and the signing secret are write-only: answered as set/not set
+    url_set = serializers.SerializerMethodField()
+    secret_set = serializers.SerializerMethodField()
+
     class Meta:
         model = AlertRule
         fields = ["id", "name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url",
-                  "secret", "language"]
-        extra_kwargs = {"secret": {"write_only": True}}
+                  "url_set", "secret", "secret_set", "language"]
+        extra_kwargs = {"secret": {"write_only": True}, "url": {"write_only": True}}
+
+    def get_url_set(self, rule) -> bool:
+        return bool(rule.url)
+
+    def get_secret_set(self, rule) -> bool:
+        return bool(rule.secret)
 
     def validate(self, attrs):
         from vendorvet.web.monitoring.channels.webhook import private_allowed
 
-        data = {**({f: getattr(self.instance, f) for f in self.Meta.fields if f != "id"} if self.instance else {}),
+        data = {**({f: getattr(self.instance, f) for f in self.Meta.fields
+                    if f not in ("id", "url_set", "secret_set")} if self.instance else {}),
                 **attrs}
         form = AlertRuleForm({k: v for k, v in data.items() if v is not None and v is not False},
                              instance=self.instance, allow_private=private_allowed())

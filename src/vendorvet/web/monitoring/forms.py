@@ -11,6 +11,9 @@ from vendorvet.web.monitoring.channels.webhook import webhook_refusal  # noqa: F
 from vendorvet.web.monitoring.models import AlertRule, MonitoringSettings
 
 
+SECRET_FIELDS = ("url", "secret")
+
+
 class AlertRuleForm(forms.ModelForm):
     # choices from the registries, read when the form is built: a new kind or channel needs no change here
     channel = forms.ChoiceField(label=_("channel"), choices=())
@@ -23,16 +26,28 @@ class AlertRuleForm(forms.ModelForm):
         model = AlertRule
         fields = ["name", "enabled", "channel", "min_severity", "kinds", "recipients", "digest", "url", "secret",
                   "language"]
-        widgets = {"recipients": forms.Textarea(attrs={"rows": 3}), "secret": forms.TextInput()}
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, allow_private: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.allow_private = allow_private
         self.fields["channel"].choices = channels.choices()
         self.fields["kinds"].choices = kind_choices()
+        # secrets (the signing secret; a webhook/Slack/Teams URL is one too) are never shown after saving: the
+        # form says "set" and an empty field keeps the stored value, a new value replaces it
+        self.secrets_set = {name: bool(self.instance.pk and getattr(self.instance, name)) for name in SECRET_FIELDS}
+        self.fields["secret"].widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+        for name, is_set in self.secrets_set.items():
+            self.initial[name] = ""
+            if is_set:
+                self.fields[name].help_text = _("Set (not shown). Enter a new value to replace it; leave the field "
+                                                "empty to keep it.")
 
     def clean(self):
         data = super().clean()
+        for name, is_set in self.secrets_set.items():
+            if is_set and not (data.get(name) or "").strip():
+                data[name] = getattr(self.instance, name)  # kept, not shown
         channel = channels.get(data.get("channel") or "")
         if channel is not None:
             if channel.uses_url:

@@ -152,6 +152,9 @@ class AlertRule(TenantOwnedModel):
     url = models.URLField(_("webhook URL"), max_length=500, blank=True)
     secret = models.CharField(_("signing secret"), max_length=200, blank=True,
                               help_text=_("Webhook: the body is signed with HMAC-SHA256 using this secret."))
+    # secrets (a Slack/Teams URL is one): the change history records that they changed, never the value
+    url.change_log_secret = True
+    secret.change_log_secret = True
     digest = models.BooleanField(_("daily digest"), default=False,
                                  help_text=_("E-mail: collect the events of a day in one message."))
     language = models.CharField(_("language of the alerts"), max_length=5, blank=True, default="",

@@ -269,12 +269,6 @@ def last_finished(integration):
     return run.finished if run is not None else None
 
 
-def allow_private_targets() -> bool:
-    from vendorvet.web.scans.services import scan_settings
-
-    return scan_settings().allow_private_targets
-
-
 def scan_locations(integration) -> dict[str, list[str]]:
     """Country → scanned host names, from the server countries of the latest finished scan's findings."""
     run = (ScanRun.objects.filter(integration=integration, status=RunStatus.DONE).order_by("-created", "-pk")
@@ -314,7 +308,6 @@ def register() -> None:
     registry.recovery_hooks.register("scans.lost_runs", recover_lost_runs)
     for name, fn in ((events.HOOK_START_SCAN, start_scheduled), (events.HOOK_RECORD_SCAN_CHANGES, record_scan_changes),
                      (events.HOOK_LATEST_DONE_RUNS, latest_done_runs), (events.HOOK_LAST_SCANNED, last_finished),
-                     (events.HOOK_PRIVATE_TARGETS, allow_private_targets),
                      (events.HOOK_SCAN_LOCATIONS, scan_locations)):
         registry.hooks.register(name, fn)
     post_save.connect(on_run_saved, sender=ScanRun, dispatch_uid="scans_announce_finished_run")

@@ -16,13 +16,8 @@ from vendorvet.web.core.models import TenantOwnedModel
 
 
 class TenantScanSettings(TenantOwnedModel):
-    """Per-tenant scan policy. Only administrators change it."""
-
-    allow_private_targets = models.BooleanField(
-        _("allow internal targets"), default=False,
-        help_text=_("Scan endpoints that resolve to loopback, private, link-local or other internal addresses. "
-                    "Off by default: the scanner then refuses them (protection against server-side request "
-                    "forgery). Turn on only to vet systems in your own network."))
+    """Per-tenant scan settings. Which addresses may be scanned is not among them: that is the operator's
+    outbound policy (``core.outbound``); the former tenant switch for internal targets was removed."""
 
     class Meta:
         verbose_name = _("scan settings")

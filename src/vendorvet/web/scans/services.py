@@ -49,15 +49,6 @@ def scan_settings() -> TenantScanSettings:
     return found if found is not None else TenantScanSettings(tenant=require_tenant())
 
 
-def save_scan_settings(*, allow_private_targets: bool) -> TenantScanSettings:
-    roles.require(SETTINGS_PERMISSION)
-    obj = scan_settings()
-    obj.allow_private_targets = bool(allow_private_targets)
-    obj.full_clean(validate_unique=False)
-    obj.save()
-    return obj
-
-
 def can_change_settings() -> bool:
     return roles.has_perm(SETTINGS_PERMISSION)
 
@@ -105,8 +96,10 @@ def _enqueue_run(run_id: int) -> None:
 
 # --------------------------------------------------------------------------- running (the task)
 
-def scan_options_from_settings(allow_private: bool):
-    """Engine options: SSRF guard on unless the tenant allows internal targets.
+def scan_options_from_settings(allow_private: bool = False):
+    """Engine options under the operator's outbound policy (``core.outbound``): public addresses and the
+    ranges the operator allows; loopback and cloud metadata never. ``allow_private`` is ignored (kept for
+    callers): no tenant setting lifts the guard.
 
     ``settings.VENDORVET_SCAN_OPTIONS`` may set ``timeout``, ``concurrency``, ``nameserver``, ``ca_file``,
     ``plain_http_port``, ``max_addresses`` and ``tls_deadline`` for an installation (e.g. an internal
@@ -115,7 +108,9 @@ def scan_options_from_settings(allow_private: bool):
     from vendorvet.engine.runner import ScanOptions
 
     conf = dict(getattr(settings, "VENDORVET_SCAN_OPTIONS", {}) or {})
-    options = ScanOptions(allow_private=allow_private)
+    from vendorvet.web.core import outbound
+
+    options = ScanOptions(**outbound.resolver_options())
     for key in ("timeout", "concurrency", "nameserver", "plain_http_port", "max_addresses", "tls_deadline"):
         if key in conf:
             setattr(options, key, conf[key])
@@ -189,7 +184,9 @@ def scan_integration(run_id: int) -> dict:
 
 def _claim(run_id: int, worker: str) -> ScanRun:
     """Take a queued run (row lock + status check); returns the run as it is now."""
-    allow_private = scan_settings().allow_private_targets
+    from vendorvet.web.core import outbound
+
+    allow_private = outbound.internal_reachable()  # the run records whether the operator allowed internal ranges
     with transaction.atomic():
         run = ScanRun.objects.select_for_update().select_related("integration").get(pk=run_id)
         if run.status != RunStatus.QUEUED:

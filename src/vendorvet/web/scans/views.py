@@ -14,7 +14,6 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.scans import services
-from vendorvet.web.scans.forms import ScanSettingsForm
 from vendorvet.web.scans.models import RunStatus, ScanRun
 from vendorvet.web.scans.presentation import STATUS_SHORT, shown_targets
 
@@ -156,14 +155,7 @@ class SettingsView(PermissionRequiredMixin, View):
     required_permission = services.SETTINGS_PERMISSION
 
     def get(self, request):
-        current = services.scan_settings()
-        form = ScanSettingsForm(initial={"allow_private_targets": current.allow_private_targets})
-        return render(request, "scans/settings.html", {"form": form})
+        """Which addresses scans and alert deliveries may reach: the operator's policy, shown, not edited."""
+        from vendorvet.web.core import outbound
 
-    def post(self, request):
-        form = ScanSettingsForm(request.POST)
-        if not form.is_valid():
-            return render(request, "scans/settings.html", {"form": form}, status=400)
-        services.save_scan_settings(allow_private_targets=form.cleaned_data["allow_private_targets"])
-        messages.success(request, _("The scan settings were saved."))
-        return redirect("scans:settings")
+        return render(request, "scans/settings.html", {"allowed_networks": outbound.allowed_networks()})

@@ -1,8 +1,8 @@
 """Signed JSON webhooks (and the base of the chat channels): sent through the engine's hardened HTTP client.
 
-Webhook URLs are connected through the engine's SSRF guard (``engine.net``): a URL that resolves to an internal
-address is refused unless the tenant allows internal targets (scan settings), at configuration and again at
-every delivery. Failed deliveries are retried with exponential back-off by the monitoring tick.
+Webhook URLs are connected through the engine's SSRF guard (``engine.net``) under the operator's outbound policy
+(``core.outbound``): a URL that resolves to an internal address is refused unless the operator allowed its range
+(loopback and cloud metadata never), at configuration and again at every delivery. Failed deliveries are retried with exponential back-off by the monitoring tick.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vendorvet.web.core import events as core_events
+from vendorvet.web.core import outbound
 from vendorvet.web.monitoring.channels.base import AlertChannel, DeliveryError, event_data
 
 SIGNATURE_HEADER = "X-Vendorvet-Signature"
@@ -27,9 +27,10 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def private_allowed() -> bool:
-    """The tenant allows internal addresses (the scans app's setting, asked through its hook)."""
-    allowed = core_events.hook(core_events.HOOK_PRIVATE_TARGETS)
-    return bool(allowed()) if allowed is not None else False
+    """Plain http:// is accepted only where the operator's policy lets the application reach internal
+    receivers (an allowed range, or the test-only loopback override); whether the address may be reached is
+    decided by the guard itself."""
+    return outbound.internal_reachable()
 
 
 def webhook_refusal(url: str, allow_private: bool) -> str | None:
@@ -40,7 +41,7 @@ def webhook_refusal(url: str, allow_private: bool) -> str | None:
     if not parts.hostname:
         return str(_("Enter a complete URL."))
     try:
-        Resolver(allow_private=allow_private, timeout=5).vetted(parts.hostname, parts.port or 443)
+        Resolver(timeout=5, **outbound.resolver_options()).vetted(parts.hostname, parts.port or 443)
     except OSError as exc:
         return str(_("This URL cannot be used: %(reason)s") % {"reason": exc})
     return None
@@ -58,7 +59,7 @@ def post_json(url: str, body: bytes, headers: dict, allow_private: bool) -> int:
         raise DeliveryError(_("not an http(s) URL"))
     timeout = float(config()["webhook"]["timeout_seconds"])
     exchange = send("POST", url, body, {**headers, "User-Agent": USER_AGENT},
-                    Resolver(allow_private=allow_private, timeout=timeout), timeout=timeout)
+                    Resolver(timeout=timeout, **outbound.resolver_options()), timeout=timeout)
     if not 200 <= exchange.status < 300:
         raise DeliveryError(f"HTTP {exchange.status}", exchange.status)
     return exchange.status
