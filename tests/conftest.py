@@ -115,3 +115,15 @@ def make_integration(make_vendor):
             return Integration.objects.create(vendor=vendor, name=name, **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A German request leaves German active in the thread (Django's LocaleMiddleware does not deactivate):
+    every test starts and ends in the installation's default language, so no test depends on its neighbours."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
