@@ -203,7 +203,7 @@ def test_the_tick_records_a_run_the_hook_missed_and_sends_the_digest(tenant_a, a
     result = monitoring_tick.enqueue()  # the task (immediate backend here)
     assert result.return_value["runs_processed"] == 1 and result.return_value["events_fired"] == 1
     [event] = MonitoringEvent.all_tenants.all()
-    assert event.kind == "finding_new" and event.severity in ("low", "medium", "info")
+    assert event.kind == "scan_changes" and event.severity in ("low", "medium", "info")
     # defaults: the "urgent" rule does not match a low/medium event; the digest rule collects it and the
     # same tick sends the day's first digest
     assert list(AlertDelivery.all_tenants.values_list("state", flat=True)) == ["delivered"]
