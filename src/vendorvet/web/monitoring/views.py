@@ -99,6 +99,20 @@ class EventStateView(PermissionRequiredMixin, View):
         return redirect(target)
 
 
+def schedule_state(integration) -> dict:
+    """How the integration is re-scanned, as it is: ``schedule_off`` (the tenant turned scheduled re-scans
+    off), ``schedule_none`` (nothing to scan: no endpoints, or rejected/retired) or the tier's interval and the
+    next date (``next_due``; None until the first monitoring run plans it)."""
+    current = monitoring_settings()
+    if not current.enabled:
+        return {"schedule_off": True}
+    if integration.status in ("rejected", "retired") or not integration.endpoints.exists():
+        return {"schedule_none": True}
+    schedule = ScanSchedule.objects.filter(integration=integration).first()
+    return {"cadence": cadence_days(integration.tier, current),
+            "next_due": schedule.next_due if schedule is not None else None}
+
+
 class IntegrationPanelView(PermissionRequiredMixin, View):
     """HTML fragment for the integration page: the timeline of monitoring events with before/after."""
 
@@ -108,11 +122,10 @@ class IntegrationPanelView(PermissionRequiredMixin, View):
         integration = get_object_or_404(Integration.objects.all(), pk=pk)
         events = (MonitoringEvent.objects.filter(integration=integration).select_related("run")
                   .order_by("-last_seen", "-pk")[:30])
-        schedule = ScanSchedule.objects.filter(integration=integration).first()
         return render(request, "monitoring/_panel.html", {
             "integration": integration, "events": events,
             "open_count": MonitoringEvent.objects.filter(integration=integration, state=EventState.OPEN).count(),
-            "schedule": schedule, "cadence": cadence_days(integration.tier),
+            **schedule_state(integration),
             "can_change": roles.has_perm(roles.CHANGE),
             "next": integration.get_absolute_url(),
         })
