@@ -88,7 +88,8 @@ def test_integration_panel_shows_the_timeline_with_before_and_after(login, audit
     assert panel.status_code == 200
     assert '<section class="card" id="monitoring-panel">' in html
     assert "TLS 1.0 enabled" in html and "&#x27;status&#x27;: &#x27;pass&#x27;" in html
-    assert "Re-scanned automatically every 30 days." in html
+    # no endpoint: the panel says there is nothing to re-scan (issue 13: the schedule as it is)
+    assert "Not re-scanned automatically: there is nothing to scan" in html
     assert_csp_clean(html)
     assert login(admin_b).get(f"/monitoring/integrations/{integration.pk}/panel/").status_code == 404
 
@@ -174,7 +175,7 @@ def test_pages_in_german(login, admin_a, events_a):
     assert 'href="/monitoring/"' in html  # the menu entry
     integration = events_a[0]
     panel = client.get(f"/monitoring/integrations/{integration.pk}/panel/").content.decode()
-    assert "Wird alle 30 Tage automatisch erneut gescannt." in panel and "Vorher" in panel
+    assert "Wird nicht automatisch erneut gescannt" in panel and "Vorher" in panel
     assert "Stufe 1: 1 Tage" in client.get("/monitoring/settings/").content.decode()
 
 

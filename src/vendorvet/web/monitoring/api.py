@@ -106,20 +106,47 @@ class _Kinds(list):
         return True
 
 
+class BulkSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+                                max_length=services.MAX_BULK)
+    action = serializers.ChoiceField(choices=services.BULK_ACTIONS)
+    days = serializers.IntegerField(min_value=1, max_value=services.MAX_SNOOZE_DAYS, required=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List monitoring events"), parameters=[
         OpenApiParameter("state", str, enum=["active", *EventState.values],
                          description=_("Default: active (open and acknowledged)")),
         OpenApiParameter("kind", str, enum=_Kinds(), description=_("A registered kind of event")),
         OpenApiParameter("severity", str, enum=Severity.values),
-        OpenApiParameter("integration", int)]),
+        OpenApiParameter("integration", int),
+        OpenApiParameter("since", str, description=_("Last seen on or after this day (YYYY-MM-DD)")),
+        OpenApiParameter("until", str, description=_("Last seen on or before this day (YYYY-MM-DD)")),
+        OpenApiParameter("q", str, description=_("Text in the title, what changed, integration or vendor"))]),
     retrieve=extend_schema(summary=_("Show a monitoring event")),
 )
 class EventViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer
     filter_backends: list = []
     required_permissions = {"acknowledge": roles.CHANGE, "snooze": roles.CHANGE, "resolve": roles.CHANGE,
-                            "reopen": roles.CHANGE}
+                            "reopen": roles.CHANGE, "bulk": roles.CHANGE}
+
+    @extend_schema(summary=_("Acknowledge, snooze or resolve several events"), request=BulkSerializer,
+                   responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        body = BulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            changed = services.bulk_change_state(data["ids"], data["action"], days=data.get("days"))
+        except services.ActionError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response({"changed": changed}, status=status.HTTP_200_OK)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
