@@ -61,7 +61,9 @@ def test_demo_content_spans_tiers_statuses_and_tenants():
         personio = by_name["Personio HR"]
         assert "special_category" in personio.data_categories and personio.vendor.country == "DE"
         shadow = [i for i in integrations if i.discovery_source == "oauth_grant"]
-        assert len(shadow) == 1 and shadow[0].status == "proposed"
+        # the hand-made shadow-IT app and the one the demo's Entra discovery import proposes (issue 13)
+        assert {i.name for i in shadow} == {"QuickPDF Sign (Outlook add-in)", "MailSync Helper"}
+        assert {i.status for i in shadow} == {"proposed"}
         assert Endpoint.objects.filter(integration=by_name["Stripe Payments"]).exists()
         assert Contact.objects.exists()
         updates = ObjectChange.objects.filter(action="update")
@@ -178,3 +180,33 @@ def test_demo_shows_the_whole_process_not_only_an_inventory():
         # a demo never starts scanning real vendors on its own, and sends no e-mail without a mail server
         assert MonitoringSettings.objects.get().enabled is False
         assert not AlertDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_loaded_demo_is_consistent():
+    """Issue 13: every approved demo integration has a decided review; alert rules that need a mail server start
+    disabled; the discovery and SBOM examples the demo promises are there."""
+    from vendorvet.web.assessments.models import Decision
+    from vendorvet.web.discovery.models import DiscoveredApp
+    from vendorvet.web.monitoring.models import AlertRule
+    from vendorvet.web.supplychain.models import SbomComponent, SbomVersion
+
+    tenants = [tenant for tenant, _ in load_demo()]
+    for tenant in tenants:
+        with use_tenant(tenant):
+            approved = Integration.objects.filter(status__in=["approved", "approved_with_conditions"])
+            assert approved.exists()
+            for integration in approved:
+                decision = Decision.objects.filter(assessment__integration=integration).order_by("-pk").first()
+                assert decision is not None, f"{tenant.slug}: {integration} is approved without a decided review"
+                assert decision.outcome.startswith("approve") and \
+                    (decision.outcome == "approve_with_conditions") == (integration.status == "approved_with_conditions")
+            rules = list(AlertRule.objects.all())
+            assert rules and not [r.name for r in rules if r.channel == "email" and r.enabled]
+    nordlicht = tenants[0]
+    with use_tenant(nordlicht):
+        mailsync = DiscoveredApp.objects.get(name="MailSync Helper")  # unverified publisher, reads and sends mail
+        assert mailsync.verified_publisher is False and "unverified_publisher" in mailsync.flags
+        assert mailsync.risk in ("high", "critical")
+        sbom = SbomVersion.objects.get(integration__name="Veeam Backup & Replication agent")
+        assert SbomComponent.objects.filter(sbom=sbom, name="log4j-core", version="2.14.1").exists()

@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.assessments": INFRA | FEATURES | {"web.assessments"},
     "web.monitoring": INFRA | {"web.monitoring"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
-    "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "cli": TOP,
+    "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "cli": TOP,
 }
 
 

@@ -38,7 +38,7 @@ def test_change_appears_in_the_panel_and_is_acknowledged(live_server, browser_pa
     page.goto(f"{live_server.url}/integrations/{scanned_integration.pk}/")
     panel = page.locator("#monitoring-panel")
     expect(panel).to_contain_text(event.title)  # swapped in by HTMX
-    expect(panel).to_contain_text("Before")
+    expect(panel).to_contain_text("passed → warning")  # the changes of the run as a readable list
     panel.get_by_role("button", name="Acknowledge").click()
     page.wait_for_url(f"**/integrations/{scanned_integration.pk}/")
     expect(page.locator("ul.messages")).to_contain_text("The event is now acknowledged.")

@@ -41,11 +41,12 @@ def test_configuration_change_between_two_scans_gives_one_event_and_one_alert(
     site.default = (200, [*GOOD_HEADERS, ("Deprecation", "@1700000000")], b"{}")
     second = scan(tenant_a, assessor_a, scanned_integration)
 
+    # findings of one run are one grouped event (issue 13): the list of changes is in it
     [event] = MonitoringEvent.all_tenants.all()
-    assert (event.kind, event.integration_id, event.run_id) == ("finding_new", scanned_integration.pk, second.pk)
-    assert event.dedup_key.endswith(":api.lifecycle.deprecation")
-    assert event.before == {"status": "pass"}
-    assert event.after["status"] == "warn" and event.action  # says what to do
+    assert (event.kind, event.integration_id, event.run_id) == ("scan_changes", scanned_integration.pk, second.pk)
+    [change] = event.after["changes"]
+    assert change["check"] == "api.lifecycle.deprecation" and change["change"] == "new"
+    assert (change["before"], change["after"]) == ("pass", "warn") and event.action  # says what to do
     [delivery] = AlertDelivery.all_tenants.all()
     assert delivery.state == "delivered" and delivery.attempts == 1
     [request] = rec.requests
@@ -65,7 +66,7 @@ def test_configuration_change_between_two_scans_gives_one_event_and_one_alert(
     assert event.state == "resolved"
     with acting(tenant_a):
         kinds = sorted(MonitoringEvent.objects.values_list("kind", flat=True))
-    assert kinds == ["finding_new", "finding_resolved"]
+    assert kinds == ["scan_changes", "scan_changes"]
 
 
 def test_a_fact_change_without_a_status_change_is_reported(tenant_a, assessor_a, scan_settings, allow_private,

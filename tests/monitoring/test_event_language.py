@@ -153,11 +153,11 @@ def test_a_findings_what_to_do_in_the_readers_and_each_rules_language(
     de_action = content.load("check_texts")["checks"]["tls.vuln.compression"]["remediation"]
     assert (en_action, de_action) == ("Disable TLS compression.", "TLS-Komprimierung deaktivieren.")
     port, rec = receiver
-    webhook_rule(tenant_a, port, language="de", kinds=["finding_new"])
-    webhook_rule(tenant_a, port, language="en", kinds=["finding_new"])
+    webhook_rule(tenant_a, port, language="de", kinds=["scan_changes"])  # one event per run (issue 13)
+    webhook_rule(tenant_a, port, language="en", kinds=["scan_changes"])
     run = _stored_runs(tenant_a, make_integration(tenant_a, name="Vendor API", kind="api"))
     with acting(tenant_a, kind="task"):
-        [event] = [r.event for r in record_scan_changes(run) if r.event.kind == "finding_new"]
+        [event] = [r.event for r in record_scan_changes(run) if r.event.kind == "scan_changes"]
     assert event.texts["action"] == {"remediation": "tls.vuln.compression"} and event.action == en_action
     assert event.title == f"Vendor API: {EN_COMPRESSION}"  # stored in the installation's language
 

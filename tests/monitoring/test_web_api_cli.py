@@ -88,7 +88,8 @@ def test_integration_panel_shows_the_timeline_with_before_and_after(login, audit
     assert panel.status_code == 200
     assert '<section class="card" id="monitoring-panel">' in html
     assert "TLS 1.0 enabled" in html and "&#x27;status&#x27;: &#x27;pass&#x27;" in html
-    assert "Re-scanned automatically every 30 days." in html
+    # no endpoint: the panel says there is nothing to re-scan (issue 13: the schedule as it is)
+    assert "Not re-scanned automatically: there is nothing to scan" in html
     assert_csp_clean(html)
     assert login(admin_b).get(f"/monitoring/integrations/{integration.pk}/panel/").status_code == 404
 
@@ -174,7 +175,7 @@ def test_pages_in_german(login, admin_a, events_a):
     assert 'href="/monitoring/"' in html  # the menu entry
     integration = events_a[0]
     panel = client.get(f"/monitoring/integrations/{integration.pk}/panel/").content.decode()
-    assert "Wird alle 30 Tage automatisch erneut gescannt." in panel and "Vorher" in panel
+    assert "Wird nicht automatisch erneut gescannt" in panel and "Vorher" in panel
     assert "Stufe 1: 1 Tage" in client.get("/monitoring/settings/").content.decode()
 
 
@@ -203,7 +204,7 @@ def test_the_tick_records_a_run_the_hook_missed_and_sends_the_digest(tenant_a, a
     result = monitoring_tick.enqueue()  # the task (immediate backend here)
     assert result.return_value["runs_processed"] == 1 and result.return_value["events_fired"] == 1
     [event] = MonitoringEvent.all_tenants.all()
-    assert event.kind == "finding_new" and event.severity in ("low", "medium", "info")
+    assert event.kind == "scan_changes" and event.severity in ("low", "medium", "info")
     # defaults: the "urgent" rule does not match a low/medium event; the digest rule collects it and the
     # same tick sends the day's first digest
     assert list(AlertDelivery.all_tenants.values_list("state", flat=True)) == ["delivered"]

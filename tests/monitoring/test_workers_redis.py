@@ -222,13 +222,13 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_alerts_once(tmp_path, pki, r
         assert runs[second]["findings"] == runs[second]["distinct"] == runs[first]["findings"] > 0
         # exactly one change event and one alert, delivered once
         [event] = report["events"]
-        assert (event["kind"], event["run"], event["occurrences"]) == ("finding_new", second, 1)
-        assert event["key"].endswith(":api.lifecycle.deprecation")
+        assert (event["kind"], event["run"], event["occurrences"]) == ("scan_changes", second, 1)  # grouped
+        assert event["key"] == f"scan_changes:{ids['integration']}:{second}"
         [delivery] = report["deliveries"]
         assert (delivery["state"], delivery["attempts"]) == ("delivered", 1)
         assert len(receiver.requests) == 1
         body = json.loads(receiver.requests[0]["body"])
-        assert body["event"]["kind"] == "finding_new" and body["integration"]["id"] == ids["integration"]
+        assert body["event"]["kind"] == "scan_changes" and body["integration"]["id"] == ids["integration"]
         # the worker logs name the queue without the Redis password and show the requeue
         survivor_log = (tmp_path / f"worker{workers.index(survivor)}.log").read_text()
         assert f"queue Redis (RQ) at {REDIS_URL}" in survivor_log

@@ -115,6 +115,9 @@ class EventFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=kind_choices, label=_("A registered kind of event"))
     severity = django_filters.ChoiceFilter(choices=lambda: Severity.choices)
     integration = IdFilter(label=_("Integration id."))
+    since = django_filters.DateFilter(label=_("Last seen on or after this day (YYYY-MM-DD)"), method="_keep")
+    until = django_filters.DateFilter(label=_("Last seen on or before this day (YYYY-MM-DD)"), method="_keep")
+    q = django_filters.CharFilter(label=_("Text in the title, what changed, integration or vendor"), method="_keep")
 
     class Meta:
         model = MonitoringEvent
@@ -123,8 +126,24 @@ class EventFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         d = self.form.cleaned_data
         params = {"state": d.get("state") or "active", "kind": d.get("kind") or "",
-                  "severity": d.get("severity") or "", "integration": str(d.get("integration") or "")}
+                  "severity": d.get("severity") or "", "integration": str(d.get("integration") or ""),
+                  "since": d["since"].isoformat() if d.get("since") else "",
+                  "until": d["until"].isoformat() if d.get("until") else "", "q": d.get("q") or ""}
         return filtered_events(params)[0]
+
+    def _keep(self, queryset, name, value):  # applied in filter_queryset, with the web list's rules
+        return queryset
+
+
+class BulkSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+                                max_length=services.MAX_BULK)
+    action = serializers.ChoiceField(choices=services.BULK_ACTIONS)
+    days = serializers.IntegerField(min_value=1, max_value=services.MAX_SNOOZE_DAYS, required=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
 
 
 @extend_schema_view(
@@ -135,7 +154,20 @@ class EventViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
     required_permissions = {"acknowledge": roles.CHANGE, "snooze": roles.CHANGE, "resolve": roles.CHANGE,
-                            "reopen": roles.CHANGE}
+                            "reopen": roles.CHANGE, "bulk": roles.CHANGE}
+
+    @extend_schema(summary=_("Acknowledge, snooze or resolve several events"), request=BulkSerializer,
+                   responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        body = BulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            changed = services.bulk_change_state(data["ids"], data["action"], days=data.get("days"))
+        except services.ActionError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response({"changed": changed}, status=status.HTTP_200_OK)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

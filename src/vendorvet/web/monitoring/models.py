@@ -131,6 +131,30 @@ class MonitoringEvent(TenantOwnedModel):
     def shown_action(self) -> str:
         return self.shown("action")
 
+    @property
+    def change_list(self) -> list[dict]:
+        """The changes a grouped event lists (``after["changes"]``, e.g. the findings of one scan run that
+        changed), each with its title and statuses in the active language; [] for other events."""
+        from vendorvet.web.core.messages import render
+
+        changes = (self.after or {}).get("changes") if isinstance(self.after, dict) else None
+        if not isinstance(changes, list):
+            return []
+        labels = {"new": _("new problem"), "resolved": _("problem resolved"), "changed": _("changed")}
+        statuses = {"fail": _("failed"), "warn": _("warning"), "error": _("could not run"), "pass": _("passed"),
+                    "info": _("information"), "not_applicable": _("not applicable"), "": _("not checked")}
+        out = []
+        for item in changes:
+            if not isinstance(item, dict):
+                continue
+            before, after = str(item.get("before") or ""), str(item.get("after") or "")
+            out.append({"change": labels.get(item.get("change"), item.get("change", "")),
+                        "target": item.get("target", ""), "title": render(item.get("title")),
+                        "before": statuses.get(before, before), "after": statuses.get(after, after),
+                        "severity": item.get("severity", ""), "detail": item.get("detail", ""),
+                        "action": render(item.get("action") or None)})
+        return out
+
 
 def _validate_channel(value: str) -> None:
     from vendorvet.web.monitoring.channels import validate_channel

@@ -46,6 +46,36 @@ def change_state(event: MonitoringEvent, action: str, days: int | None = None, n
     return event
 
 
+BULK_ACTIONS = ("acknowledge", "snooze", "resolve")
+MAX_BULK = 500
+
+
+def bulk_change_state(ids, action: str, days: int | None = None, now=None) -> int:
+    """Acknowledge, snooze or resolve several of the active tenant's events at once (needs ``change``): all or
+    nothing (an unknown id or a wrong action changes none). Returns how many changed."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    roles.require(roles.CHANGE)
+    if action not in BULK_ACTIONS:
+        raise ActionError(_("Choose acknowledge, snooze or resolve."))
+    try:
+        wanted = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        raise ActionError(_("Choose the events by their numbers.")) from None
+    if not wanted:
+        raise ActionError(_("Choose at least one event."))
+    if len(wanted) > MAX_BULK:
+        raise ActionError(_("Choose at most %(max)d events at once.") % {"max": MAX_BULK})
+    with transaction.atomic():
+        found = list(MonitoringEvent.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+        if len(found) != len(wanted):  # another tenant's or a deleted event: nothing is changed
+            raise ActionError(_("Some of the chosen events do not exist (any more)."))
+        for event in found:
+            change_state(event, action, days=days, now=now)
+    return len(found)
+
+
 def wake_snoozed(now=None) -> int:
     """Snoozed events whose time is up are open again."""
     now = now or timezone.now()

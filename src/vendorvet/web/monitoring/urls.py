@@ -5,6 +5,7 @@ from vendorvet.web.monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.EventListView.as_view(), name="event_list"),
+    path("events/bulk/", views.EventBulkView.as_view(), name="event_bulk"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
     path("events/<int:pk>/state/", views.EventStateView.as_view(), name="event_state"),
     path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),

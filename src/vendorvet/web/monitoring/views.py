@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from vendorvet.web.accounts import roles
@@ -33,8 +35,19 @@ from vendorvet.web.monitoring.scheduling import cadence_days, monitoring_setting
 ACTIVE_STATES = [EventState.OPEN, EventState.ACKNOWLEDGED, EventState.SNOOZED]
 
 
+def _date(value):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def filtered_events(params):
-    """Events filtered by state (default: open and acknowledged), kind, severity, integration."""
+    """Events filtered by state (default: open and acknowledged), kind, severity, integration, the day last
+    seen (``since``/``until``, inclusive) and free text (``q``: title, what changed, integration, vendor)."""
+    from django.db.models import Q
     qs = MonitoringEvent.objects.select_related("integration", "vendor").order_by("-last_seen", "-pk")
     state = params.get("state", "active")
     if state == "active":
@@ -50,7 +63,17 @@ def filtered_events(params):
     integration = params.get("integration", "")
     if str(integration).isdigit():
         qs = qs.filter(integration_id=int(integration))
-    return qs, {"state": state, "kind": kind, "severity": severity, "integration": integration}
+    since, until = _date(params.get("since")), _date(params.get("until"))
+    if since:
+        qs = qs.filter(last_seen__date__gte=since)
+    if until:
+        qs = qs.filter(last_seen__date__lte=until)
+    text = str(params.get("q", "")).strip()[:200]
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(detail__icontains=text) | Q(integration__name__icontains=text)
+                       | Q(vendor__name__icontains=text) | Q(integration__vendor__name__icontains=text))
+    return qs, {"state": state, "kind": kind, "severity": severity, "integration": integration,
+                "since": since.isoformat() if since else "", "until": until.isoformat() if until else "", "q": text}
 
 
 class EventListView(PermissionRequiredMixin, View):
@@ -64,6 +87,7 @@ class EventListView(PermissionRequiredMixin, View):
             "page_obj": page, "events": page.object_list, "chosen": chosen,
             "kinds": kind_choices(), "severities": Severity.choices,
             "states": [("active", _("open and acknowledged")), *EventState.choices],
+            "integrations": Integration.objects.order_by("name").only("pk", "name"),
             "can_change": roles.has_perm(roles.CHANGE), "can_admin": services.can_administer(),
             "next": request.get_full_path(),
         })
@@ -99,6 +123,42 @@ class EventStateView(PermissionRequiredMixin, View):
         return redirect(target)
 
 
+def schedule_state(integration) -> dict:
+    """How the integration is re-scanned, as it is: ``schedule_off`` (the tenant turned scheduled re-scans
+    off), ``schedule_none`` (nothing to scan: no endpoints, or rejected/retired) or the tier's interval and the
+    next date (``next_due``; None until the first monitoring run plans it)."""
+    current = monitoring_settings()
+    if not current.enabled:
+        return {"schedule_off": True}
+    if integration.status in ("rejected", "retired") or not integration.endpoints.exists():
+        return {"schedule_none": True}
+    schedule = ScanSchedule.objects.filter(integration=integration).first()
+    return {"cadence": cadence_days(integration.tier, current),
+            "next_due": schedule.next_due if schedule is not None else None}
+
+
+class EventBulkView(PermissionRequiredMixin, View):
+    """Acknowledge, snooze or resolve the checked events of the list (one form; works without JavaScript)."""
+
+    required_permission = roles.CHANGE
+
+    def post(self, request):
+        days = request.POST.get("days")
+        try:
+            count = services.bulk_change_state(request.POST.getlist("ids"), request.POST.get("action", ""),
+                                               days=int(days) if days and days.isdigit() else None)
+        except services.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, ngettext("%(n)d event changed.", "%(n)d events changed.", count)
+                             % {"n": count})
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = reverse("monitoring:event_list")
+        return redirect(target)
+
+
 class IntegrationPanelView(PermissionRequiredMixin, View):
     """HTML fragment for the integration page: the timeline of monitoring events with before/after."""
 
@@ -108,11 +168,10 @@ class IntegrationPanelView(PermissionRequiredMixin, View):
         integration = get_object_or_404(Integration.objects.all(), pk=pk)
         events = (MonitoringEvent.objects.filter(integration=integration).select_related("run")
                   .order_by("-last_seen", "-pk")[:30])
-        schedule = ScanSchedule.objects.filter(integration=integration).first()
         return render(request, "monitoring/_panel.html", {
             "integration": integration, "events": events,
             "open_count": MonitoringEvent.objects.filter(integration=integration, state=EventState.OPEN).count(),
-            "schedule": schedule, "cadence": cadence_days(integration.tier),
+            **schedule_state(integration),
             "can_change": roles.has_perm(roles.CHANGE),
             "next": integration.get_absolute_url(),
         })

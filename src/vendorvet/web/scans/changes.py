@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from vendorvet.engine.evidence import ApiLifecycle, CertificateValidity, RateLimitPolicy, ServerCountries
 from vendorvet.web.core import events
 from vendorvet.web.core.events import CalendarCheck, EventKind, Recorded, record, resolve_where
-from vendorvet.web.core.messages import CheckRemediation, CheckTitle
+from vendorvet.web.core.messages import CheckRemediation, CheckTitle, encode
 from vendorvet.web.core.messages import T as _  # texts rendered in the reader's language when shown
 from vendorvet.web.core.registry import registry
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun
@@ -25,8 +25,10 @@ FINDING_NEW, FINDING_RESOLVED, FINDING_CHANGED = "finding_new", "finding_resolve
 GRADE_CHANGED, CERT_ROTATED = "grade_changed", "cert_rotated"
 LOCATION_CHANGED, RATELIMIT_CHANGED, LIFECYCLE_CHANGED = "location_changed", "ratelimit_changed", "lifecycle_changed"
 TLS_CERT_EXPIRING = "tls_cert_expiring"
+SCAN_CHANGES = "scan_changes"  # one event per scan run: the findings whose status changed (grouped)
 
 KINDS = {
+    SCAN_CHANGES: EventKind(gettext_lazy("Findings changed in a scan"), "scan", "medium", 9),
     FINDING_NEW: EventKind(gettext_lazy("New finding"), "scan", "medium", 10),
     FINDING_RESOLVED: EventKind(gettext_lazy("Finding resolved"), "scan", "info", 11),
     FINDING_CHANGED: EventKind(gettext_lazy("Finding changed"), "scan", "low", 12),
@@ -71,7 +73,12 @@ def _cert_dates(run) -> dict[str, str]:
 def record_scan_changes(run) -> list[Recorded]:
     """Events for what changed between ``run`` and the previous finished run of its integration.
 
-    Idempotent per run: recording the same run again adds nothing.
+    The findings whose status changed are *one* event per run (``scan_changes``, the list in its detail);
+    a grade change, a replaced certificate and a watched fact that changed (server location, rate-limit
+    policy, deprecation) stay events of their own: each is one fact per endpoint that people filter and alert
+    on by kind. A first real verdict (the check could not run or was not checked before) is a baseline, not
+    a change; so is the first scan of an integration. Idempotent per run: recording the same run again adds
+    nothing.
     """
     from vendorvet.web.scans import services
 
@@ -87,42 +94,18 @@ def record_scan_changes(run) -> list[Recorded]:
                   for f in Finding.objects.filter(run=diff.previous).select_related("scan_target")}
     out: list[Recorded] = []
     common = dict(integration=integration, run=run, occurrence=occurrence)
-
-    for change in diff.new:
-        finding = found.get((change.target, change.check_id))
-        severity = finding.severity if finding else "medium"
-        out.append(record(
-            kind=FINDING_NEW, severity=severity, key=f"finding_new:{integration.pk}:{change.target}:"
-            f"{change.check_id}", title=_("%(integration)s: %(title)s") % {"integration": integration,
-                                                                             "title": _title(change)},
-            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
-                "target": change.target, "check": change.check_id, "before": change.before or _("not checked"),
-                "after": change.after, "detail": change.detail},
-            action=_remediation(change.check_id),
-            before={"status": change.before}, after={"status": change.after, "detail": change.detail}, **common))
-    for change in diff.resolved:
-        resolve_where(kind=FINDING_NEW, dedup_key=f"finding_new:{integration.pk}:{change.target}:{change.check_id}")
-        out.append(record(
-            kind=FINDING_RESOLVED, severity="info",
-            key=f"finding_resolved:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
-            title=_("%(integration)s: resolved — %(title)s") % {"integration": integration, "title": _title(change)},
-            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s.") % {
-                "target": change.target, "check": change.check_id, "before": change.before,
-                "after": change.after or _("not checked")},
-            action=_("Nothing to do; the problem is no longer found."),
-            before={"status": change.before}, after={"status": change.after}, **common))
-    for change in diff.changed:
-        finding, earlier = found.get((change.target, change.check_id)), previously.get((change.target, change.check_id))
-        out.append(record(
-            kind=FINDING_CHANGED, severity=finding.severity if finding and finding.is_problem else "low",
-            key=f"finding_changed:{integration.pk}:{change.target}:{change.check_id}:{run.pk}",
-            title=_("%(integration)s: changed — %(title)s") % {"integration": integration, "title": _title(change)},
-            detail=_("%(target)s: the check %(check)s changed from %(before)s to %(after)s. %(detail)s") % {
-                "target": change.target, "check": change.check_id, "before": change.before, "after": change.after,
-                "detail": change.detail},
-            action=_remediation(change.check_id),
-            before={"status": change.before, "severity": earlier.severity if earlier else None},
-            after={"status": change.after, "severity": finding.severity if finding else None}, **common))
+    # a check that could not run before (error) or was not checked gets its first real verdict: a baseline
+    new = [c for c in diff.new if not _baseline(c)]
+    resolved = [c for c in diff.resolved if not _baseline(c)]
+    changed = [c for c in diff.changed if not _baseline(c)]
+    for change in diff.resolved:  # a problem gone (also error → pass): legacy per-finding events resolve
+        _close_resolved(integration, change)
+    if diff.resolved:
+        _close_earlier_groups(run, found)
+    items = ([_item("new", c, found, previously) for c in new] + [_item("resolved", c, found, previously)
+             for c in resolved] + [_item("changed", c, found, previously) for c in changed])
+    if items:
+        out.append(_record_group(integration, run, items, common))
 
     now_targets, then_targets = _target_rows(run), _target_rows(diff.previous)
     for target, row in now_targets.items():
@@ -156,6 +139,82 @@ def record_scan_changes(run) -> list[Recorded]:
                 action=_("Check that clients pinning the old certificate were updated."),
                 before={"not_after": earlier}, after={"not_after": not_after}, **common))
     return out
+
+
+BASELINE_BEFORE = (None, "error")  # "could not run" / not checked: the next real verdict is a baseline
+SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+
+
+def _baseline(change) -> bool:
+    """A first real verdict (before: not checked or could not run) is a baseline, not a change."""
+    return change.before in BASELINE_BEFORE and change.after not in BASELINE_BEFORE
+
+
+def _item(what: str, change, found, previously) -> dict:
+    """One line of a grouped scan-changes event (stored in ``after["changes"]``, shown as a list)."""
+    finding = found.get((change.target, change.check_id))
+    earlier = previously.get((change.target, change.check_id))
+    if what == "new":
+        severity = finding.severity if finding else "medium"
+    elif what == "resolved":
+        severity = "info"
+    else:
+        severity = finding.severity if finding and finding.is_problem else "low"
+    return {"change": what, "target": change.target, "check": change.check_id,
+            "title": encode(_title(change)), "before": change.before or "", "after": change.after or "",
+            "severity": severity if severity in SEVERITY_ORDER else "medium",
+            "before_severity": earlier.severity if earlier else "", "detail": change.detail or "",
+            "action": "" if what == "resolved" else encode(_remediation(change.check_id)) or "",
+            "_title": _title(change)}
+
+
+def _worst(items) -> str:
+    return max((i["severity"] for i in items), key=SEVERITY_ORDER.index)
+
+
+def _record_group(integration, run, items, common) -> Recorded:
+    """One event per scan run for every finding whose status changed (``SCAN_CHANGES``): the worst change
+    gives the severity, it alerts once, and the list of changes is in ``after["changes"]``."""
+    counts = {what: sum(1 for i in items if i["change"] == what) for what in ("new", "resolved", "changed")}
+    n = len(items)
+    detail = _("New problems: %(new)d, resolved: %(resolved)d, otherwise changed: %(changed)d.") % counts
+    if n == 1:  # one change: the event reads as that change (its title, what to do about it)
+        [item] = items
+        heading = {"new": _("%(integration)s: %(title)s"), "resolved": _("%(integration)s: resolved — %(title)s"),
+                   "changed": _("%(integration)s: changed — %(title)s")}[item["change"]]
+        title = heading % {"integration": integration, "title": item["_title"]}
+        action = (_("Nothing to do; the problem is no longer found.") if item["change"] == "resolved"
+                  else _remediation(item["check"]))
+    else:
+        title = _("%(integration)s: %(n)d findings changed") % {"integration": integration, "n": n}
+        action = (_("Open the event to see each change and what to do about it.")
+                  if counts["new"] or counts["changed"] else _("Nothing to do; the problems are no longer found."))
+    items = [{k: v for k, v in i.items() if not k.startswith("_")} for i in items]
+    return record(kind=SCAN_CHANGES, severity=_worst(items), key=f"scan_changes:{integration.pk}:{run.pk}",
+                  title=title, detail=detail, action=action, before={"run": getattr(common["run"], "pk", None)},
+                  after={"changes": items, **counts}, **common)
+
+
+def _close_resolved(integration, change) -> None:
+    """Legacy per-finding events (recorded before grouping) of a problem that is gone are resolved."""
+    resolve_where(kind=FINDING_NEW, dedup_key=f"finding_new:{integration.pk}:{change.target}:{change.check_id}")
+
+
+EARLIER_GROUPS = 10  # how many earlier runs' grouped events a run can resolve
+
+
+def _close_earlier_groups(run, found) -> None:
+    """An earlier run's grouped event resolves itself once none of the problems it reported is found any
+    more (the fact went away, as a per-finding event did)."""
+    from vendorvet.web.scans import services
+
+    problems_now = {key for key, f in found.items() if f.is_problem}
+    earlier = (ScanRun.objects.filter(integration=run.integration, status=RunStatus.DONE, created__lte=run.created)
+               .exclude(pk=run.pk).order_by("-created", "-pk")[:EARLIER_GROUPS])
+    for older in earlier:
+        reported = {(c.target, c.check_id) for c in services.compare(older).new if not _baseline(c)}
+        if reported and not reported & problems_now:
+            resolve_where(kind=SCAN_CHANGES, dedup_key=f"scan_changes:{run.integration_id}:{older.pk}")
 
 
 def _fact_changes(integration, run, found, previously, status_changed, common) -> list[Recorded]:
