@@ -202,7 +202,7 @@ SPECTACULAR_SETTINGS = {
         ("ScanRunStatusEnum", "scan_run_status_choices"), ("EventKindEnum", "event_kind_choices"),
         ("SeverityEnum", "event_severity_choices"), ("RiskEnum", "app_risk_choices"),
         ("YesNoUnknownEnum", "yes_no_unknown_choices"), ("TierEnum", "tier_choices"),
-        ("TokenStateEnum", "token_state_choices"))},
+        ("TokenStateEnum", "token_state_choices"), ("CheckKindEnum", "check_kind_choices"))},
 }
 
 # Outgoing e-mail (monitoring alerts) and the address alerts link to.

@@ -85,11 +85,19 @@ def _model_choices(label: str, model: str, field: str):
 
 
 scan_run_status_choices = _model_choices("scans", "ScanRun", "status")
-event_kind_choices = _model_choices("monitoring", "MonitoringEvent", "kind")
+def event_kind_choices():
+    """The registered event kinds (the model field has no fixed choices: a new kind needs no migration)."""
+    from vendorvet.web.core.events import kind_choices
+
+    return kind_choices()  # (key, label): drf-spectacular hashes both
 event_severity_choices = _model_choices("monitoring", "MonitoringEvent", "severity")
 app_risk_choices = _model_choices("discovery", "DiscoveredApp", "risk")
 yes_no_unknown_choices = _model_choices("legal", "VendorLegal", "dpf_status")
 tier_choices = _model_choices("inventory", "Integration", "tier")
+
+
+def check_kind_choices():
+    return ["openapi", "scan"]
 
 
 def token_state_choices():

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from vendorvet.web.api.filtersets import ID_MESSAGE, MAX_ID
 from vendorvet.web.api.routes import Resource
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.exceptions import as_drf_validation_error
@@ -52,6 +53,7 @@ class PolicyViewSet(TenantContextMixin, viewsets.ViewSet):
     """GET /api/assessments/approval-policy/ — the policy in force; PUT — a new version; GET …/versions/ — the history."""
 
     required_permissions = {"update": "manage_policy", "create": "manage_policy"}
+    filter_backends: list = []
 
     @extend_schema(responses=PolicySerializer, summary=_("The approval policy in force"))
     def list(self, request):
@@ -93,11 +95,16 @@ class RiskAcceptanceSerializer(serializers.ModelSerializer):
 class RiskAcceptanceViewSet(TenantContextMixin, viewsets.ViewSet):
     """The risk acceptance register; filter with ``?state=active|expiring|lapsed`` and ``?integration=``."""
 
+    filter_backends: list = []
+
     @extend_schema(responses=RiskAcceptanceSerializer(many=True), summary=_("The risk acceptance register"))
     def list(self, request):
         params = request.query_params
         integration = None
-        if (params.get("integration") or "").isdigit():
+        raw = (params.get("integration") or "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID):
+            raise serializers.ValidationError({"integration": [ID_MESSAGE]})
+        if raw:
             from vendorvet.web.inventory.models import Integration
 
             integration = Integration.objects.filter(pk=params["integration"]).first()

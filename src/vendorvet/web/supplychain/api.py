@@ -121,11 +121,22 @@ class FindingViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
         return VulnerabilityFinding.objects.select_related("component")
 
 
+class OsvStatusSerializer(serializers.Serializer):
+    records = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    ecosystems = serializers.DictField(child=serializers.IntegerField())
+    imported_at = serializers.CharField(allow_null=True)
+    newest_modified = serializers.CharField(allow_null=True)
+    age_days = serializers.IntegerField(allow_null=True)
+    empty = serializers.BooleanField()
+    stale = serializers.BooleanField()
+
+
 class OsvStatusViewSet(TenantContextMixin, viewsets.GenericViewSet):
     """The OSV vulnerability database's state: records per ecosystem, last import, age, empty/stale.
     Installation-wide public data; any member of a tenant may read it."""
 
-    serializer_class = serializers.Serializer
+    serializer_class = OsvStatusSerializer
     filter_backends: list = []
     pagination_class = None
 
