@@ -29,6 +29,9 @@ PUBLIC_ROUTES = {
     "accounts:password_reset_done": "the 'mail sent' notice after asking for a reset link",
     "accounts:password_reset_confirm": "the reset link from the e-mail (signed, single use)",
     "accounts:password_reset_complete": "the 'password changed' notice after a reset",
+    "mfa:passkey_login_options": "the passkey challenge of the login's second step (needs the pending login of "
+                                 "a correct password; 400 without it)",
+    "mfa:passkey_login": "the passkey answer of the login's second step (needs the pending login; 400 without it)",
     "accounts:invitation_accept": "the invitation link from the e-mail (keyed hash, expiring, single use)",
 }
 

@@ -35,6 +35,10 @@ SEGMENT_MODELS = {
 # Routes with an id that the tenant contract does not apply to, and why.
 NOT_TENANT_ROUTES = {
     "admin": "the Django admin is the installation operators' deliberately cross-tenant tool (superusers only)",
+    "mfa:totp_remove": "a user's own second factors are not tenant data: looked up among the logged-in user's "
+                       "devices only (tests/web/test_mfa.py)",
+    "mfa:passkey_remove": "a user's own passkeys are not tenant data: looked up among the logged-in user's "
+                          "devices only (tests/web/test_mfa.py)",
     "accounts:session_end": "a user's own login sessions are not tenant data: the view looks them up among the "
                             "logged-in user's sessions only (tests/accounts_security/test_pages.py)",
 }

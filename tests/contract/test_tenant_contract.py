@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 # Models that hold tenant data but are not TenantOwnedModel, and why.
 NOT_TENANT_OWNED = {
     "core.ObjectChange": "the change history itself: append-only, tenant-scoped managers, written by the base",
+    "vv_mfa.TenantMfaPolicy": "one row per tenant, read and written only for the active tenant by the 2FA settings "
+                              "page (tests/web/test_mfa.py); its changes go to the security audit log",
+    "vv_sso.SsoProvider": "the operator's per-tenant single sign-on configuration, deliberately outside the tenant's "
+                          "reach: only superusers (Django admin, `vendorvet sso`) read or change it",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -107,6 +107,19 @@ class RuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class _RegisteredKinds(list):
+    """The registered event kinds, read when the schema is generated (not when this module is imported)."""
+
+    def __iter__(self):
+        return iter(list(registry.event_kinds))
+
+    def __len__(self):
+        return len(registry.event_kinds)
+
+    def __bool__(self):
+        return True
+
+
 class EventFilterSet(django_filters.FilterSet):
     """Validates the query string, then filters exactly like the web UI's event list (``filtered_events``)."""
 
@@ -147,7 +160,11 @@ class BulkResultSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List monitoring events")),
+    list=extend_schema(summary=_("List monitoring events"), parameters=[
+        OpenApiParameter("state", str, enum=["active", *EventState.values],
+                         description=_("Default: active (open and acknowledged)")),
+        OpenApiParameter("kind", str, enum=_RegisteredKinds(), description=_("A registered kind of event")),
+        OpenApiParameter("severity", str, enum=Severity.values)]),
     retrieve=extend_schema(summary=_("Show a monitoring event")),
 )
 class EventViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import ssl
-from urllib.parse import urlsplit
+import base64
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 from django.conf import settings
 
-from vendorvet.engine.collectors.http import PinnedBackend
+from vendorvet.engine.collectors.http import send
 from vendorvet.engine.net import PolicyRefused, Resolver
 
 MAX_BODY = 1024 * 1024
@@ -64,40 +64,32 @@ def check_url(url: str) -> None:
     raise ProviderError(f"the identity provider must use https: {url[:200]}")
 
 
-class _Transport(httpx.HTTPTransport):
-    def __init__(self, backend: PinnedBackend):
-        import httpcore
-
-        context = ssl.create_default_context()
-        super().__init__(verify=context, trust_env=False)
-        self._pool = httpcore.ConnectionPool(ssl_context=context, max_connections=2, max_keepalive_connections=2,
-                                             network_backend=backend, retries=0)
-
-
-def _client() -> httpx.Client:
-    backend = PinnedBackend(Resolver(allow_private=False, allowed_networks=allowed_networks(), timeout=TIMEOUT))
-    return httpx.Client(transport=_Transport(backend), timeout=TIMEOUT, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": "vendorvet-sso", "Accept": "application/json",
-                                 "Accept-Encoding": "identity"})
-
-
-def request_json(method: str, url: str, **kwargs) -> dict:
-    """One JSON request; ProviderError on policy refusal, network trouble, non-2xx or a body that is not JSON."""
+def request_json(method: str, url: str, *, data: dict | None = None, headers: dict | None = None,
+                 auth: tuple[str, str] | None = None) -> dict:
+    """One JSON request through the engine's hardened client (the one the scans and webhooks use); ProviderError
+    on policy refusal, network trouble, non-2xx or a body that is not JSON."""
     check_url(url)
+    send_headers = {"User-Agent": "vendorvet-sso", "Accept": "application/json", "Accept-Encoding": "identity",
+                    **(headers or {})}
+    body = b""
+    if data is not None:
+        body = urlencode(data).encode()
+        send_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if auth is not None:  # client_secret_basic (RFC 6749 §2.3.1: form-encoded, then Basic)
+        pair = f"{quote(auth[0], safe='')}:{quote(auth[1], safe='')}".encode()
+        send_headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    resolver = Resolver(allow_private=False, allowed_networks=allowed_networks(), timeout=TIMEOUT)
     try:
-        with _client() as client, client.stream(method, url, **kwargs) as response:
-            body = b""
-            for chunk in response.iter_raw():
-                body += chunk
-                if len(body) > MAX_BODY:
-                    raise ProviderError("the identity provider's answer is too large")
-            status = response.status_code
+        answer = send(method, url, body, send_headers, resolver, timeout=TIMEOUT, max_body=MAX_BODY + 1)
     except PolicyRefused as exc:
         raise ProviderError(str(exc).split(";")[0]) from None
     except httpx.HTTPError as exc:
         raise ProviderError(f"the identity provider did not answer ({type(exc).__name__})") from None
     except OSError as exc:
         raise ProviderError(f"the identity provider could not be reached ({type(exc).__name__})") from None
+    if answer.body_truncated or len(answer.body) > MAX_BODY:
+        raise ProviderError("the identity provider's answer is too large")
+    status, body = answer.status, answer.body
     try:
         data = json.loads(body)
     except ValueError:
