@@ -1,4 +1,4 @@
-"""``vendorvet export-ropa``: the record of processing activities (GDPR Art. 30) as XLSX or CSV."""
+"""``vendorvet export-ropa``: the record of processing activities (GDPR Art. 30) as XLSX, CSV or DOCX."""
 
 from __future__ import annotations
 
@@ -12,40 +12,47 @@ from vendorvet.cli.runtime import CLIError, acting_in_tenant, add_actor_argument
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "export-ropa",
-        help="export the record of processing activities (GDPR Art. 30) as XLSX or CSV",
+        help="export the record of processing activities (GDPR Art. 30) as XLSX, CSV or DOCX",
         description="Generate the record of processing activities from the inventory: the controller's "
         "record (Art. 30(1)) or, with --view processor, the processor's record (Art. 30(2)). Needs the "
         "export permission in the tenant.",
     )
-    p.add_argument("--format", "-f", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("--format", "-f", choices=("xlsx", "csv", "docx"), default="xlsx")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (required for xlsx; CSV default: stdout)")
     p.add_argument("--view", choices=("controller", "processor"), default="controller")
     p.add_argument("--language", choices=("en", "de"), default=None,
                    help="language of headers and values (default: the installation's)")
+    p.add_argument("--include", choices=("current", "all"), default="current",
+                   help="current (default): without rejected/retired integrations and discovered apps nobody "
+                   "accepted; all: every entry, each marked in the status column")
     p.add_argument("--delimiter", choices=(";", ",", "tab"), default=";")
     add_actor_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.format == "xlsx" and not args.output:
-        raise CLIError("xlsx is binary: name an output file with -o FILE", 2)
+    if args.format in ("xlsx", "docx") and not args.output:
+        raise CLIError(f"{args.format} is binary: name an output file with -o FILE", 2)
     with acting_in_tenant(args):
         from django.conf import settings
 
         from vendorvet.web.accounts import roles
         from vendorvet.web.core.security import audit
-        from vendorvet.web.legal import ropa
+        from vendorvet.web.legal import ropa, ropa_export
 
         roles.require(roles.EXPORT)
         language = args.language or settings.LANGUAGE_CODE[:2]
-        data = ropa.build(args.view, language)
+        data = ropa.build(args.view, language, args.include)
         audit("export.ropa", format=args.format, view=args.view)
-        if args.format == "xlsx":
+        if args.format in ("xlsx", "docx"):
             tmp = f"{args.output}.part"
             try:
                 with open(tmp, "wb") as fh:
-                    count = ropa.write_xlsx(data, fh)
+                    if args.format == "xlsx":
+                        count = ropa_export.write_xlsx(data, fh)
+                    else:
+                        fh.write(ropa_export.docx_bytes(data))
+                        count = len(data["rows"])
                 os.replace(tmp, args.output)
             finally:
                 if os.path.exists(tmp):
@@ -55,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
             count = len(data["rows"])
             if args.output:
                 with open(args.output, "w", encoding="utf-8", newline="") as fh:
-                    fh.writelines(ropa.iter_csv(data, delimiter))
+                    fh.writelines(ropa_export.iter_csv(data, delimiter))
             else:
-                sys.stdout.writelines(ropa.iter_csv(data, delimiter))
+                sys.stdout.writelines(ropa_export.iter_csv(data, delimiter))
                 sys.stdout.flush()
         where = args.output or "standard output"
         print(f"{count} processing activities written to {where}", file=sys.stderr)
+        for message in data["gap_messages"] + data["left_out_messages"]:
+            print(f"note: {message}", file=sys.stderr)
     return 0
