@@ -77,6 +77,7 @@ class AppListView(PermissionRequiredMixin, View):
                                    "first_import_id", "publisher", "object_id", "review_state"), key=risk_order)
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         run, new = new_apps_since_last_import()
+        new = [a for a in new if a.review_state != ReviewState.REJECTED]
         _run, revoked = revoked_since_last_import()
         return render(request, "discovery/app_list.html", {
             "page_obj": page, "apps": page.object_list, "risk": risk, "status": status, "q": q,
@@ -135,6 +136,7 @@ class AcceptView(AppDetailView):
                                                data_categories=form.cleaned_data["data_categories"])
             except proposals.ProposalError as exc:
                 form.add_error(None, str(exc))
+                messages.error(request, str(exc))
             else:
                 messages.success(request, _("Accepted into the inventory as %(name)s.") % {"name": integration.name})
                 return redirect(integration.get_absolute_url())
@@ -157,6 +159,7 @@ class RejectView(AppDetailView):
                 proposals.reject(app, form.cleaned_data["reason"])
             except proposals.ProposalError as exc:
                 form.add_error(None, str(exc))
+                messages.error(request, str(exc))
             else:
                 messages.success(request, _("%(app)s rejected; it is hidden from the proposals.") % {"app": app.label})
                 return redirect("discovery:app_list")
