@@ -123,7 +123,7 @@ class AcceptView(AppDetailView):
     """Accept a discovered app into the inventory (POST only)."""
 
     def get(self, request, pk):
-        return redirect("discovery:app_detail", pk=pk)
+        return redirect(get_object_or_404(DiscoveredApp, pk=pk))  # 404 for an app of another tenant
 
     def post(self, request, pk):
         roles.require(roles.ADD)
@@ -148,7 +148,7 @@ class RejectView(AppDetailView):
     """Reject a discovered app with a reason (POST only)."""
 
     def get(self, request, pk):
-        return redirect("discovery:app_detail", pk=pk)
+        return redirect(get_object_or_404(DiscoveredApp, pk=pk))  # 404 for an app of another tenant
 
     def post(self, request, pk):
         roles.require(roles.CHANGE)
