@@ -53,7 +53,8 @@ def test_discover_review_and_revoke_in_the_browser(live_server, browser_page, as
     expect(row).to_contain_text("reply URL not HTTPS")
     expect(row).to_contain_text("Active")
 
-    # 3. open one app: the reasons, the scopes with their risk, and its proposed integration
+    # 3. open one app: the reasons, the scopes with their risk; accept the proposal into the inventory (issue 13:
+    #    a discovered app is only a proposal until a person accepts it)
     row.locator("a", has_text="MailSync Helper").first.click()
     page.wait_for_url(re.compile(r"/discovery/apps/\d+/$"))
     reasons = page.locator("section.card", has_text="Why this risk")
@@ -61,12 +62,18 @@ def test_discover_review_and_revoke_in_the_browser(live_server, browser_page, as
     expect(reasons).to_contain_text("The publisher is not verified by Microsoft.")
     scopes = page.locator("section.card", has_text="Granted scopes")
     expect(scopes.locator("tr", has_text="Mail.ReadWrite")).to_contain_text("High risk")
-    page.locator("a.button", has_text="Integration").click()
+    proposal = page.locator("#proposal")
+    expect(proposal).to_contain_text("mail (communications)")
+    expect(proposal.locator("input[name=data_categories][value=personal]")).to_be_checked()
+    if not proposal.locator("input[name=vendor]").input_value():
+        proposal.locator("input[name=vendor]").fill("MailSync Ltd")
+    proposal.locator("button", has_text="Accept").click()
     page.wait_for_url(re.compile(r"/integrations/\d+/$"))
     main = page.locator("main")
     expect(main).to_contain_text("Proposed")
     expect(main).to_contain_text("granted high-risk OAuth permissions without a signed-in user or for all users: "
                                  "Mail.Read")
+    expect(main).to_contain_text("a publisher Microsoft has not verified")
     expect(page.locator("#discovery-panel")).to_contain_text("Mail.ReadWrite")  # loaded by HTMX
 
     # 4. a newer Entra snapshot: Zoom's enterprise app deleted, a user's grant and scopes removed

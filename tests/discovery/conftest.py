@@ -31,3 +31,28 @@ def importing(as_tenant):
 
 
 from tests.web.conftest import login  # noqa: E402,F401  (logged-in test clients)
+
+
+@pytest.fixture
+def accepting(as_tenant):
+    """accepting(tenant) -> {app name: integration}: a person (assessor) accepts every pending proposal with the
+    suggested names and data categories — what integrations the import itself created before proposals existed."""
+
+    def run(tenant, role="assessor"):
+        from vendorvet.web.discovery import proposals
+
+        accepted = {}
+        with as_tenant(tenant, role=role):
+            for app in proposals.pending().order_by("pk"):
+                name, vendor = proposals.suggested_names(app)
+                name = name or f"Entra app {app.short_id}"
+                vendor = vendor or "Unknown publisher"
+                from vendorvet.web.inventory.models import Integration
+
+                if Integration.objects.filter(vendor__name__iexact=vendor, name__iexact=name).exists():
+                    name = f"{name} ({app.client_id})"[:200]
+                accepted[app.name] = proposals.accept(app, name=name, vendor_name=vendor,
+                                                      data_categories=list(proposals.suggestion(app).categories))
+        return accepted
+
+    return run

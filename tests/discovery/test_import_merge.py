@@ -24,8 +24,13 @@ def _apps(tenant):
         return {a.name: a for a in DiscoveredApp.objects.select_related("integration__vendor")}
 
 
-def test_google_import_creates_proposed_integrations_with_risk(tenant_a, importing):
+def test_google_import_keeps_proposals_until_accepted(tenant_a, importing, accepting):
+    # issue 13 (intended change): the import creates no integration; a person accepts each proposal
     report = importing(tenant_a, "google_tokens", GOOGLE_TOKENS)
+    with use_tenant(tenant_a):
+        assert not Integration.objects.exists() and report.run.integrations_created == 0
+        assert set(DiscoveredApp.objects.values_list("review_state", flat=True)) == {"pending"}
+    accepting(tenant_a)
     assert report.run.apps_new == 6 and report.run.records == 18 and report.run.skipped == 3
     apps = _apps(tenant_a)
     merge = apps["Mail Merge Pro"]
@@ -34,7 +39,8 @@ def test_google_import_creates_proposed_integrations_with_risk(tenant_a, importi
     assert any("https://mail.google.com/" in r["en"] for r in merge.risk_reasons)
     integration = merge.integration
     assert integration.status == "proposed" and integration.discovery_source == "oauth_grant"
-    assert integration.kind == "oauth_app" and integration.tags == ["discovered"]
+    assert integration.kind == "oauth_app" and integration.tags == []
+    assert "personal" in integration.data_categories  # reads mail: suggested by the scope content
     # catalogue: Slack's company and country
     slack = apps["Slack"].integration
     assert slack.vendor.name == "Slack Technologies (Salesforce)" and slack.vendor.country == "US"
@@ -47,8 +53,9 @@ def test_google_import_creates_proposed_integrations_with_risk(tenant_a, importi
     assert report.run.revocations == 4  # Lea/Mail Merge, Max/Calendly, Lea/Lucidchart, Tim/Zoom
 
 
-def test_reimport_is_idempotent_and_dedupes_across_sources(tenant_a, importing):
+def test_reimport_is_idempotent_and_dedupes_across_sources(tenant_a, importing, accepting):
     importing(tenant_a, "google_tokens", GOOGLE_TOKENS)
+    accepting(tenant_a)
     with use_tenant(tenant_a):
         counts = (DiscoveredApp.objects.count(), Grant.objects.count(), Integration.objects.count())
     again = importing(tenant_a, "google_tokens", GOOGLE_TOKENS)
@@ -91,14 +98,16 @@ def test_person_entered_fields_are_never_overwritten(tenant_a, importing, make_v
         assert len(updates) == 1
         pre, post = updates[0].prechange_data, updates[0].postchange_data
         assert {k for k in post if post[k] != pre.get(k)} <= {"granted_scope_risk", "granted_access",
-                                                              "granted_scopes", "tier", "last_updated"}
+                                                              "granted_scopes", "granted_publisher", "tier",
+                                                              "last_updated"}
         assert post["granted_scope_risk"] in ("low", "medium", "high")
         # the discovered app's own changes are shown in the integration's history
         assert ObjectChange.objects.filter(related_object_type=ct, related_object_id=mine.pk).exists()
 
 
-def test_entra_import_rates_application_permissions_and_flags(tenant_a, importing):
+def test_entra_import_rates_application_permissions_and_flags(tenant_a, importing, accepting):
     importing(tenant_a, "entra", ENTRA)
+    accepting(tenant_a)
     apps = _apps(tenant_a)
     hr = apps["HR-Sync (Personio)"]
     assert hr.risk == "high" and "application_permissions" in hr.flags

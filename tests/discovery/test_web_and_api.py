@@ -40,6 +40,11 @@ def test_upload_list_detail_report_and_panel(tenant_a, assessor_a, login):
     assert_csp_clean(detail)
     assert "Mail.ReadWrite" in detail and "http://mailsync-helper.example/oauth/callback" in detail
     assert "unverified publisher" in detail
+    # a proposal until accepted (issue 13): the person names it and confirms the suggested data categories
+    accepted = client.post(f"/discovery/apps/{app.pk}/accept/", {
+        "name": "MailSync Helper", "vendor": "MailSync Ltd", "data_categories": ["personal"]})
+    assert accepted.status_code == 302
+    app.refresh_from_db()
     panel = client.get(f"/discovery/integrations/{app.integration_id}/panel/").content.decode()
     assert panel.strip().startswith('<section class="card"') and "Mail.Send" in panel
     integration_page = client.get(reverse("inventory:integration_detail", args=[app.integration_id])).content.decode()

@@ -76,7 +76,9 @@ def test_export_ropa_xlsx_and_csv(auditor_a, legal_a, tmp_path, capsys):
     assert "2 processing activities" in capsys.readouterr().err
     ws = openpyxl.load_workbook(target).active
     flat = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
-    assert "Verzeichnis von Verarbeitungstätigkeiten" in flat and "HR Cloud – Berlin Hosting GmbH" in flat
+    # the title now carries its citation in German style (issue 13: the register tells the truth)
+    assert "Verzeichnis von Verarbeitungstätigkeiten (Art. 30 Abs. 1 DSGVO)" in flat
+    assert "HR Cloud – Berlin Hosting GmbH" in flat
     assert main(["export-ropa", "--format", "csv", "--language", "en", *args]) == 0
     out = capsys.readouterr().out.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(out), delimiter=";"))

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.discovery.conftest import importing  # noqa: F401  (fixture)
+from tests.discovery.conftest import accepting, importing  # noqa: F401  (fixtures)
 from tests.web.conftest import login  # noqa: F401  (fixture)
 from vendorvet.engine.discovery.scopes import GrantInput, assess, granted_access
 from vendorvet.engine.tiering import apply_policy, compute_tier, facts_from
@@ -63,12 +63,13 @@ def test_granted_access_summary_from_scope_ratings():
 
 
 @pytest.mark.django_db
-def test_discovery_sets_the_factor_and_the_tier_follows(tenant_a, importing, as_tenant):  # noqa: F811
+def test_discovery_sets_the_factor_and_the_tier_follows(tenant_a, importing, accepting, as_tenant):  # noqa: F811
     from tests.discovery.conftest import ENTRA, FIXTURES
     from vendorvet.web.core.context import use_tenant
     from vendorvet.web.discovery.models import DiscoveredApp
 
     importing(tenant_a, "entra", ENTRA)
+    accepting(tenant_a)  # proposals become integrations only when a person accepts them (issue 13)
     with use_tenant(tenant_a):
         apps = {a.name: a.integration for a in DiscoveredApp.objects.select_related("integration")}
     hr, mailsync, adobe = apps["HR-Sync (Personio)"], apps["MailSync Helper"], apps["Adobe Acrobat Sign"]
@@ -94,12 +95,13 @@ def test_discovery_sets_the_factor_and_the_tier_follows(tenant_a, importing, as_
 
 
 @pytest.mark.django_db
-def test_person_edit_keeps_the_discovered_factor(tenant_a, importing, as_tenant):  # noqa: F811
+def test_person_edit_keeps_the_discovered_factor(tenant_a, importing, accepting, as_tenant):  # noqa: F811
     from tests.discovery.conftest import ENTRA
     from vendorvet.web.inventory import services
     from vendorvet.web.inventory.models import Integration
 
     importing(tenant_a, "entra", ENTRA)
+    accepting(tenant_a)  # proposals become integrations only when a person accepts them (issue 13)
     with as_tenant(tenant_a, role="assessor"):
         hr = Integration.objects.get(name="Personio")
         hr.department = "HR"
@@ -109,7 +111,7 @@ def test_person_edit_keeps_the_discovered_factor(tenant_a, importing, as_tenant)
 
 
 @pytest.mark.django_db
-def test_tier_command_page_and_review_show_the_scopes(tenant_a, importing, assessor_a, login, capsys):  # noqa: F811
+def test_tier_command_page_and_review_show_the_scopes(tenant_a, importing, accepting, assessor_a, login, capsys):  # noqa: F811
     from tests.discovery.conftest import ENTRA
     from vendorvet.cli.main import main
     from vendorvet.web.assessments import services as assessment_services
@@ -118,6 +120,7 @@ def test_tier_command_page_and_review_show_the_scopes(tenant_a, importing, asses
     from tests.conftest import acting
 
     importing(tenant_a, "entra", ENTRA)
+    accepting(tenant_a)  # proposals become integrations only when a person accepts them (issue 13)
     with use_tenant(tenant_a):
         integration = DiscoveredApp.objects.get(name="MailSync Helper").integration
     args = ["--tenant", "nordlicht", "--user", "arne.assessor"]

@@ -12,7 +12,7 @@ from vendorvet import content
 
 CONDITIONS = {
     "data_category", "data_category_in", "access_scope_in", "outage_impact_in",
-    "records_at_least", "users_at_least", "granted_scope_risk_in", "granted_access_in",
+    "records_at_least", "users_at_least", "granted_scope_risk_in", "granted_access_in", "granted_publisher_in",
 }
 # Placeholder a rule's reason may carry: the granted scopes that made the rule match.
 SCOPES_PLACEHOLDER = "{granted_scopes}"
@@ -30,6 +30,7 @@ class TierFacts:
     granted_scope_risk: str = ""  # "" | low | medium | high — the highest risk of a granted scope
     granted_access: str = ""  # "" | user | tenant_wide | application — how the highest-risk scopes were granted
     granted_scopes: tuple[str, ...] = ()  # the highest-risk scopes, named in the reason
+    granted_publisher: str = ""  # "" | verified | unverified — the publisher of the app holding the grants
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def _matches(when: Mapping[str, Any], facts: TierFacts) -> bool:
         return False
     if "granted_access_in" in when and facts.granted_access not in when["granted_access_in"]:
         return False
+    if "granted_publisher_in" in when and facts.granted_publisher not in when["granted_publisher_in"]:
+        return False
     return True
 
 
@@ -98,9 +101,10 @@ def compute_tier(facts: TierFacts, rules: Mapping[str, Any] | None = None) -> Ti
 
 def facts_from(data_categories: Iterable[str], access_scope: str = "", outage_impact: str = "",
                users: int | None = None, records: int | None = None, *, granted_scope_risk: str = "",
-               granted_access: str = "", granted_scopes: Iterable[str] = ()) -> TierFacts:
+               granted_access: str = "", granted_scopes: Iterable[str] = (), granted_publisher: str = "") -> TierFacts:
     return TierFacts(frozenset(data_categories or ()), access_scope or "", outage_impact or "", users, records,
-                     granted_scope_risk or "", granted_access or "", tuple(granted_scopes or ()))
+                     granted_scope_risk or "", granted_access or "", tuple(granted_scopes or ()),
+                     granted_publisher or "")
 
 
 # -- per-tenant policy ------------------------------------------------------------------------

@@ -82,11 +82,11 @@ def run_import(args: argparse.Namespace) -> int:
         out = sys.stdout
         out.write(f"{run.records} records read, {run.skipped} skipped; {run.apps_seen} apps "
                   f"({run.apps_new} new), {run.grants_new} new grants, {run.revocations} revocations, "
-                  f"{run.integrations_created} proposed integrations created (tenant {tenant.slug})\n")
+                  f"{run.apps_new} new proposals — not in the inventory until accepted (tenant {tenant.slug})\n")
         if report.new_apps:
             out.write("new apps since the last import:\n")
             for app in sorted(report.new_apps, key=risk_order):
-                out.write(f"  {app.risk:<7} {app.name}  [{app.client_id}]\n")
+                out.write(f"  {app.risk:<7} {app.label}  [{app.client_id}]\n")
         if run.revocations:
             out.write("revoked since the last import:\n")
             for app in sorted(report.revoked_apps, key=risk_order):

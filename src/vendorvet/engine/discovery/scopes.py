@@ -241,3 +241,72 @@ def granted_access(scope_rows: Iterable[dict]) -> GrantedAccess:
 
     names = list(dict.fromkeys(google_short(r["scope"]) for r in sorted(top, key=order)))
     return GrantedAccess(risk, access, tuple(names))
+
+
+# -- data categories suggested by granted scopes -------------------------------------------------------------
+KIND_LABELS = {
+    "mail": {"en": "mail", "de": "E-Mails"},
+    "chat": {"en": "chat messages", "de": "Chat-Nachrichten"},
+    "meetings": {"en": "meeting recordings and transcripts", "de": "Besprechungsaufzeichnungen und -protokolle"},
+    "files": {"en": "files", "de": "Dateien"},
+    "calendar": {"en": "calendar", "de": "Kalender"},
+    "contacts": {"en": "contacts", "de": "Kontakte"},
+    "directory": {"en": "directory (users and groups)", "de": "Verzeichnis (Nutzer und Gruppen)"},
+    "credentials": {"en": "credentials and app secrets", "de": "Anmeldedaten und App-Geheimnisse"},
+    "health": {"en": "health and fitness data", "de": "Gesundheits- und Fitnessdaten"},
+    "tasks": {"en": "tasks", "de": "Aufgaben"},
+}
+COMMUNICATIONS = {"en": "communications", "de": "Kommunikationsinhalte"}
+
+
+@dataclass(frozen=True)
+class DataSuggestion:
+    """Data categories an app's granted scopes suggest, each kind of data with the scopes behind it."""
+
+    categories: tuple[str, ...] = ()
+    kinds: tuple[dict, ...] = ()  # {"kind", "communications", "scopes", "label": {"en", "de"}}
+    source: str = ""
+
+    def as_dict(self) -> dict:
+        return {"categories": list(self.categories), "kinds": [dict(k) for k in self.kinds], "source": self.source}
+
+
+@lru_cache(maxsize=None)
+def _data_rules(platform: str) -> tuple[tuple[tuple[re.Pattern, dict], ...], str]:
+    name = {"google": "oauth_scopes_google", "microsoft": "oauth_scopes_microsoft"}[platform]
+    section = content.load(name).get("data_categories") or {}
+    rules = tuple((re.compile(fnmatch.translate(r["match"]), re.I), r) for r in section.get("rules", []))
+    return rules, " ".join(str(section.get("source", "")).split())
+
+
+def suggest_data(platform: str, scopes: Iterable[str]) -> DataSuggestion:
+    """The data categories (inventory values: personal, internal, credentials, health) the granted ``scopes``
+    suggest, from the ``data_categories`` rules of the platform's scope content; sign-in scopes suggest none."""
+    if platform not in ("google", "microsoft"):
+        return DataSuggestion()
+    rules, source = _data_rules(platform)
+    categories: set[str] = set()
+    kinds: dict[str, dict] = {}
+    for scope in scopes:
+        name = google_short(scope) if platform == "google" else scope
+        if name.lower() in SIGN_IN:
+            continue
+        rule = next((r for pattern, r in rules if pattern.match(name)), None)
+        if rule is None:
+            continue
+        categories.update(rule["categories"])
+        entry = kinds.setdefault(rule["kind"], {
+            "kind": rule["kind"], "communications": bool(rule.get("communications")), "scopes": [],
+            "label": _kind_label(rule["kind"], bool(rule.get("communications")))})
+        if name not in entry["scopes"]:
+            entry["scopes"].append(name)
+    order = list(KIND_LABELS)
+    ordered = sorted(kinds.values(), key=lambda k: order.index(k["kind"]) if k["kind"] in order else len(order))
+    return DataSuggestion(tuple(sorted(categories)), tuple(ordered), source if categories else "")
+
+
+def _kind_label(kind: str, communications: bool) -> dict:
+    label = KIND_LABELS.get(kind, {"en": kind, "de": kind})
+    if not communications:
+        return dict(label)
+    return {lang: f"{label[lang]} ({COMMUNICATIONS[lang]})" for lang in ("en", "de")}

@@ -149,10 +149,12 @@ class IntegrationSerializer(ServiceModelSerializer):
             "id", "vendor", "vendor_name", "name", "kind", "purpose", "business_owner", "department", "status",
             "data_categories", "data_subjects", "approx_users", "approx_records", "processing_countries",
             "access_scope", "outage_impact", "discovery_source", "tier", "tier_reasons", "tags", "notes",
-            "endpoints", "granted_scope_risk", "granted_access", "granted_scopes", "created", "last_updated",
+            "endpoints", "granted_scope_risk", "granted_access", "granted_scopes", "granted_publisher", "created",
+            "last_updated",
         ]
         # granted_*: the tier factor the discovery import sets from OAuth grants (not writable)
-        read_only_fields = ["created", "last_updated", "granted_scope_risk", "granted_access", "granted_scopes"]
+        read_only_fields = ["created", "last_updated", "granted_scope_risk", "granted_access", "granted_scopes",
+                            "granted_publisher"]
 
     @extend_schema_field(TierReasonSerializer(many=True))
     def get_tier_reasons(self, obj: Integration) -> list[dict]:

@@ -6,8 +6,10 @@ import tempfile
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -17,11 +19,12 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.filtersets import MAX_ID, IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
-from vendorvet.web.discovery import sources
+from vendorvet.web.discovery import proposals, sources
 from vendorvet.web.discovery.importer import risk_order, run_import
 from vendorvet.web.discovery.listing import app_document
-from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, Risk
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, ImportRun, OpenApiAudit, ReviewState, Risk
 from vendorvet.web.discovery.openapi import store_audit
+from vendorvet.web.inventory.choices import DataCategory
 from vendorvet.web.inventory.models import Integration
 
 MAX_FILES = 50
@@ -42,11 +45,26 @@ class DiscoveredAppSerializer(serializers.Serializer):
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     scopes = serializers.ListField(child=serializers.DictField(), read_only=True)
     integration_id = serializers.IntegerField(read_only=True, allow_null=True)
+    label = serializers.CharField(read_only=True)
+    review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
+    review_reason = serializers.CharField(read_only=True)
+    suggested_data = serializers.DictField(read_only=True)
     first_seen = serializers.DateTimeField(read_only=True, allow_null=True)
     last_seen = serializers.DateTimeField(read_only=True, allow_null=True)
 
     def to_representation(self, instance):
         return app_document(instance)
+
+
+class AcceptSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    vendor = serializers.CharField(max_length=200)
+    data_categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices),
+                                            required=False, help_text="default: the categories the scopes suggest")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class SourceField(serializers.ChoiceField):
@@ -83,6 +101,7 @@ class ImportUploadSerializer(serializers.Serializer):
 class DiscoveredAppFilterSet(django_filters.FilterSet):
     risk = django_filters.ChoiceFilter(choices=Risk.choices)
     status = django_filters.ChoiceFilter(choices=AppStatus.choices)
+    review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
 
     class Meta:
         model = DiscoveredApp
@@ -96,6 +115,38 @@ class DiscoveredAppFilterSet(django_filters.FilterSet):
 class DiscoveredAppViewSet(TenantContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DiscoveredAppSerializer
     filterset_class = DiscoveredAppFilterSet
+    required_permissions = {"accept": roles.ADD, "reject": roles.CHANGE}
+
+    @extend_schema(summary=_("Accept a discovered app into the inventory"), request=AcceptSerializer,
+                   responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        app = self.get_object()
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        categories = body.validated_data.get("data_categories")
+        if categories is None:
+            categories = list(proposals.suggestion(app).categories)
+        try:
+            integration = proposals.accept(app, name=body.validated_data["name"],
+                                           vendor_name=body.validated_data["vendor"], data_categories=categories)
+        except proposals.ProposalError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response({"integration_id": integration.pk, "data_categories": integration.data_categories,
+                         "tier": integration.tier}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("Reject a discovered app"), request=RejectSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        app = self.get_object()
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            proposals.reject(app, body.validated_data["reason"])
+        except proposals.ProposalError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        app.refresh_from_db()
+        return Response(app_document(app))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

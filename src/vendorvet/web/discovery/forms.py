@@ -52,3 +52,26 @@ class OpenApiUploadForm(forms.Form):
     file = forms.FileField(label=_("OpenAPI document"), help_text=_(
         "OpenAPI 2.0, 3.0 or 3.1 as JSON or YAML, at most 10 MB. Only local references are followed; "
         "nothing is fetched."))
+
+
+class AcceptForm(forms.Form):
+    """Accept a discovered app into the inventory: its name, its vendor and the data it processes."""
+
+    name = forms.CharField(label=_("Name of the integration"), max_length=200)
+    vendor = forms.CharField(label=_("Vendor"), max_length=200)
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data categories"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Suggested from the granted scopes; confirm or change them."))
+
+    def __init__(self, *args, **kwargs):
+        from vendorvet.web.inventory.choices import DataCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["data_categories"].choices = DataCategory.choices
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it rejected?"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Kept in the history, e.g. \"blocked in Entra on 3 March\" or "
+                                         "\"Microsoft first-party service\"."))

@@ -1,9 +1,11 @@
-"""Merging a parsed discovery import into the tenant's inventory — one transaction per import.
+"""Merging a parsed discovery import into the tenant's discovery data — one transaction per import.
 
 Parsing happens first and completely (engine, no database): input that cannot be used raises before
-anything is written. The merge then creates or updates DiscoveredApp and Grant rows, links each app to
-an Integration (found or created as a *proposed* integration) and never changes fields of an existing
-integration.
+anything is written. The merge then creates or updates DiscoveredApp and Grant rows. A discovered app is a
+*proposal*: it stays outside the inventory (no integration, so outside the register, tiers, lists and
+monitoring) until a person accepts it (:mod:`vendorvet.web.discovery.proposals`). Only an app that matches an
+integration already in the inventory is linked to it at once; the import never creates an integration and
+never changes a person's fields of an existing one.
 """
 
 from __future__ import annotations
@@ -24,12 +26,11 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.core.bulk import insert_many
 from vendorvet.web.core.context import require_actor, require_tenant
 from vendorvet.web.discovery import sources
-from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, ReviewState
 from vendorvet.web.discovery.report import ImportReport
 from vendorvet.web.discovery.revocations import note_grant, revoke_unlisted
 from vendorvet.web.inventory import services
-from vendorvet.web.inventory.choices import AccessScope, DiscoverySource, Kind, Status
-from vendorvet.web.inventory.models import Integration, Vendor
+from vendorvet.web.inventory.models import Integration
 
 BULK = 2000
 
@@ -145,8 +146,8 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
             app.status = AppStatus.ACTIVE  # listed as a service principal, never granted anything: present
         if was == AppStatus.ACTIVE and app.status == AppStatus.REVOKED and app.pk not in new:
             report.revoked_apps.append(app)
-        if app.integration_id is None and obs is not None:
-            _link_integration(report, app)
+        if app.integration_id is None and obs is not None and app.review_state != ReviewState.REJECTED:
+            _link_existing(app)
         app.save()
         if app.integration_id:
             integrations.add(app.integration_id)
@@ -161,12 +162,20 @@ def update_granted_access(integration_ids) -> int:
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         rows: dict[int, list] = {pk: [] for pk in chunk}
-        for integration_id, scopes in DiscoveredApp.objects.filter(
-                integration_id__in=chunk, status=AppStatus.ACTIVE).values_list("integration_id", "scopes"):
+        publishers: dict[int, set] = {pk: set() for pk in chunk}
+        for integration_id, scopes, verified in DiscoveredApp.objects.filter(
+                integration_id__in=chunk, status=AppStatus.ACTIVE).exclude(review_state=ReviewState.REJECTED
+                                                                          ).values_list("integration_id", "scopes",
+                                                                                        "verified_publisher"):
             rows[integration_id].extend(scopes or [])
+            if scopes and verified is not None:
+                publishers[integration_id].add("verified" if verified else "unverified")
         for integration in Integration.objects.filter(pk__in=chunk).order_by("pk"):
             granted = scope_rating.granted_access(rows[integration.pk])
-            changed += services.set_granted_access(integration, granted.risk, granted.access, granted.scopes)
+            found = publishers[integration.pk]
+            publisher = "unverified" if "unverified" in found else "verified" if found else ""
+            changed += services.set_granted_access(integration, granted.risk, granted.access, granted.scopes,
+                                                   publisher)
     return changed
 
 
@@ -315,7 +324,9 @@ def reassess(app: DiscoveredApp) -> DiscoveredApp:
     return app
 
 
-def _link_integration(report: ImportReport, app: DiscoveredApp) -> None:
+def _link_existing(app: DiscoveredApp) -> None:
+    """Link the app to the inventory entry it evidently is (the same service found through another source, or
+    one integration of that name); nothing is created — an app without a match stays a proposal."""
     entry = catalogue.get(app.catalogue_key) if app.catalogue_key else None
     integration = None
     if entry is not None:  # the same service found through another source
@@ -325,39 +336,20 @@ def _link_integration(report: ImportReport, app: DiscoveredApp) -> None:
         if integration is None:
             integration = Integration.objects.filter(vendor__name__iexact=entry.company,
                                                      name__iexact=entry.name).first()
-    if integration is None:
+    if integration is None and not app.unnamed:
         names = {app.name.lower()} | ({entry.name.lower()} if entry else set())
         candidates = [i for i in Integration.objects.filter(name__iexact=app.name)[:2]]
         if entry is not None and not candidates:
             candidates = list(Integration.objects.filter(name__iexact=entry.name)[:2])
         if len(candidates) == 1 and candidates[0].name.lower() in names:
             integration = candidates[0]
-    if integration is None:
-        integration = _create_integration(app, entry)
-        report.run.integrations_created += 1
-    app.integration = integration
-
-
-def _create_integration(app: DiscoveredApp, entry) -> Integration:
-    vendor_name = (entry.company if entry else app.publisher or app.name)[:200]
-    vendor = Vendor.objects.filter(name__iexact=vendor_name).first()
-    if vendor is None:
-        vendor = services.save_object(Vendor(name=vendor_name, country=entry.country if entry else ""))
-    name = (entry.name if entry else app.name)[:200]
-    if Integration.objects.filter(vendor=vendor, name__iexact=name).exists():
-        name = f"{name} ({app.client_id})"[:200]
-    oauth = app.platform in ("google", "microsoft")
-    tenant_wide = "tenant_wide_consent" in app.flags or "application_permissions" in app.flags
-    granted = scope_rating.granted_access(app.scopes or [])
-    integration = Integration(
-        vendor=vendor, name=name, kind=Kind.OAUTH_APP if oauth else Kind.SAAS, status=Status.PROPOSED,
-        discovery_source=DiscoverySource.OAUTH_GRANT if oauth else DiscoverySource.PROXY_LOG,
-        access_scope=AccessScope.TENANT_WIDE if tenant_wide else "",
-        approx_users=app.users_count or None, tags=["discovered"],
-        notes=f"Discovered by vendorvet ({', '.join(app.sources)}); client ID {app.client_id}.",
-        granted_scope_risk=granted.risk, granted_access=granted.access, granted_scopes=list(granted.scopes)[:20],
-    )
-    return services.save_object(integration)
+    if integration is not None:
+        app.integration = integration
+        if app.review_state == ReviewState.PENDING:
+            app.review_state = ReviewState.ACCEPTED
+            app.review_reason = "matched an existing inventory entry"
+            app.reviewed_by = "vendorvet"
+            app.reviewed_at = timezone.now()
 
 
 def new_apps_since_last_import(source: str | None = None) -> tuple[ImportRun | None, list[DiscoveredApp]]:

@@ -35,9 +35,23 @@ def app_document(app: DiscoveredApp, grants=None, language: str = "en") -> dict:
         "category": app.category,
         "country": app.country,
         "integration_id": app.integration_id,
+        "label": app.label,
+        "unnamed": app.unnamed,
+        "review_state": app.review_state,
+        "review_reason": app.review_reason,
+        "suggested_data": _suggestion(app, language),
         "first_seen": _iso(app.first_seen),
         "last_seen": _iso(app.last_seen),
     }
+
+
+def _suggestion(app: DiscoveredApp, language: str) -> dict:
+    from vendorvet.web.discovery.proposals import suggestion
+
+    found = suggestion(app)
+    return {"categories": list(found.categories), "source": found.source,
+            "kinds": [{"kind": k["kind"], "communications": k["communications"], "scopes": k["scopes"],
+                       "label": k["label"].get(language) or k["label"]["en"]} for k in found.kinds]}
 
 
 def latest_warnings() -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from vendorvet.web.core.models import TenantOwnedModel
 from vendorvet.web.discovery.sources import label as label_of, validate_source
@@ -25,6 +27,17 @@ class Risk(models.TextChoices):
 class AppStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REVOKED = "revoked", _("Revoked")
+
+
+class ReviewState(models.TextChoices):
+    """A discovered app is a proposal until a person accepts it into the inventory or rejects it."""
+
+    PENDING = "pending", _("Proposal – not reviewed")
+    ACCEPTED = "accepted", _("Accepted into the inventory")
+    REJECTED = "rejected", _("Rejected")
+
+
+GUID = re.compile(r"^(sp:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 class PermissionType(models.TextChoices):
@@ -100,6 +113,11 @@ class DiscoveredApp(TenantOwnedModel):
     required_scopes = models.JSONField(_("scopes the business needs"), null=True, blank=True,
                                        help_text=_("Recorded by a person; granted scopes beyond these are "
                                                    "shown as a least-privilege gap."))
+    review_state = models.CharField(_("review"), max_length=10, choices=ReviewState.choices,
+                                    default=ReviewState.PENDING)
+    review_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
     users_count = models.PositiveIntegerField(_("users"), default=0)
     hits = models.PositiveBigIntegerField(_("requests"), default=0)
     bytes = models.PositiveBigIntegerField(_("bytes"), default=0)
@@ -118,10 +136,39 @@ class DiscoveredApp(TenantOwnedModel):
         verbose_name_plural = _("discovered apps")
         constraints = [models.UniqueConstraint(fields=["tenant", "platform", "client_id"],
                                                name="discovered_app_unique_per_tenant")]
-        indexes = [models.Index(fields=["tenant", "risk", "name"]), models.Index(fields=["tenant", "catalogue_key"])]
+        indexes = [models.Index(fields=["tenant", "risk", "name"]), models.Index(fields=["tenant", "catalogue_key"]),
+                   models.Index(fields=["tenant", "review_state", "name"])]
 
     def __str__(self) -> str:
-        return self.name or self.client_id
+        return self.label
+
+    @property
+    def unnamed(self) -> bool:
+        """No readable name was resolved: only the app or object id (an Entra export without names)."""
+        name = (self.name or "").strip()
+        return not name or name == self.client_id or name == self.object_id or bool(GUID.match(name))
+
+    @property
+    def short_id(self) -> str:
+        ident = self.client_id[3:] if self.client_id.startswith("sp:") else self.client_id
+        return ident[:8] + "…" if len(ident) > 8 else ident
+
+    @property
+    def label(self) -> str:
+        """The name people see; an unnamed app by its publisher and the start of its id, never a bare GUID."""
+        if not self.unnamed:
+            return self.name
+        platform = gettext("Entra") if self.platform == Platform.MICROSOFT else self.get_platform_display()
+        if self.publisher:
+            return gettext("unnamed %(platform)s app %(id)s by %(publisher)s") % {
+                "platform": platform, "id": self.short_id, "publisher": self.publisher}
+        return gettext("unnamed %(platform)s app %(id)s, publisher unknown") % {"platform": platform,
+                                                                              "id": self.short_id}
+
+    @property
+    def tenant_wide(self) -> bool:
+        """Granted for all users (admin consent) or as an application permission: it reaches everyone."""
+        return bool({"tenant_wide_consent", "application_permissions"} & set(self.flags or []))
 
     def get_absolute_url(self) -> str:
         return reverse("discovery:app_detail", args=[self.pk])

@@ -17,8 +17,8 @@ from vendorvet.engine.discovery.errors import DiscoveryInputError
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
-from vendorvet.web.discovery import sources
-from vendorvet.web.discovery.forms import RequiredScopesForm, UploadForm
+from vendorvet.web.discovery import proposals, sources
+from vendorvet.web.discovery.forms import AcceptForm, RejectForm, RequiredScopesForm, UploadForm
 from vendorvet.web.discovery.importer import (
     new_apps_since_last_import,
     reassess,
@@ -26,8 +26,9 @@ from vendorvet.web.discovery.importer import (
     risk_order,
     run_import,
 )
-from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, Risk
+from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, ReviewState, Risk
 from vendorvet.web.inventory.io.safety import LimitedUploadHandler
+from vendorvet.web.inventory.choices import DataCategory
 from vendorvet.web.inventory.models import Integration
 
 PAGE_SIZE = 100
@@ -45,6 +46,10 @@ def decorate(apps) -> list[DiscoveredApp]:
         a.reason_texts = [r.get(lang) or r.get("en", "") for r in a.risk_reasons or []]
         a.scope_rows = [{**s, "reason_text": (s.get("reason") or {}).get(lang, "")} for s in a.scopes or []]
         a.source_labels = [sources.label(s) for s in a.sources or []]
+        suggested = proposals.suggestion(a)
+        a.suggested_categories = [str(dict(DataCategory.choices).get(c, c)) for c in suggested.categories]
+        a.suggested_kinds = [{**k, "text": k["label"].get(lang) or k["label"]["en"]} for k in suggested.kinds]
+        a.suggestion_source = suggested.source
     return rows
 
 
@@ -53,6 +58,11 @@ class AppListView(PermissionRequiredMixin, View):
 
     def get(self, request):
         apps = DiscoveredApp.objects.select_related("integration")
+        review = request.GET.get("review", "")
+        if review in ReviewState.values:
+            apps = apps.filter(review_state=review)
+        else:  # rejected apps are hidden unless asked for
+            apps = apps.exclude(review_state=ReviewState.REJECTED)
         risk = request.GET.get("risk", "")
         if risk in Risk.values:
             apps = apps.filter(risk=risk)
@@ -64,13 +74,15 @@ class AppListView(PermissionRequiredMixin, View):
             apps = apps.filter(name__icontains=q)
         ordered = sorted(apps.only("id", "name", "platform", "client_id", "sources", "status", "risk", "flags",
                                    "users_count", "hits", "last_seen", "integration__name", "integration_id",
-                                   "first_import_id"), key=risk_order)
+                                   "first_import_id", "publisher", "object_id", "review_state"), key=risk_order)
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         run, new = new_apps_since_last_import()
+        new = [a for a in new if a.review_state != ReviewState.REJECTED]
         _run, revoked = revoked_since_last_import()
         return render(request, "discovery/app_list.html", {
             "page_obj": page, "apps": page.object_list, "risk": risk, "status": status, "q": q,
-            "risks": Risk.choices, "statuses": AppStatus.choices, "last_run": run, "new_apps": new[:20],
+            "risks": Risk.choices, "statuses": AppStatus.choices, "review": review, "reviews": ReviewState.choices,
+            "pending_count": proposals.pending().count(), "last_run": run, "new_apps": new[:20],
             "new_count": len(new), "runs": ImportRun.objects.order_by("-started", "-pk")[:10],
             "revoked_apps": revoked["apps"][:20], "revoked_grants": revoked["grants"][:20],
             "revoked_total": revoked["grants_total"],
@@ -80,11 +92,16 @@ class AppListView(PermissionRequiredMixin, View):
 class AppDetailView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
-    def _context(self, request, app, form=None):
+    def _context(self, request, app, form=None, accept_form=None, reject_form=None):
         grants = Paginator(Grant.objects.filter(app=app).order_by("status", "principal"), PAGE_SIZE).get_page(
             request.GET.get("page"))
         initial = {"required_scopes": "\n".join(app.required_scopes or [])}
-        return {"app": decorate([app])[0], "grants": grants, "form": form or RequiredScopesForm(initial=initial)}
+        name, vendor = proposals.suggested_names(app)
+        accept_initial = {"name": name, "vendor": vendor,
+                          "data_categories": list(proposals.suggestion(app).categories)}
+        return {"app": decorate([app])[0], "grants": grants, "form": form or RequiredScopesForm(initial=initial),
+                "accept_form": accept_form or AcceptForm(initial=accept_initial),
+                "reject_form": reject_form or RejectForm()}
 
     def get(self, request, pk):
         app = get_object_or_404(DiscoveredApp.objects.select_related("integration__vendor"), pk=pk)
@@ -100,6 +117,54 @@ class AppDetailView(PermissionRequiredMixin, View):
         reassess(app)
         messages.success(request, _("Required scopes saved; the risk was recomputed."))
         return redirect("discovery:app_detail", pk=app.pk)
+
+
+class AcceptView(AppDetailView):
+    """Accept a discovered app into the inventory (POST only)."""
+
+    def get(self, request, pk):
+        return redirect(get_object_or_404(DiscoveredApp, pk=pk))  # 404 for an app of another tenant
+
+    def post(self, request, pk):
+        roles.require(roles.ADD)
+        app = get_object_or_404(DiscoveredApp, pk=pk)
+        form = AcceptForm(request.POST)
+        if form.is_valid():
+            try:
+                integration = proposals.accept(app, name=form.cleaned_data["name"],
+                                               vendor_name=form.cleaned_data["vendor"],
+                                               data_categories=form.cleaned_data["data_categories"])
+            except proposals.ProposalError as exc:
+                form.add_error(None, str(exc))
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Accepted into the inventory as %(name)s.") % {"name": integration.name})
+                return redirect(integration.get_absolute_url())
+        return render(request, "discovery/app_detail.html", self._context(request, app, accept_form=form),
+                      status=400)
+
+
+class RejectView(AppDetailView):
+    """Reject a discovered app with a reason (POST only)."""
+
+    def get(self, request, pk):
+        return redirect(get_object_or_404(DiscoveredApp, pk=pk))  # 404 for an app of another tenant
+
+    def post(self, request, pk):
+        roles.require(roles.CHANGE)
+        app = get_object_or_404(DiscoveredApp, pk=pk)
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            try:
+                proposals.reject(app, form.cleaned_data["reason"])
+            except proposals.ProposalError as exc:
+                form.add_error(None, str(exc))
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("%(app)s rejected; it is hidden from the proposals.") % {"app": app.label})
+                return redirect("discovery:app_list")
+        return render(request, "discovery/app_detail.html", self._context(request, app, reject_form=form),
+                      status=400)
 
 
 class RunDetailView(PermissionRequiredMixin, View):

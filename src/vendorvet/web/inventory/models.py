@@ -150,6 +150,9 @@ class Integration(TenantOwnedModel):
     granted_access = models.CharField(_("highest-risk scopes granted"), max_length=20,
                                       choices=GrantedAccess.choices, blank=True, editable=False)
     granted_scopes = models.JSONField(_("highest-risk granted scopes"), default=list, blank=True, editable=False)
+    # "verified" | "unverified" | "" (unknown): the publisher of the discovered app(s) holding those grants
+    granted_publisher = models.CharField(_("publisher of the granted app"), max_length=10, blank=True,
+                                         editable=False)
     tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_tags])
     notes = models.TextField(_("notes"), blank=True)
 
@@ -182,7 +185,8 @@ class Integration(TenantOwnedModel):
         return compute_tier(facts_from(self.data_categories, self.access_scope, self.outage_impact,
                                        self.approx_users, self.approx_records,
                                        granted_scope_risk=self.granted_scope_risk, granted_access=self.granted_access,
-                                       granted_scopes=self.granted_scopes or ()), rules)
+                                       granted_scopes=self.granted_scopes or (),
+                                       granted_publisher=self.granted_publisher), rules)
 
     def clean(self) -> None:
         if DataCategory.NONE in (self.data_categories or []) and len(self.data_categories) > 1:

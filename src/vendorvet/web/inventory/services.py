@@ -49,7 +49,8 @@ def set_endpoints(integration: Integration, urls: Iterable[str]) -> None:
 
 
 
-def set_granted_access(integration: Integration, risk: str, access: str, scopes: Iterable[str]) -> bool:
+def set_granted_access(integration: Integration, risk: str, access: str, scopes: Iterable[str],
+                       publisher: str | None = None) -> bool:
     """Record what the discovered OAuth grants give an integration (the highest scope risk, how those scopes
     were granted, which they are) — a tier factor owned by the discovery import, never a person's field.
     Saves (tier and history follow) only when something changed; needs the *import* permission."""
@@ -58,12 +59,17 @@ def set_granted_access(integration: Integration, risk: str, access: str, scopes:
 
     if risk not in ("", *GrantedRisk.values) or access not in ("", *GrantedAccess.values):
         raise ValueError(f"invalid granted access {risk!r}/{access!r}")
+    if publisher not in (None, "", "verified", "unverified"):
+        raise ValueError(f"invalid publisher status {publisher!r}")
+    publisher = integration.granted_publisher if publisher is None else publisher
     scopes = [str(s)[:200] for s in scopes][:20]
-    if (integration.granted_scope_risk, integration.granted_access, list(integration.granted_scopes or [])) == \
-            (risk, access, scopes):
+    if (integration.granted_scope_risk, integration.granted_access, list(integration.granted_scopes or []),
+            integration.granted_publisher) == (risk, access, scopes, publisher):
         return False
     integration.granted_scope_risk, integration.granted_access, integration.granted_scopes = risk, access, scopes
-    integration.save(update_fields=["granted_scope_risk", "granted_access", "granted_scopes", "last_updated"])
+    integration.granted_publisher = publisher
+    integration.save(update_fields=["granted_scope_risk", "granted_access", "granted_scopes", "granted_publisher",
+                                    "last_updated"])
     return True
 
 

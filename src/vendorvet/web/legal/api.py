@@ -65,7 +65,7 @@ class IntegrationLegalSerializer(ServiceSerializer):
     class Meta:
         model = IntegrationLegal
         fields = ["id", "integration", "our_role", "vendor_role", "controller_name", "declared_countries",
-                  "recorded_countries", "legal_basis", "erasure_period", "security_measures", "last_updated"]
+                  "recorded_countries", "lawful_basis", "special_basis", "legal_basis", "erasure_period", "security_measures", "last_updated"]
 
 
 class SubProcessorSerializer(ServiceSerializer):
@@ -241,13 +241,18 @@ class RopaViewSet(TenantContextMixin, viewsets.ViewSet):
     required_permissions = {"list": "export"}
 
     @extend_schema(summary=_("Record of processing activities"), responses=OpenApiTypes.OBJECT, parameters=[
-        OpenApiParameter("view", str, enum=list(ropa.VIEWS)), OpenApiParameter("lang", str, enum=["en", "de"])])
+        OpenApiParameter("view", str, enum=list(ropa.VIEWS)), OpenApiParameter("lang", str, enum=["en", "de"]),
+        OpenApiParameter("include", str, enum=list(ropa.FILTERS),
+                         description="current (default): without rejected/retired integrations and discovered "
+                                     "apps nobody accepted; all: every entry, marked in the status column")])
     def list(self, request):
         view = request.query_params.get("view", "controller")
         language = request.query_params.get("lang", "en")
-        if view not in ropa.VIEWS or language not in ("en", "de"):
-            raise ValidationError({"non_field_errors": ["view must be controller|processor, lang en|de"]})
-        data = ropa.build(view, language)
+        include = request.query_params.get("include", "current")
+        if view not in ropa.VIEWS or language not in ("en", "de") or include not in ropa.FILTERS:
+            raise ValidationError({"non_field_errors": [
+                "view must be controller|processor, lang en|de, include current|all"]})
+        data = ropa.build(view, language, include)
         audit("export.ropa", request=request, format="json", view=view)
         settings = data.pop("settings")
         data["header"] = {"controller": getattr(settings, "controller", ""),

@@ -36,7 +36,7 @@ class IntegrationLegalForm(forms.ModelForm):
     class Meta:
         model = IntegrationLegal
         fields = ["our_role", "vendor_role", "controller_name", "declared_countries", "recorded_countries",
-                  "legal_basis", "erasure_period", "security_measures"]
+                  "lawful_basis", "special_basis", "legal_basis", "erasure_period", "security_measures"]
         widgets = {"security_measures": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -34,6 +34,32 @@ class OurRole(models.TextChoices):
     PROCESSOR = "processor", _("Processor")
 
 
+class LawfulBasis(models.TextChoices):
+    """Art. 6(1) GDPR: the lawful basis of a processing activity."""
+
+    CONSENT = "a", _("Art. 6(1)(a) GDPR – consent")
+    CONTRACT = "b", _("Art. 6(1)(b) GDPR – contract")
+    LEGAL_OBLIGATION = "c", _("Art. 6(1)(c) GDPR – legal obligation")
+    VITAL_INTERESTS = "d", _("Art. 6(1)(d) GDPR – vital interests")
+    PUBLIC_TASK = "e", _("Art. 6(1)(e) GDPR – public task")
+    LEGITIMATE_INTERESTS = "f", _("Art. 6(1)(f) GDPR – legitimate interests")
+
+
+class SpecialBasis(models.TextChoices):
+    """Art. 9(2) GDPR: the exception that allows processing special categories of personal data."""
+
+    EXPLICIT_CONSENT = "a", _("Art. 9(2)(a) GDPR – explicit consent")
+    EMPLOYMENT = "b", _("Art. 9(2)(b) GDPR – employment and social security law")
+    VITAL_INTERESTS = "c", _("Art. 9(2)(c) GDPR – vital interests")
+    NOT_FOR_PROFIT = "d", _("Art. 9(2)(d) GDPR – not-for-profit body")
+    MADE_PUBLIC = "e", _("Art. 9(2)(e) GDPR – made public by the data subject")
+    LEGAL_CLAIMS = "f", _("Art. 9(2)(f) GDPR – legal claims")
+    PUBLIC_INTEREST = "g", _("Art. 9(2)(g) GDPR – substantial public interest")
+    HEALTH_CARE = "h", _("Art. 9(2)(h) GDPR – health or social care, occupational medicine")
+    PUBLIC_HEALTH = "i", _("Art. 9(2)(i) GDPR – public health")
+    ARCHIVING = "j", _("Art. 9(2)(j) GDPR – archiving, research, statistics")
+
+
 class VendorRole(models.TextChoices):
     PROCESSOR = "processor", _("Processor")
     CONTROLLER = "controller", _("Controller")
@@ -93,8 +119,15 @@ class IntegrationLegal(TenantOwnedModel):
     erasure_period = models.CharField(_("erasure period"), max_length=300, blank=True)
     security_measures = models.TextField(_("technical and organisational measures"), blank=True,
                                          help_text=_("Art. 32 GDPR measures, or where they are documented."))
-    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True,
-                                   help_text=_("e.g. Art. 6(1)(b) GDPR"))
+    lawful_basis = models.CharField(_("legal basis (Art. 6(1) GDPR)"), max_length=1, blank=True,
+                                    choices=LawfulBasis.choices,
+                                    help_text=_("Required for the record of processing activities."))
+    special_basis = models.CharField(_("exception for special categories (Art. 9(2) GDPR)"), max_length=1,
+                                     blank=True, choices=SpecialBasis.choices,
+                                     help_text=_("Required when special categories of personal data (Art. 9 "
+                                                 "GDPR, e.g. health data) are processed."))
+    legal_basis = models.CharField(_("legal basis – details"), max_length=200, blank=True,
+                                   help_text=_("e.g. the contract or the balancing of interests it rests on"))
 
     change_log_parent = "integration"
 

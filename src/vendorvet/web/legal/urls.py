@@ -23,4 +23,5 @@ urlpatterns = [
     path("ropa/", docs.RopaView.as_view(), name="ropa"),
     path("ropa/export.xlsx", docs.RopaExportView.as_view(), {"fmt": "xlsx"}, name="ropa_xlsx"),
     path("ropa/export.csv", docs.RopaExportView.as_view(), {"fmt": "csv"}, name="ropa_csv"),
+    path("ropa/export.docx", docs.RopaExportView.as_view(), {"fmt": "docx"}, name="ropa_docx"),
 ]

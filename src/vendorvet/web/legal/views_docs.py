@@ -21,7 +21,7 @@ from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration, Vendor
 from vendorvet.web.inventory.views_common import apply_validation_error
-from vendorvet.web.legal import docx, ropa, services
+from vendorvet.web.legal import docx, ropa, ropa_export, services
 from vendorvet.web.legal.forms import ContractForm, RopaSettingsForm, TIAForm
 from vendorvet.web.legal.models import Contract, RopaSettings, TransferImpactAssessment
 from vendorvet.web.legal.views import assessment_view
@@ -197,22 +197,26 @@ class TIAExportView(PermissionRequiredMixin, View):
 
 
 # ----------------------------------------------------------------------------- record of processing
-def _ropa_params(request) -> tuple[str, str]:
+def _ropa_params(request) -> tuple[str, str, str]:
     view = request.GET.get("view") if request.GET.get("view") in ropa.VIEWS else "controller"
     language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else content_language()
-    return view, language
+    include = request.GET.get("include") if request.GET.get("include") in ropa.FILTERS else "current"
+    return view, language, include
 
 
 class RopaView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
     def get(self, request):
-        view, language = _ropa_params(request)
-        data = ropa.build(view, language)
+        view, language, include = _ropa_params(request)
+        data = ropa.build(view, language, include)
         settings = RopaSettings.objects.first()
+        keys = [c["key"] for c in data["columns"]]
+        table = [[{"value": v, "gap": k in gaps} for k, v in zip(keys, r)] for r, gaps in zip(data["rows"], data["gaps"])]
         with translation.override(language):
             return render(request, "legal/ropa.html", {
-                "data": data, "view": view, "language": language, "settings": settings,
+                "data": data, "table": table, "view": view, "language": language, "include": include,
+                "settings": settings,
                 "settings_form": RopaSettingsForm(instance=settings), "generated": timezone.localtime(),
             })
 
@@ -235,18 +239,21 @@ class RopaExportView(PermissionRequiredMixin, View):
     required_permission = roles.EXPORT
 
     def get(self, request, fmt: str):
-        view, language = _ropa_params(request)
-        data = ropa.build(view, language)
+        view, language, include = _ropa_params(request)
+        data = ropa.build(view, language, include)
         stem = f"ropa-{view}-{language}-{timezone.localdate().isoformat()}"
         if fmt == "xlsx":
             import io
 
             buf = io.BytesIO()
-            ropa.write_xlsx(data, buf)
+            ropa_export.write_xlsx(data, buf)
             response = HttpResponse(buf.getvalue(), content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        elif fmt == "docx":
+            response = HttpResponse(ropa_export.docx_bytes(data), content_type=(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
         else:
-            response = StreamingHttpResponse(ropa.iter_csv(data), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(ropa_export.iter_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         audit("export.ropa", request=request, format=fmt, view=view)
         return response
