@@ -122,4 +122,4 @@ def test_query_count_does_not_grow_with_rows(admin_a, tenant_a, make_vendor, log
                                                      data_categories=["personal"]) for i in range(60)])
     many = count_queries()
     assert many == few
-    assert many <= 10
+    assert many <= 12  # + the login-session record and the second-factor state the front door reads
