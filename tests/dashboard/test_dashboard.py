@@ -76,6 +76,8 @@ def test_every_figure_links_to_a_list_with_the_same_count(seeded, admin_a, login
         assert response.status_code == 200, url
         listed = response.context["page_obj"].paginator.count
         assert listed == count, f"{key}: dashboard {count}, list {listed} ({url})"
+        shown = re.search(r">(\d+) (?:integration|event)s?<", response.content.decode())
+        assert shown and int(shown.group(1)) == count, f"{key}: the list does not show {count}"
 
 
 def test_login_lands_on_the_dashboard_and_home_redirects_there(admin_a, login):
