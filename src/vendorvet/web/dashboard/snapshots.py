@@ -60,7 +60,8 @@ def trends(today: dt.date | None = None, width: int = 640, height: int = 160) ->
         for i, v in enumerate(values):
             x = pad + (i * (width - 2 * pad) / max(len(values) - 1, 1))
             y = height - pad - v * (height - 2 * pad) / top
-            points.append((round(x, 1), round(y, 1), v, snaps[i].week))
+            # SVG coordinates as plain strings: a German locale must not turn 24.5 into "24,5"
+            points.append((f"{x:.1f}", f"{y:.1f}", v, snaps[i].week))
         charts.append({
             "key": key, "label": label, "top": top, "width": width, "height": height, "pad": pad,
             "points": points, "polyline": " ".join(f"{x},{y}" for x, y, _v, _w in points),
