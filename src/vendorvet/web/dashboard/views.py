@@ -80,10 +80,17 @@ class ProviderView(LoginRequiredMixin, View):
         return render(request, "dashboard/provider.html", {"rows": rows, "columns": columns, "sort": sort})
 
 
+def _cell(value):
+    """A tenant name that starts like a formula is written as text (no formula injection in CSV or Excel)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _export(rows: list[dict], fmt: str) -> HttpResponse:
     keys = [k for k, _label in COLUMNS]
     header = [str(label) for _k, label in COLUMNS]
-    values = [[str(LIGHTS[r["light"]]) if k == "light" else r[k] for k in keys] for r in rows]
+    values = [[str(LIGHTS[r["light"]]) if k == "light" else _cell(r[k]) for k in keys] for r in rows]
     if fmt == "json":
         data = [{k: r[k] for k in keys} for r in rows]
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
