@@ -32,7 +32,7 @@ def test_discover_review_and_revoke_in_the_browser(live_server, browser_page, as
     page.fill("input[name=username]", assessor_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
 
     # 1. the Google token audit log (Reports API JSON, NDJSON pages and the Admin console CSV)
     _upload(page, base, "google_tokens", GOOGLE_TOKENS)

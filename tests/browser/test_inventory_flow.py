@@ -47,7 +47,8 @@ def test_login_search_edit_and_history(live_server, seeded, browser_page):
     page.fill("input[name=username]", seeded.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # the landing page; the inventory list is one click away
+    page.goto(f"{live_server.url}/integrations/")
     rows = page.locator("#results td.primary")
     expect(rows).to_have_count(5)
 
@@ -91,7 +92,8 @@ def test_switch_language_to_german(live_server, seeded, browser_page):
     page.fill("input[name=username]", seeded.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Anmelden')")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
+    page.goto(f"{live_server.url}/integrations/")
     nav = page.locator("nav.mainnav").inner_text()
     assert "Integrationen" in nav and "Anbieter" in nav and "Änderungsprotokoll" in nav
     assert "Freigegeben" in page.locator("#results").inner_text()

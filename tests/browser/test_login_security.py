@@ -44,7 +44,7 @@ def test_lockout_and_release_in_the_browser(http_server, admin_a, auditor_a, bro
     admin.context.close()
 
     _login(page, http_server, "aylin.auditor", PASSWORD)
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     # the account page lists this session and is usable at 390 px
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{http_server}/accounts/account/")

@@ -42,7 +42,7 @@ def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, adm
 
     page, base = browser_page, waitress_server
     password_login(page, base, admin_a.username)
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     page.goto(f"{base}/accounts/mfa/")
     page.click("a:has-text('Add an authenticator app')")
     page.wait_for_url("**/accounts/mfa/totp/add/")
@@ -79,7 +79,7 @@ def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, adm
     # the code of the next time step (the current one was used at enrolment; codes are never accepted twice)
     page.fill("input[name=code]", totp_now(secret, 30))
     page.click("button:has-text('Confirm')")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     logout(page)
 
     # a recovery code works once
@@ -87,7 +87,7 @@ def test_totp_enrolment_login_and_single_use_recovery_codes(waitress_server, adm
     page.wait_for_url("**/accounts/mfa/verify/")
     page.fill("input[name=code]", codes[0].upper())
     page.click("button:has-text('Confirm')")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     expect(page.locator(".messages")).to_contain_text("9 are left")
     logout(page)
     password_login(page, base, admin_a.username)
@@ -112,7 +112,7 @@ def test_passkey_enrolment_and_login_with_a_virtual_authenticator(waitress_serve
         "isUserVerified": True, "automaticPresenceSimulation": True}})
 
     password_login(page, base, admin_a.username)
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     page.goto(f"{base}/accounts/mfa/passkeys/add/")
     page.fill("#passkey-name", "Laptop")
     page.click("#passkey-register")
@@ -128,7 +128,7 @@ def test_passkey_enrolment_and_login_with_a_virtual_authenticator(waitress_serve
     password_login(page, base, admin_a.username)
     page.wait_for_url("**/accounts/mfa/verify/")
     page.click("#passkey-login")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     passkey.refresh_from_db()
     assert passkey.last_used is not None
 

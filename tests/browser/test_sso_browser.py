@@ -63,7 +63,7 @@ def test_oidc_login_maps_roles_and_deprovisions_when_the_group_is_gone(waitress_
 
     # first login: the user is created just in time, with the role of the mapped group
     sso_login(page, base, "olga@nordlicht.test", "olga")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     identity = SsoIdentity.objects.select_related("user").get(subject="olga")
     user = identity.user
     assert user.email == "olga@nordlicht.test" and not user.has_usable_password()
@@ -75,7 +75,7 @@ def test_oidc_login_maps_roles_and_deprovisions_when_the_group_is_gone(waitress_
     # the group changed at the provider: the role follows at the next login (typed as the tenant's short name)
     provider.set_account("olga", "olga@nordlicht.test", ["vv-admins"])
     sso_login(page, base, sso_tenant.slug, None)
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")
     assert membership_role(user, sso_tenant) == "admin"
     expect(page.locator(".topbar .role")).to_have_text("Administrator")
     page.click("button:has-text('Log out')")

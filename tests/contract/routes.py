@@ -21,7 +21,7 @@ PUBLIC_ROUTES = {
     "set_language": "choosing the language works before logging in (Django's view)",
     "admin:login": "the operators' login page",
     "admin:logout": "logging out of the admin (sends a visitor who is not logged in to the admin index)",
-    "inventory:home": "a bare redirect to the integration list (which is guarded)",
+    "inventory:home": "a bare redirect to the dashboard (which is guarded)",
     "api:root": "a bare redirect to the API docs",
     "api:docs": "the interactive API documentation page (it holds no data; requests from it need a token)",
     "api:schema": "the OpenAPI description of the API (no data)",

@@ -29,7 +29,7 @@ def test_the_menu_is_the_registry_in_order(admin_a):
     labels = menu(client_of(admin_a).get("/vendors/").content.decode())
     expected = [str(item.label) for item in registry.sorted(registry.nav_items)]
     assert labels == expected
-    assert labels[:2] == ["Integrations", "Vendors"] and labels[-1] == "Change log"
+    assert labels[:3] == ["Dashboard", "Integrations", "Vendors"] and labels[-1] == "Change log"
     assert {"Assessments", "Scans", "Discovered apps", "Legal", "Monitoring", "Supply chain"} <= set(labels)
 
 
@@ -38,7 +38,7 @@ def test_a_registered_menu_entry_appears_for_the_roles_allowed(admin_a, auditor_
     with registry.nav_items.temporarily("probe", probe):
         admin_menu = menu(client_of(admin_a).get("/vendors/").content.decode())
         auditor_menu = menu(client_of(auditor_a).get("/vendors/").content.decode())
-    assert admin_menu.index("Probe entry") == 1  # between Integrations (10) and Vendors (20)
+    assert admin_menu.index("Probe entry") == 2  # between Integrations (10) and Vendors (20), after Dashboard (1)
     assert "Probe entry" not in auditor_menu
     assert "Probe entry" not in menu(client_of(admin_a).get("/vendors/").content.decode())  # gone again
 

@@ -65,7 +65,7 @@ def test_login_logout_flow(client, admin_a):
     bad = client.post(reverse("accounts:login"), {"username": admin_a.username, "password": "wrong"})
     assert bad.status_code == 200 and b"nonfield-errors" in bad.content
     ok = client.post(reverse("accounts:login"), {"username": admin_a.username, "password": PASSWORD})
-    assert ok.status_code == 302 and ok["Location"] == reverse("inventory:integration_list")
+    assert ok.status_code == 302 and ok["Location"] == reverse("dashboard:home")
     assert client.get(reverse("inventory:integration_list")).status_code == 200
     assert client.get(reverse("accounts:logout")).status_code == 405  # logout is POST only
     out = client.post(reverse("accounts:logout"))

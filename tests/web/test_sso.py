@@ -76,7 +76,7 @@ def test_code_flow_logs_in_with_pkce_state_and_nonce(sso):
     for param in ("code_challenge=", "code_challenge_method=S256", "state=", "nonce=", "login_hint=kai"):
         assert param in auth_url
     response = callback(client, provider_login(auth_url))
-    assert response.status_code == 302 and response.url == reverse("inventory:integration_list")
+    assert response.status_code == 302 and response.url == reverse("dashboard:home")
     assert client.get(response.url).status_code == 200
     assert Membership.all_tenants.get(user__email="kai@nordlicht.test").role == "assessor"
 

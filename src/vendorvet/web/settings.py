@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vendorvet.web.legal",
     "vendorvet.web.monitoring",
     "vendorvet.web.supplychain",
+    "vendorvet.web.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +119,7 @@ OTP_TOTP_ISSUER = os.environ.get("VENDORVET_TOTP_ISSUER", "vendorvet")
 # Only for tests and a provider on the same machine: lets an SSO issuer live on loopback (and use plain HTTP there).
 VENDORVET_SSO_ALLOW_LOOPBACK = config.env_bool("VENDORVET_SSO_ALLOW_LOOPBACK", False)
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "inventory:integration_list"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = os.environ.get("VENDORVET_LANGUAGE", "en")

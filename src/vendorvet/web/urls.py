@@ -18,6 +18,7 @@ urlpatterns = [
     path("legal/", include("vendorvet.web.legal.urls")),
     path("monitoring/", include("vendorvet.web.monitoring.urls")),
     path("supply-chain/", include("vendorvet.web.supplychain.urls")),
+    path("dashboard/", include("vendorvet.web.dashboard.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

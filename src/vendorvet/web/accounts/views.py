@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView as DjangoLoginView, LogoutView as DjangoLogoutView
@@ -56,7 +57,7 @@ class SwitchTenantView(LoginRequiredMixin, View):
                 request.session[SESSION_TENANT_KEY] = m.tenant_id
                 request.session.cycle_key()  # another tenant, other privileges: a new session key
                 messages.success(request, _("You are now working in “%(tenant)s”.") % {"tenant": m.tenant.name})
-                return redirect("inventory:integration_list")
+                return redirect(settings.LOGIN_REDIRECT_URL)  # the dashboard of the tenant now active
         raise Http404("not a member of that tenant")
 
 

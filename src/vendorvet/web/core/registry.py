@@ -102,6 +102,26 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DashboardFigure:
+    """One count on the dashboard and the filtered list behind it (the list shows the same count)."""
+
+    key: str
+    label: Any
+    count: int
+    url: str
+    tone: str = ""  # "" | "warn" | "bad": how the dashboard marks a non-zero count
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """A block of figures on the dashboard: ``figures()`` runs inside the active tenant."""
+
+    label: Any
+    figures: Callable[[], list]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     # monitoring
@@ -119,6 +139,9 @@ class Registry:
     nav_items: Collection = field(default_factory=lambda: Collection("navigation"))
     integration_panels: Collection = field(default_factory=lambda: Collection("integration panels"))
     vendor_panels: Collection = field(default_factory=lambda: Collection("vendor panels"))
+    dashboard_sections: Collection = field(default_factory=lambda: Collection("dashboard sections"))
+    # per-tenant work the monitoring tick runs on every pass (e.g. the dashboard's weekly snapshot)
+    periodic_hooks: Collection = field(default_factory=lambda: Collection("periodic hooks"))
     # free-form hooks: name -> callable (e.g. the monitoring sink, the tenant memberships of a user)
     hooks: Collection = field(default_factory=lambda: Collection("hooks"))
 

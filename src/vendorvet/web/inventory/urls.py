@@ -5,7 +5,7 @@ from vendorvet.web.inventory import views_history, views_integrations as integra
 
 app_name = "inventory"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="inventory:integration_list", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),
     path("integrations/", integrations.IntegrationListView.as_view(), name="integration_list"),
     path("integrations/add/", integrations.IntegrationCreateView.as_view(), name="integration_add"),
     path("integrations/<int:pk>/", integrations.IntegrationDetailView.as_view(), name="integration_detail"),

@@ -27,3 +27,11 @@ class MonitoringConfig(AppConfig):
         registry.integration_panels.register(
             "monitoring:integration_panel", Panel("monitoring:integration_panel", order=50),
         )
+        from vendorvet.web.core.registry import DashboardSection
+        from vendorvet.web.monitoring import dashboard
+
+        registry.dashboard_sections.register("monitoring.severity", DashboardSection(
+            _("Open monitoring events by severity"), dashboard.by_severity, order=20))
+        registry.dashboard_sections.register("monitoring.calendar", DashboardSection(
+            _("Due and overdue: reviews, certificates, risk acceptances, contracts"), dashboard.by_calendar_kind,
+            order=30))

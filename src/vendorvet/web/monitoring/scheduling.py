@@ -85,13 +85,23 @@ def tick(now=None, tenants=None) -> TickReport:
     for tenant in (tenants if tenants is not None else Tenant.objects.all()):
         report.tenants += 1
         with tenant_session(tenant, monitor_actor()), installation_language():
-            for step in (_process_finished_runs, _enqueue_due_scans, _sweep, _alerts):
+            for step in (_process_finished_runs, _enqueue_due_scans, _sweep, _alerts, _periodic):
                 try:
                     step(report, now)
                 except Exception as exc:  # one tenant's failure must not stop the others
                     log.exception("monitoring %s failed for tenant %s", step.__name__, tenant.slug)
                     report.errors.append(f"{tenant.slug}: {step.__name__}: {type(exc).__name__}: {exc}")
     return report
+
+
+def _periodic(report: TickReport, now) -> None:
+    """The apps' per-tenant periodic hooks (``registry.periodic_hooks``), e.g. the dashboard's weekly snapshot."""
+    for key, hook in registry.periodic_hooks.items():
+        try:
+            hook(now)
+        except Exception as exc:
+            log.exception("periodic hook %s failed", key)
+            report.errors.append(f"{key}: {type(exc).__name__}: {exc}")
 
 
 @task()

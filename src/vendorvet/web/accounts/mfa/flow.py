@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, login as auth_login
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -72,4 +73,4 @@ def complete(request, user, method: str):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = ""
-    return redirect(target or "inventory:integration_list")
+    return redirect(target or settings.LOGIN_REDIRECT_URL)

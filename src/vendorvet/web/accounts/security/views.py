@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from smtplib import SMTPException
 
+from django.conf import settings
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -227,7 +228,7 @@ class InvitationAcceptView(View):
         else:
             messages.info(request, _("You are already a member of “%(tenant)s”; your role stays as it is.")
                           % {"tenant": invitation.tenant.name})
-        return redirect("inventory:integration_list")
+        return redirect(settings.LOGIN_REDIRECT_URL)
 
     def _create_account(self, request, invitation):
         form = NewAccountForm(request.POST)
@@ -242,4 +243,4 @@ class InvitationAcceptView(View):
         request.session["vendorvet_tenant_id"] = invitation.tenant_id
         messages.success(request, _("Welcome! Your account was created and you joined “%(tenant)s”.")
                          % {"tenant": invitation.tenant.name})
-        return redirect("inventory:integration_list")
+        return redirect(settings.LOGIN_REDIRECT_URL)

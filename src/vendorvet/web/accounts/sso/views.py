@@ -7,6 +7,7 @@ import logging
 import secrets
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.shortcuts import redirect, render
@@ -107,4 +108,4 @@ class CallbackView(View):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                require_https=request.is_secure()):
             target = ""
-        return redirect(target or "inventory:integration_list")
+        return redirect(target or settings.LOGIN_REDIRECT_URL)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "vendorvet.web.dashboard"
+    label = "dashboard"
+    verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from vendorvet.web.core.registry import DashboardSection, NavItem, registry
+        from vendorvet.web.dashboard import figures, snapshots
+
+        registry.nav_items.register("dashboard:home", NavItem(_("Dashboard"), "dashboard:home", order=1))
+        registry.dashboard_sections.register(
+            "inventory.tiers", DashboardSection(_("Integrations by tier and status"), figures.integrations, order=10))
+        registry.periodic_hooks.register("dashboard.snapshot", snapshots.weekly_snapshot)

@@ -1,0 +1,75 @@
+"""The inventory's own dashboard figures, and collecting every app's figures from the registry.
+
+Each figure links to the filtered list behind it and is counted with the same filter that list uses, so the
+number on the dashboard and the number on the list agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.db.models import Count
+
+from vendorvet.web.core.registry import DashboardFigure, registry
+from vendorvet.web.inventory.choices import Status, Tier
+from vendorvet.web.inventory.models import Integration
+from vendorvet.web.inventory.queries import IntegrationFilter, integration_list
+
+ACTIVE_STATUSES = [s for s in Status.values if s not in (Status.REJECTED, Status.RETIRED)]
+
+
+def _list_url(**params) -> str:
+    return reverse("inventory:integration_list") + "?" + urlencode(params)
+
+
+def integrations() -> list[DashboardFigure]:
+    """One figure per tier × status (zero cells included, so the matrix is complete)."""
+    counts = {(row["tier"], row["status"]): row["n"]
+              for row in Integration.objects.values("tier", "status").annotate(n=Count("id")).order_by()}
+    out = []
+    for tier, tier_label in Tier.choices:
+        for status, status_label in Status.choices:
+            out.append(DashboardFigure(
+                key=f"inventory.tier{tier}.{status}", label=f"{tier_label} · {status_label}",
+                count=counts.get((tier, status), 0), url=_list_url(tier=tier, status=status),
+                tone="bad" if tier <= Tier.HIGH and status in (Status.PROPOSED, Status.IN_REVIEW) else "",
+            ))
+    return out
+
+
+def tier_matrix(figures: list[DashboardFigure]) -> dict:
+    """The tier × status figures as rows for a table."""
+    by_key = {f.key: f for f in figures}
+    rows = []
+    for tier, tier_label in Tier.choices:
+        cells = [by_key[f"inventory.tier{tier}.{status}"] for status in Status.values]
+        total = sum(c.count for c in cells)
+        rows.append({"label": tier_label, "cells": cells, "total": total,
+                     "url": _list_url(tier=tier)})
+    return {"statuses": [label for _, label in Status.choices], "rows": rows}
+
+
+def count_integrations(**params) -> int:
+    """The count the integration list shows for these query parameters (used by tests and the provider view)."""
+    return integration_list(IntegrationFilter.from_params(params)).count()
+
+
+@dataclass
+class Section:
+    key: str
+    label: object
+    figures: list[DashboardFigure]
+
+
+def collect() -> list[Section]:
+    """Every registered section's figures for the active tenant, in order."""
+    out = []
+    for key, section in sorted(registry.dashboard_sections.items(), key=lambda kv: kv[1].order):
+        out.append(Section(key, section.label, list(section.figures())))
+    return out
+
+
+def flat(sections: list[Section]) -> dict[str, int]:
+    return {f.key: f.count for s in sections for f in s.figures}

@@ -1,0 +1,117 @@
+"""The dashboard (landing page per tenant) and the service-provider overview (all of a user's tenants)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views import View
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.accounts.models import memberships_of
+from vendorvet.web.core.context import use_tenant
+from vendorvet.web.core.views import PermissionRequiredMixin
+from vendorvet.web.dashboard import figures, snapshots
+
+
+class DashboardView(PermissionRequiredMixin, View):
+    required_permission = roles.VIEW
+
+    def get(self, request):
+        sections = figures.collect()
+        tiers = next((s for s in sections if s.key == "inventory.tiers"), None)
+        return render(request, "dashboard/dashboard.html", {
+            "matrix": figures.tier_matrix(tiers.figures) if tiers else None,
+            "sections": [s for s in sections if s.key != "inventory.tiers"],
+            "charts": snapshots.trends(),
+            "several_tenants": len(getattr(request, "memberships", []) or []) > 1,
+        })
+
+
+COLUMNS = [
+    ("tenant", gettext_lazy("Tenant")),
+    ("integrations", gettext_lazy("Integrations in use or under review")),
+    ("risk", gettext_lazy("Tier 1–2 integrations not yet decided")),
+    ("open", gettext_lazy("Open monitoring findings")),
+    ("severe", gettext_lazy("Open critical or high findings")),
+    ("overdue", gettext_lazy("Overdue reviews")),
+    ("light", gettext_lazy("Status")),
+]
+LIGHTS = {"red": gettext_lazy("Action needed"), "amber": gettext_lazy("Watch"), "green": gettext_lazy("In order")}
+
+
+def tenant_row(tenant) -> dict:
+    """The key figures of one tenant (the caller has checked the membership)."""
+    with use_tenant(tenant):
+        flat = figures.flat(figures.collect())
+    series = snapshots.series_values(flat)
+    integrations = sum(v for k, v in flat.items() if k.startswith("inventory.tier")
+                       and k.rsplit(".", 1)[1] in figures.ACTIVE_STATUSES)
+    severe = flat.get("monitoring.severity.critical", 0) + flat.get("monitoring.severity.high", 0)
+    light = "red" if severe or series["overdue"] else "amber" if series["open"] or series["risk"] else "green"
+    return {"tenant": tenant.name, "tenant_id": tenant.pk, "integrations": integrations, "risk": series["risk"],
+            "open": series["open"], "severe": severe, "overdue": series["overdue"], "light": light}
+
+
+class ProviderView(LoginRequiredMixin, View):
+    """One table of every tenant the user is a member of — and of no other."""
+
+    def get(self, request):
+        rows = [tenant_row(m.tenant) for m in memberships_of(request.user)]
+        keys = [k for k, _label in COLUMNS]
+        sort = request.GET.get("sort", "tenant")
+        key = sort.lstrip("-")
+        if key in keys:
+            order = {"red": 0, "amber": 1, "green": 2}
+            rows.sort(key=lambda r: order[r["light"]] if key == "light" else
+                      (r[key].casefold() if key == "tenant" else r[key]), reverse=sort.startswith("-"))
+        fmt = request.GET.get("format", "")
+        if fmt in ("csv", "json", "xlsx"):
+            return _export(rows, fmt)
+        columns = [{"key": k, "label": label, "state": "asc" if sort == k else "desc" if sort == f"-{k}" else "",
+                    "next": f"-{k}" if sort == k else k} for k, label in COLUMNS]
+        for row in rows:
+            row["light_label"] = LIGHTS[row["light"]]
+        return render(request, "dashboard/provider.html", {"rows": rows, "columns": columns, "sort": sort})
+
+
+def _cell(value):
+    """A tenant name that starts like a formula is written as text (no formula injection in CSV or Excel)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export(rows: list[dict], fmt: str) -> HttpResponse:
+    keys = [k for k, _label in COLUMNS]
+    header = [str(label) for _k, label in COLUMNS]
+    values = [[str(LIGHTS[r["light"]]) if k == "light" else _cell(r[k]) for k in keys] for r in rows]
+    if fmt == "json":
+        data = [{k: r[k] for k in keys} for r in rows]
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(values)
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Tenants")[:31]
+        sheet.append(header)
+        for row in values:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(out.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tenants.{fmt}"'
+    return response

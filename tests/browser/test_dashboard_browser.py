@@ -1,0 +1,72 @@
+"""The dashboard in a real browser with the demo data, in English and German, and at 390 px:
+no console errors (strict CSP), the tier matrix and the SVG trends render, a figure's link opens its list."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_user(db):
+    from django.contrib.auth import get_user_model
+
+    from vendorvet.web.core.context import tenant_session
+    from vendorvet.web.core.events import task_actor
+    from vendorvet.web.dashboard.snapshots import take_snapshot
+    from vendorvet.web.demo import grant_demo_admin, load_demo
+
+    tenants = [tenant for tenant, _created in load_demo()]
+    user = get_user_model().objects.create_user(username="demo.lead", password=PASSWORD)
+    grant_demo_admin(user, tenants)
+    for tenant in tenants:
+        with tenant_session(tenant, task_actor()):
+            take_snapshot()
+    return user, tenants
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard/")
+
+
+def test_dashboard_in_english_and_german(live_server, demo_user, browser_page):
+    from playwright.sync_api import expect
+
+    user, tenants = demo_user
+    page = browser_page
+    _login(page, live_server.url, user.username)
+    expect(page.locator("h1")).to_have_text("Dashboard")
+    expect(page.locator("#tiers-heading")).to_have_text("Integrations by tier and status")
+    assert page.locator("svg[role=img]").count() == 3
+    # a figure's link opens the list behind it, showing the same number
+    cell = page.locator("[data-figure='monitoring.open']")
+    count = cell.locator(".dash-count").inner_text()
+    cell.click()
+    page.wait_for_url("**/monitoring/**")
+    expect(page.locator(".result-count")).to_contain_text(count)
+
+    page.goto(f"{live_server.url}/dashboard/")
+    page.select_option("#language-switch", "de")
+    page.wait_for_selector("h1:has-text('Übersicht')")
+    expect(page.locator("#tiers-heading")).to_have_text("Integrationen nach Stufe und Status")
+    assert "Trends der letzten zwölf Monate" in page.content()
+
+    # usable at 390 px: the page's blocks fit the screen (the wide tier matrix scrolls inside its box)
+    page.set_viewport_size({"width": 390, "height": 800})
+    for selector in ("h1", ".table-scroll", ".dash-grid", ".dash-chart svg"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (selector, box)
+    if len(tenants) > 1:
+        page.goto(f"{live_server.url}/dashboard/tenants/")
+        expect(page.locator("h1")).to_have_text("Alle meine Mandanten")
+        assert page.locator("tbody tr").count() == len(tenants)
+        box = page.locator(".table-scroll").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.console_errors == []
