@@ -439,7 +439,8 @@ def _is_versioned(d: _Doc, ops) -> bool:
     paths = sorted({p for p, _m, _o, _w in ops})
     versioned = [p for p in paths if _url_versioned(p)]
     # all paths, or all but one or two (a public feed, a legacy endpoint) when most carry a version
-    if paths and (len(versioned) == len(paths) or (len(paths) - len(versioned) <= 2 and len(versioned) >= 3)):
+    unversioned = len(paths) - len(versioned)
+    if paths and (unversioned == 0 or (unversioned <= 2 and len(versioned) > unversioned)):
         return True
     if any(param.get("in") in ("header", "query", "path") and VERSION_PARAM.match(str(param.get("name", "")))
            for _w, param in _parameters(d, ops)):
@@ -485,5 +486,6 @@ def render_table(results: list[AuditResult], width: int = 120) -> str:
             detail = detail if len(detail) <= room else detail[: room - 1] + "…"
             where = where if len(where) <= 29 else where[:28] + "…"
             lines.append(f"  {f.status.value:<8}{f.severity.value:<10}{f.check_id:<34}{where:<30}{detail}")
+        lines.extend(f"  warning: {w}" for w in r.warnings)
         lines.append("")
     return "\n".join(lines)
