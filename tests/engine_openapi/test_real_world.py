@@ -193,6 +193,23 @@ def test_yaml_limits_hold_for_both_loaders(monkeypatch, tmp_path):
             parse(laughs)
         with pytest.raises(OpenAPIError, match="expands to more than"):
             parse("openapi: 3.0.0\nx: &a [*a]\n")
-        # python objects are not constructed from tags
-        with pytest.raises(OpenAPIError, match="invalid or truncated YAML"):
-            parse("openapi: 3.0.0\nx: !!python/object/apply:os.system ['true']\n")
+
+    # python objects are never constructed from tags: refused (PyYAML) or read as plain data (yaml_rs)
+    for loader in {openapi_load.CLoader, None}:
+        monkeypatch.setattr(openapi_load, "CLoader", loader)
+        for fast in {openapi_load.fast_yaml, None}:
+            monkeypatch.setattr(openapi_load, "fast_yaml", fast)
+            try:
+                doc = parse("openapi: 3.0.0\nx: !!python/object/apply:os.system ['true']\n")
+            except OpenAPIError as exc:
+                assert "invalid or truncated YAML" in str(exc)
+            else:
+                assert doc["x"] == ["true"]
+
+
+def test_yaml_without_anchors_reads_the_same_with_either_parser(monkeypatch):
+    text = (OPENAPI / "accounting_xero_style_3.0.yaml").read_text()
+    assert not openapi_load.may_expand(text) and openapi_load.may_expand("a: &x [1]\nb: *x\n")
+    fast = parse(text)
+    monkeypatch.setattr(openapi_load, "fast_yaml", None)
+    assert parse(text) == fast

@@ -19,7 +19,7 @@ from vendorvet.engine.contract import CheckInfo, check_info
 from vendorvet.engine.models import Finding, Severity, Status
 from vendorvet.engine.openapi_load import (  # noqa: F401 - re-exported: the audit's public names
     MAX_ALIASES, MAX_BYTES, MAX_BYTES_ENV, MAX_NODES, MAX_REF_CHAIN, FileRefs, OpenAPIError, count_nodes,
-    default_max_bytes, parse_any, parse_size, read_text)
+    default_max_bytes, may_expand, parse_any, parse_size, read_text)
 
 MAX_POINTERS = 50
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -123,10 +123,11 @@ def parse(text: str, name: str = "document") -> Any:
     doc = parse_any(text, name)
     if not isinstance(doc, dict) or not ("openapi" in doc or "swagger" in doc):
         raise OpenAPIError(f"{name}: not an OpenAPI document (no 'openapi' or 'swagger' field)")
-    try:
-        count_nodes(doc)
-    except OpenAPIError as exc:
-        raise OpenAPIError(f"{name}: {exc}") from None
+    if may_expand(text):  # JSON and anchor-free YAML are as large as their text, which the size cap bounds
+        try:
+            count_nodes(doc)
+        except OpenAPIError as exc:
+            raise OpenAPIError(f"{name}: {exc}") from None
     return doc
 
 
@@ -381,26 +382,30 @@ def _documents_rate_limits(d: _Doc, ops) -> bool:
     return False
 
 
-def _parameters(d: _Doc, ops) -> Iterator[tuple[str, dict]]:
-    """Every parameter of every operation (its own and its path item's), resolved, with its pointer."""
+def _parameters(d: _Doc, ops) -> Iterator[tuple[tuple, int, dict]]:
+    """Every parameter of every operation (its own and its path item's), resolved: (base parts, index, param)."""
     paths = d.root.get("paths") if isinstance(d.root.get("paths"), dict) else {}
     seen_items: set[str] = set()
-    for path, _m, op, where in ops:
-        lists = [(op.get("parameters"), _split(where))]
+    for path, method, op, where in ops:
+        lists = [(op.get("parameters"), ("paths", path, method))]
         if path not in seen_items:
             seen_items.add(path)
-            item = d.resolve(paths.get(path), pointer("paths", path))
+            item = paths.get(path)
+            item = d.resolve(item, where) if isinstance(item, dict) and "$ref" in item else item
             if isinstance(item, dict):
-                lists.append((item.get("parameters"), ["paths", path]))
+                lists.append((item.get("parameters"), ("paths", path)))
         for params, base in lists:
-            for i, param in enumerate(params if isinstance(params, list) else []):
-                param = d.resolve(param, pointer(*base, "parameters", i))
+            if not isinstance(params, list):
+                continue
+            for i, param in enumerate(params):
+                if isinstance(param, dict) and "$ref" in param:
+                    param = d.resolve(param, where)
                 if isinstance(param, dict):
-                    yield pointer(*base, "parameters", i), param
+                    yield base, i, param
 
 
 def _secret_query_params(d: _Doc, ops) -> list[tuple[str, str]]:
-    return [(where, str(p.get("name"))) for where, p in _parameters(d, ops)
+    return [(pointer(*base, "parameters", i), str(p.get("name"))) for base, i, p in _parameters(d, ops)
             if str(p.get("in", "")).lower() == "query" and SECRET_PARAM.match(str(p.get("name", "")))]
 
 
@@ -443,7 +448,7 @@ def _is_versioned(d: _Doc, ops) -> bool:
     if paths and (unversioned == 0 or (unversioned <= 2 and len(versioned) > unversioned)):
         return True
     if any(param.get("in") in ("header", "query", "path") and VERSION_PARAM.match(str(param.get("name", "")))
-           for _w, param in _parameters(d, ops)):
+           for _b, _i, param in _parameters(d, ops)):
         return True
     return any(VERSION_MEDIA.search(m) for m in _media_types(d, ops))
 
@@ -453,7 +458,8 @@ def audit_file(path: str | os.PathLike, max_bytes: int | None = None) -> AuditRe
     text = read_text(path, limit)
     doc = parse(text, str(path))
     root, main = os.path.split(os.path.abspath(path))
-    files = FileRefs(root, main, limit - len(text.encode("utf-8")), count_nodes(doc))
+    files = FileRefs(root, main, limit - len(text.encode("utf-8")),
+                     count_nodes(doc) if may_expand(text) else MAX_NODES)
     try:
         return audit(doc, str(path), files)
     except OpenAPIError as exc:
