@@ -53,7 +53,10 @@ def test_bare_api_response():
 
 @pytest.mark.parametrize("headers, test, expected", [
     ([("Content-Security-Policy", "script-src 'self' 'unsafe-inline'")], "content-security-policy", -20),
-    ([("Content-Security-Policy", "script-src 'self' 'unsafe-eval'")], "content-security-policy", -10),
+    ([("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-eval'")], "content-security-policy",
+     -10),
+    # no object-src and no default-src: objects from anywhere, which the Observatory counts as unsafe
+    ([("Content-Security-Policy", "script-src 'self' 'unsafe-eval'")], "content-security-policy", -20),
     ([("Content-Security-Policy", "default-src 'self'; img-src http://cdn.example")], "content-security-policy", -10),
     ([("Content-Security-Policy-Report-Only", "default-src 'none'")], "content-security-policy", -25),
     ([("Set-Cookie", "sessionid=1; HttpOnly")], "cookies", -40),
@@ -102,6 +105,34 @@ def test_real_server_scored_in_the_grade(pki):
     assert by_id(bare)["http.headers"].status.value == "fail"
     assert any("HTTP header score 30/100" in d.reason for d in bare.deductions)
     assert bare.score < result.score
+
+
+def _csp(policy):
+    return [("Strict-Transport-Security", "max-age=31536000"), ("Content-Security-Policy", policy)]
+
+
+CSP_CASES = [
+    ("default-src 'self'; script-src 'strict-dynamic'", "csp-header-invalid", -25, 75),
+    ("default-src 'self'; script-src 'strict-dynamic' 'nonce-r4nd0m' https: 'unsafe-inline'",
+     "csp-implemented-with-no-unsafe", 5, 105),
+    ("default-src 'self'; script-src 'self' 'sha256-abc' 'unsafe-inline'", "csp-implemented-with-no-unsafe", 5, 105),
+    ("default-src 'self'; script-src 'self' 'unsafe-inline'", "csp-implemented-with-unsafe-inline", -20, 80),
+    ("default-src 'self'; object-src https:", "csp-implemented-with-unsafe-inline", -20, 80),
+    ("default-src 'self'; connect-src http://api.example", "csp-implemented-with-insecure-scheme", -20, 80),
+    ("default-src 'self'; style-src 'self' 'unsafe-eval'", "csp-implemented-with-unsafe-eval", -10, 90),
+    ("default-src 'self'; img-src http://cdn.example; media-src 'self'",
+     "csp-implemented-with-insecure-scheme-in-passive-content-only", -10, 90),
+    ("default-src 'self'; style-src 'self' data:", "csp-implemented-with-unsafe-inline-in-style-src-only", 0, 100),
+    ("default-src 'none'", "csp-implemented-with-no-unsafe-default-src-none", 10, 110),
+    ("default-src 'none' 'self'", "csp-implemented-with-no-unsafe", 5, 105),
+]
+
+
+@pytest.mark.parametrize("policy, result, modifier, total", CSP_CASES)
+def test_observatory_csp_table(policy, result, modifier, total):
+    tests = run_tests(facts_with(_csp(policy) + [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY")]))
+    assert tests["content-security-policy"] == (result, modifier)
+    assert score(tests)[0] == total
 
 
 BASE = [("Content-Security-Policy", "default-src 'self'"), ("X-Content-Type-Options", "nosniff"),

@@ -33,36 +33,57 @@ def parse_csp(value: str) -> dict[str, list[str]]:
     return policy
 
 
+BROAD_SOURCES = frozenset({"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"})
+BROAD_OR_INLINE = BROAD_SOURCES | {"'unsafe-inline'", "data:"}
+PASSIVE_DIRECTIVES = ("img-src", "media-src")
+NONCE_HASH = ("'sha256-", "'sha384-", "'sha512-", "'nonce-")
+
+
+def _has_nonce_or_hash(sources: list[str]) -> bool:
+    return any(s.startswith(NONCE_HASH) for s in sources)
+
+
 def test_csp(r: HttpExchange) -> tuple[str, int]:
+    """The Observatory's CSP rules: the first failing rule in its order decides."""
     values = r.header_all("content-security-policy")
-    if not values:
+    policy = parse_csp(",".join(values).split(",")[0]) if values else {}
+    if not policy:
+        if values:
+            return "csp-header-invalid", -25
         if r.header("content-security-policy-report-only"):
             return "csp-not-implemented-report-only", -25
         return "csp-not-implemented", -25
-    policy = parse_csp(values[0])
-    if not policy:
-        return "csp-header-invalid", -25
     default = policy.get("default-src")
-    script = policy.get("script-src", default)
-    style = policy.get("style-src", default)
-    if script is None:
-        script = ["*"]
-    dynamic = any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) or s == "'strict-dynamic'"
-                  for s in script)
-    if "'unsafe-inline'" in script and not dynamic or any(s in ("*", "http:", "https:", "data:") for s in script):
-        return ("csp-implemented-with-unsafe-inline" if "'unsafe-inline'" in script
-                else "csp-implemented-with-insecure-scheme"), -20
-    if any(s.startswith("http:") for d in ("script-src", "object-src", "default-src") for s in policy.get(d, [])):
-        return "csp-implemented-with-insecure-scheme", -20
-    if "'unsafe-eval'" in script:
-        return "csp-implemented-with-unsafe-eval", -10
-    if any(s.startswith("http:") for values in policy.values() for s in values):
-        return "csp-implemented-with-insecure-scheme-in-passive-content-only", -10
-    if style and "'unsafe-inline'" in style:
-        return "csp-implemented-with-unsafe-inline-in-style-src-only", 0
-    if default == ["'none'"]:
-        return "csp-implemented-with-no-unsafe-default-src-none", 10
-    return "csp-implemented-with-no-unsafe", 5
+    script = list(policy.get("script-src", default if default is not None else ["*"]))
+    style = list(policy.get("style-src", default if default is not None else ["*"]))
+    objects = policy.get("object-src", default if default is not None else ["*"])
+    for sources in (script, style):  # a nonce or hash disables 'unsafe-inline' in browsers
+        if _has_nonce_or_hash(sources) and "'unsafe-inline'" in sources:
+            sources[:] = [s for s in sources if s != "'unsafe-inline'"]
+    result = None
+    if "'strict-dynamic'" in script:
+        if _has_nonce_or_hash(script):  # 'strict-dynamic' makes browsers ignore hosts, schemes, 'self'
+            script = [s for s in script if not s.startswith(tuple(BROAD_SOURCES))
+                      and s not in ("'self'", "'unsafe-inline'")]
+        else:
+            result = ("csp-header-invalid", -25)  # 'strict-dynamic' without a nonce or hash
+    https = r.url.startswith("https://")
+    active = [s for d, v in policy.items() if d not in PASSIVE_DIRECTIVES and d != "script-src" for s in v] + script
+    passive = [s for d in PASSIVE_DIRECTIVES for s in policy.get(d, default or [])]
+    insecure = ("http:", "ftp:")
+    rules = [
+        (any(s in BROAD_OR_INLINE for s in script) or any(s in BROAD_SOURCES for s in objects),
+         ("csp-implemented-with-unsafe-inline", -20)),
+        (https and any(s.startswith(insecure) for s in active), ("csp-implemented-with-insecure-scheme", -20)),
+        ("'unsafe-eval'" in script + style, ("csp-implemented-with-unsafe-eval", -10)),
+        (https and any(s.startswith(insecure) for s in passive),
+         ("csp-implemented-with-insecure-scheme-in-passive-content-only", -10)),
+        (any(s in BROAD_OR_INLINE for s in style), ("csp-implemented-with-unsafe-inline-in-style-src-only", 0)),
+        (default == ["'none'"], ("csp-implemented-with-no-unsafe-default-src-none", 10)),
+    ]
+    if result is not None:
+        return result
+    return next((outcome for hit, outcome in rules if hit), ("csp-implemented-with-no-unsafe", 5))
 
 
 def _cookie(value: str) -> dict:
