@@ -135,6 +135,31 @@ def test_observatory_csp_table(policy, result, modifier, total):
     assert score(tests)[0] == total
 
 
+COOKIE_CASES = [
+    ("sessionid=1; Secure; HttpOnly; SameSite=Lax", "cookies-secure-with-httponly-sessions-and-samesite", 5),
+    ("sessionid=1; Secure; HttpOnly", "cookies-secure-with-httponly-sessions", 0),
+    ("tracking=1; SameSite=None", "cookies-samesite-flag-invalid", -20),  # None without Secure
+    ("tracking=1; Secure; SameSite", "cookies-samesite-flag-invalid", -20),  # SameSite without a value
+    ("tracking=1; SameSite=Lax", "cookies-without-secure-flag-but-protected-by-hsts", -5),
+    ("csrftoken=1; Secure", "cookies-anticsrf-without-samesite-flag", -20),
+    ("user_login=1; Secure", "cookies-session-without-httponly-flag", -30),
+    ("PHPSESSID=1; HttpOnly", "cookies-session-without-secure-flag-but-protected-by-hsts", -10),
+    ("auth_token=1", "cookies-without-secure-flag-but-protected-by-hsts", -5),  # not a session name to it
+    ("heroku-session-affinity=1", "cookies-not-found", 0),
+]
+
+
+@pytest.mark.parametrize("cookie, result, modifier", COOKIE_CASES)
+def test_observatory_cookie_table(cookie, result, modifier):
+    tests = run_tests(facts_with([("Strict-Transport-Security", "max-age=31536000"), ("Set-Cookie", cookie)]))
+    assert tests["cookies"] == (result, modifier)
+
+
+def test_session_cookie_without_hsts_is_worst():
+    tests = run_tests(facts_with([("Set-Cookie", "sessionid=1"), ("Set-Cookie", "pref=1; Secure")]))
+    assert tests["cookies"] == ("cookies-session-without-secure-flag", -40)
+
+
 BASE = [("Content-Security-Policy", "default-src 'self'"), ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY")]
 

@@ -97,23 +97,53 @@ def _cookie(value: str) -> dict:
             "samesite": attrs.get("samesite")}
 
 
+# the Observatory's cookie outcomes from least to most severe; the worst one any cookie earns decides
+COOKIE_OUTCOMES = [("cookies-without-secure-flag-but-protected-by-hsts", -5), ("cookies-without-secure-flag", -20),
+                   ("cookies-session-without-secure-flag-but-protected-by-hsts", -10),
+                   ("cookies-samesite-flag-invalid", -20), ("cookies-anticsrf-without-samesite-flag", -20),
+                   ("cookies-session-without-httponly-flag", -30), ("cookies-session-without-secure-flag", -40)]
+IGNORED_COOKIES = {"heroku-session-affinity"}
+
+
+def _samesite_invalid(raw: str) -> bool:
+    for part in raw.strip().split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "samesite" and value.split("=")[0].strip().lower() not in ("lax", "strict", "none"):
+            return True
+    return False
+
+
 def test_cookies(r: HttpExchange, hsts_ok: bool) -> tuple[str, int]:
-    cookies = [_cookie(v) for v in r.header_all("set-cookie")]
-    if not cookies:
+    raw = r.header_all("set-cookie")
+    worst = -1
+
+    def worse(index: int) -> None:
+        nonlocal worst
+        worst = max(worst, index)
+
+    if any(_samesite_invalid(v) for v in raw):
+        worse(3)
+    jar = {c["name"]: c for c in map(_cookie, raw) if c["name"] and c["name"] not in IGNORED_COOKIES}
+    if not jar:
         return "cookies-not-found", 0
-    if any(c["samesite"] is not None and c["samesite"].lower() not in ("strict", "lax", "none") for c in cookies):
-        return "cookies-samesite-flag-invalid", -20
-    for c in cookies:
-        session = bool(SESSION_NAMES.search(c["name"]))
+    for c in jar.values():
+        name = c["name"].lower()
+        session, anticsrf = "login" in name or "sess" in name, "csrf" in name
+        samesite = (c["samesite"] or "").lower() if c["samesite"] is not None else None
+        valid_samesite = samesite if samesite in ("lax", "strict", "none") else None
+        if not c["secure"] and samesite == "none":
+            worse(3)  # SameSite=None without Secure
+        if not c["secure"]:
+            worse(0 if hsts_ok else 1)
+        if anticsrf and not valid_samesite:
+            worse(4)
         if session and not c["secure"]:
-            return ("cookies-session-without-secure-flag-but-protected-by-hsts", -10) if hsts_ok else (
-                "cookies-session-without-secure-flag", -40)
+            worse(2 if hsts_ok else 6)
         if session and not c["httponly"]:
-            return "cookies-session-without-httponly-flag", -30
-    if any(not c["secure"] for c in cookies):
-        return ("cookies-without-secure-flag-but-protected-by-hsts", -5) if hsts_ok else (
-            "cookies-without-secure-flag", -20)
-    if all(c["samesite"] for c in cookies):
+            worse(5)
+    if worst >= 0:
+        return COOKIE_OUTCOMES[worst]
+    if all(c["samesite"] and c["samesite"].lower() in ("lax", "strict", "none") for c in jar.values()):
         return "cookies-secure-with-httponly-sessions-and-samesite", 5
     return "cookies-secure-with-httponly-sessions", 0
 
