@@ -86,7 +86,7 @@ def test_size_truncation_and_wrong_documents(tmp_path):
     with open(big, "wb") as fh:
         fh.truncate(11 * 1024 * 1024)
     with pytest.raises(OpenAPIError, match="larger than the limit of 10 MB"):
-        audit_file(big)
+        audit_file(big, max_bytes=10 * 1024 * 1024)
     cut = tmp_path / "cut.json"
     cut.write_text((OPENAPI / "petstore_swagger_2.0.json").read_text()[:500])
     with pytest.raises(OpenAPIError, match="invalid or truncated JSON at line"):
@@ -104,7 +104,7 @@ def test_cli_json_shape_like_scan_and_fail_on(capsys):
     finding = doc["targets"][0]["findings"][0]
     assert set(finding) == {"check_id", "status", "severity", "title", "detail", "evidence"}
     ids = {f["check_id"] for f in doc["targets"][0]["findings"]}
-    assert len(ids) == 10 and all(i.startswith("openapi.") for i in ids)
+    assert len(ids) == 11 and all(i.startswith("openapi.") for i in ids)
     assert main(["audit-openapi", str(OPENAPI / "petstore_swagger_2.0.json"), "--fail-on", "high"]) == 1
     assert "openapi.oauth.implicit_flow" in capsys.readouterr().out
     assert main(["openapi", "audit", str(OPENAPI / "ref_loop.yaml")]) == 1

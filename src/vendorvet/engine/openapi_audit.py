@@ -1,29 +1,26 @@
 """Audit an OpenAPI 2.0 / 3.0 / 3.1 document (JSON or YAML) for how the API declares authentication,
 transport, rate limits, versioning and deprecation. Pure Python; findings shaped like ``vendorvet scan``.
 
-Defences: a 10 MB cap on the file, a YAML loader that refuses alias expansion beyond a budget
-(billion laughs), a node budget for the walk, and ``$ref`` chains followed with loop detection.
-Only local references (``#/…``) are followed; nothing is fetched.
+Defences (in ``openapi_load``): a size cap (32 MB by default; ``--max-bytes`` / VENDORVET_OPENAPI_MAX_BYTES),
+a YAML loader that refuses alias expansion beyond a budget (billion laughs), a node budget for the walk, and
+``$ref`` chains followed with loop detection. Local references (``#/…``) and relative files inside the spec's
+own directory are followed; nothing is fetched, and what could not be resolved is listed as a warning.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
-import yaml
-
-from vendorvet.engine import jsondepth
-from vendorvet.engine.models import Finding, Severity, Status
 from vendorvet.engine.contract import CheckInfo, check_info
+from vendorvet.engine.models import Finding, Severity, Status
+from vendorvet.engine.openapi_load import (  # noqa: F401 - re-exported: the audit's public names
+    MAX_ALIASES, MAX_BYTES, MAX_BYTES_ENV, MAX_NODES, MAX_REF_CHAIN, FileRefs, OpenAPIError, count_nodes,
+    default_max_bytes, may_expand, parse_any, parse_size, read_text)
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_NODES = 2_000_000
-MAX_ALIASES = 10_000
-MAX_REF_CHAIN = 64
 MAX_POINTERS = 50
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_VERSION = 1
@@ -51,6 +48,12 @@ CHECKS: dict[str, CheckInfo] = dict((
           "API keys in the URL end up in server and proxy logs, browser history and Referer headers, and so are "
           "easily disclosed.",
           "Send the API key in a header (e.g. Authorization or X-API-Key) instead of the query string."),
+    _rule("openapi.auth.secret_in_query", Severity.MEDIUM, "Credentials as query parameters",
+          "Operations that take a secret (client secret, refresh or access token, API key, password) as a query "
+          "parameter put it into the URL, where server and proxy logs, browser history and Referer headers keep "
+          "it.",
+          "Ask the vendor to accept these credentials only in a header or in the request body (e.g. the "
+          "Authorization header, or a form-encoded POST body for OAuth token requests)."),
     _rule("openapi.oauth.implicit_flow", Severity.HIGH, "OAuth 2.0 implicit flow",
           "The implicit flow delivers access tokens in the URL, where they can be intercepted or disclosed through "
           "history and Referer; the OAuth 2.0 security best current practice (RFC 9700) advises against it.",
@@ -86,102 +89,45 @@ CHECKS: dict[str, CheckInfo] = dict((
 CHECK_IDS: frozenset[str] = frozenset(CHECKS)  # the finding ids, cited by content/checklist.yaml
 BROAD_SCOPE = re.compile(r"(^|[.:/_\-])(all|admin|full|full_access|root|superuser|\*)($|[.:/_\-])|"
                          r"\.All$|^(read|write)$|cloud-platform$|^https://mail\.google\.com/$", re.I)
+# a scope whose description grants everything ("Access to all endpoints", "Full access to your account")
+BROAD_SCOPE_TEXT = re.compile(
+    r"\b(full|unrestricted|complete|unlimited|administrative|admin|root)\s+(api\s+)?access\b|"
+    r"\b(access|permissions?)\s+to\s+(all|every|any)\s+(the\s+)?(api\s+)?(endpoints?|apis?|resources?|operations?|"
+    r"methods?|services?|features?|data)\b|"
+    r"\ball\s+(the\s+)?(api\s+)?(endpoints|apis|resources|operations|scopes|permissions)\b|\beverything\b", re.I)
 RATE_HEADER = re.compile(r"^(x-)?rate-?limit|^retry-after$|^ratelimit", re.I)
+# versions in a URL path segment: /v1, /v2.1, /1.0, /api.xro/2.0, /api/3, /2010-04-01, /2026-09-beta, /v{version}
+VERSION_SEGMENT = re.compile(
+    r"^(v\d+([._]\d+)*[a-z]*\d*|\d+\.\d+(\.\d+)?|\d{4}-\d{2}(-\d{2})?(-[a-z][a-z0-9]*)?|"
+    r"v?\{[^}]*version[^}]*\}|v\{[^}]+\})$", re.I)
 VERSION_PATH = re.compile(r"/v\d+(\.\d+)?(/|$)|/\d{4}-\d{2}(-\d{2})?(/|$)|/api/\d+(/|$)", re.I)
 VERSION_PARAM = re.compile(r"^(api[-_]?version|x-api-version|accept-version|version|[a-z]+-version)$", re.I)
-
-
-class OpenAPIError(ValueError):
-    """The document cannot be audited; the message says why (and where)."""
+VERSION_MEDIA = re.compile(r";\s*(version|v|api-version)\s*=|^application/vnd\.[^;+]*[.\-]v\d+", re.I)
+# credentials passed as plain query parameters of an operation
+SECRET_PARAM = re.compile(
+    r"^(client[-_]?secret|refresh[-_]?token|access[-_]?token|id[-_]?token|auth[-_]?token|token|api[-_]?key|"
+    r"apikey|x-api-key|key|password|passwd|pwd|secret|private[-_]?key|session[-_]?(id|token)|sessionid|"
+    r"bearer|jwt)$", re.I)
 
 
 def pointer(*parts: Any) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that counts aliases; a billion-laughs document is refused before it is walked."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent, index):
-        # the composer recurses once per level: bound the nesting like every JSON importer
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > jsondepth.MAX_DEPTH:
-                raise jsondepth.TooDeeplyNested()
-            return self._compose_counted(parent, index)
-        finally:
-            self._depth -= 1
-
-    def _compose_counted(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise OpenAPIError(f"the YAML uses more than {MAX_ALIASES} aliases (a 'billion laughs' "
-                                   "expansion?); refusing to expand it")
-        return super().compose_node(parent, index)
-
-
-def _count_nodes(doc: Any) -> None:
-    """Count nodes as a walk would see them (shared YAML aliases counted each time)."""
-    budget = MAX_NODES
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise OpenAPIError(f"the document expands to more than {MAX_NODES:,} nodes (YAML alias bomb or "
-                               "recursive aliases?); refusing to audit it")
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Any:
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise OpenAPIError(f"{path}: no such file") from None
-    if size > max_bytes:
-        raise OpenAPIError(f"{path}: the file is {size / 1048576:.1f} MB, larger than the limit of "
-                           f"{max_bytes / 1048576:.0f} MB")
-    with open(path, "rb") as fh:
-        raw = fh.read(max_bytes + 1)
-    if b"\x00" in raw[:4096]:
-        raise OpenAPIError(f"{path}: a binary file, not an OpenAPI document")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise OpenAPIError(f"{path}: not UTF-8 text") from None
-    return parse(text, str(path))
+def load(path: str | os.PathLike, max_bytes: int | None = None) -> Any:
+    limit = default_max_bytes() if max_bytes is None else max_bytes
+    return parse(read_text(path, limit), str(path))
 
 
 def parse(text: str, name: str = "document") -> Any:
-    stripped = text.lstrip()
-    try:
-        if stripped.startswith("{"):
-            doc = jsondepth.loads(text)
-        else:
-            doc = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
-    except json.JSONDecodeError as exc:
-        raise OpenAPIError(f"{name}: invalid or truncated JSON at line {exc.lineno}, column {exc.colno}: "
-                           f"{exc.msg}") from None
-    except yaml.YAMLError as exc:
-        raise OpenAPIError(f"{name}: invalid or truncated YAML: {exc}".splitlines()[0]) from None
-    except (RecursionError, jsondepth.TooDeeplyNested):
-        raise OpenAPIError(f"{name}: the document is too deeply nested (more than {jsondepth.MAX_DEPTH} levels)") from None
-    except OpenAPIError as exc:
-        raise OpenAPIError(f"{name}: {exc}") from None
+    doc = parse_any(text, name)
     if not isinstance(doc, dict) or not ("openapi" in doc or "swagger" in doc):
         raise OpenAPIError(f"{name}: not an OpenAPI document (no 'openapi' or 'swagger' field)")
-    try:
-        _count_nodes(doc)
-    except OpenAPIError as exc:
-        raise OpenAPIError(f"{name}: {exc}") from None
+    if may_expand(text):  # JSON and anchor-free YAML are as large as their text, which the size cap bounds
+        try:
+            count_nodes(doc)
+        except OpenAPIError as exc:
+            raise OpenAPIError(f"{name}: {exc}") from None
     return doc
 
 
@@ -189,22 +135,38 @@ def parse(text: str, name: str = "document") -> Any:
 class _Doc:
     root: dict
     version: str
+    files: FileRefs | None = None  # None: a document given as text; file references cannot be followed
+    unresolved: dict[str, str] = field(default_factory=dict)  # "$ref at pointer" → why
 
     @property
     def v2(self) -> bool:
         return self.version.startswith("2")
 
-    def lookup(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            return None  # external references are not followed
+    def lookup(self, ref: str, where: str) -> Any:
+        file_part, _, fragment = ref.partition("#")
         node: Any = self.root
-        for part in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+        if file_part and (self.files is None or file_part != self.files.main):
+            rel, why = FileRefs.rel_target(ref, self.files.main if self.files else "")
+            if self.files is None and rel is not None:
+                why = "a file reference, but the document was not read from a file"
+            if rel is None or self.files is None:
+                self.unresolved.setdefault(ref, f"{where}: {why}")
+                return None
+            try:
+                node = self.files.load(rel)
+            except OpenAPIError as exc:
+                self.unresolved.setdefault(ref, f"{where}: {exc}")
+                return None
+        for part in fragment.lstrip("/").split("/") if fragment.strip("/") else []:
             part = part.replace("~1", "/").replace("~0", "~")
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
+                if file_part:
+                    self.unresolved.setdefault(ref, f"{where}: points to nothing in {file_part}")
+                    return None
                 raise OpenAPIError(f"$ref {ref!r} points to nothing")
         return node
 
@@ -217,7 +179,7 @@ class _Doc:
             chain.append(ref)
             if len(chain) > MAX_REF_CHAIN:
                 raise OpenAPIError(f"$ref chain longer than {MAX_REF_CHAIN} at {where}")
-            target = self.lookup(ref)
+            target = self.lookup(ref, where)
             if target is None:
                 return {}
             node = target
@@ -232,11 +194,13 @@ class AuditResult:
     api_version: str
     operations: int
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what could not be read (unresolved $refs)
 
     def as_dict(self) -> dict:
         return {"target": self.source, "kind": "openapi", "openapi_version": self.openapi_version,
                 "title": self.title, "api_version": self.api_version, "operations": self.operations,
-                "grade": None, "score": None, "deductions": [], "findings": [f.as_dict() for f in self.findings]}
+                "grade": None, "score": None, "deductions": [], "findings": [f.as_dict() for f in self.findings],
+                "warnings": list(self.warnings)}
 
 
 def _operations(d: _Doc) -> Iterator[tuple[str, str, dict, str]]:
@@ -277,11 +241,11 @@ def _finding(check_id: str, pointers: list[str], detail: str, status: Status = S
     return Finding(check_id, status, severity, title, detail, ev)
 
 
-def audit(doc: dict, source: str = "document") -> AuditResult:
+def audit(doc: dict, source: str = "document", files: FileRefs | None = None) -> AuditResult:
     version = str(doc.get("openapi") or doc.get("swagger") or "")
     if not re.match(r"^(2\.0|3\.[01])(\.\d+)?", version):
         raise OpenAPIError(f"{source}: unsupported OpenAPI version {version!r} (2.0, 3.0 and 3.1 are supported)")
-    d = _Doc(doc, version)
+    d = _Doc(doc, version, files)
     info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
     ops = list(_operations(d))
     schemes = _schemes(d)
@@ -290,8 +254,11 @@ def audit(doc: dict, source: str = "document") -> AuditResult:
     # authentication per operation
     root_security = doc.get("security")
     unauth = []
+    used_schemes: set[str] = set()
     for path, method, op, where in ops:
         sec = op.get("security", root_security)
+        for requirement in sec if isinstance(sec, list) else []:
+            used_schemes.update(str(k) for k in requirement) if isinstance(requirement, dict) else None
         if not sec or not isinstance(sec, list) or any(isinstance(r, dict) and not r for r in sec):
             unauth.append(where)
     findings.append(_finding("openapi.auth.none", unauth,
@@ -305,8 +272,8 @@ def audit(doc: dict, source: str = "document") -> AuditResult:
         kind = str(scheme.get("type", "")).lower()
         if (kind == "http" and str(scheme.get("scheme", "")).lower() == "basic") or kind == "basic":
             basic.append(where)
-        if kind == "apikey" and str(scheme.get("in", "")).lower() == "query":
-            query_keys.append(where)
+        if kind == "apikey" and str(scheme.get("in", "")).lower() == "query" and name in used_schemes:
+            query_keys.append(where)  # a declared scheme no operation uses sends nothing
         if kind == "oauth2":
             flows = {str(scheme.get("flow", "")): scheme} if d.v2 else (scheme.get("flows") or {})
             for flow_name, flow in flows.items():
@@ -315,8 +282,9 @@ def audit(doc: dict, source: str = "document") -> AuditResult:
                     implicit.append(flow_ptr)
                 if flow_name == "password":
                     password.append(flow_ptr)
-                for scope in (flow.get("scopes") or {}) if isinstance(flow, dict) else {}:
-                    if BROAD_SCOPE.search(str(scope)):
+                scopes = flow.get("scopes") if isinstance(flow, dict) else None
+                for scope, text in scopes.items() if isinstance(scopes, dict) else ():
+                    if BROAD_SCOPE.search(str(scope)) or BROAD_SCOPE_TEXT.search(str(text or "")):
                         broad.append(pointer(*_split(flow_ptr), "scopes", scope))
                         broad_names.append(str(scope))
     findings.append(_finding("openapi.auth.basic", basic, "HTTP Basic sends a reusable secret with every request; "
@@ -324,6 +292,12 @@ def audit(doc: dict, source: str = "document") -> AuditResult:
     findings.append(_finding("openapi.auth.apikey_in_query", query_keys,
                              "API keys in the query string end up in proxy, server and browser logs." if query_keys
                              else "No API key is sent in the query string."))
+    secrets = _secret_query_params(d, ops)
+    findings.append(_finding("openapi.auth.secret_in_query", [w for w, _n in secrets],
+                             "Credentials taken as query parameters: "
+                             f"{', '.join(sorted({n for _w, n in secrets}))}; URLs are logged and leak through "
+                             "Referer headers." if secrets else "No operation takes a credential as a query "
+                             "parameter.", parameters=sorted({n for _w, n in secrets})))
     findings.append(_finding("openapi.oauth.implicit_flow", implicit,
                              "The implicit flow is deprecated by the OAuth 2.0 Security Best Current Practice "
                              "(RFC 9700): tokens in URLs can leak; use authorization code with PKCE." if implicit
@@ -355,25 +329,34 @@ def audit(doc: dict, source: str = "document") -> AuditResult:
                              "travel unencrypted." if http else "All declared servers use HTTPS."))
 
     # rate limits: a 429 response or rate-limit headers anywhere
-    documented = _documents_rate_limits(d, ops)
-    findings.append(_finding("openapi.ratelimit.undocumented", [] if documented else [pointer("paths")],
-                             "Neither a 429 response nor rate-limit headers (RateLimit, X-RateLimit-*, "
-                             "Retry-After) are documented." if not documented else
-                             "Rate limiting is documented (429 response or rate-limit headers).", status=Status.WARN))
-
-    versioned = _is_versioned(d, ops)
-    findings.append(_finding("openapi.versioning.none", [] if versioned else [pointer("paths")],
-                             "No version in the base URL or paths and no version header or parameter: "
-                             "breaking changes cannot be announced per version." if not versioned else
-                             "The API is versioned (URL, path or version parameter).", status=Status.WARN))
+    if not ops:  # nothing to call: neither limits nor versions can be judged
+        for check_id in ("openapi.ratelimit.undocumented", "openapi.versioning.none"):
+            rule = CHECKS[check_id]
+            findings.append(Finding(check_id, Status.NOT_APPLICABLE, Severity.INFO, rule.title,
+                                    "The document describes no operations.", {}))
+    else:
+        documented = _documents_rate_limits(d, ops)
+        findings.append(_finding("openapi.ratelimit.undocumented", [] if documented else [pointer("paths")],
+                                 "Neither a 429 response nor rate-limit headers (RateLimit, X-RateLimit-*, "
+                                 "Retry-After) are documented." if not documented else
+                                 "Rate limiting is documented (429 response or rate-limit headers).",
+                                 status=Status.WARN))
+        versioned = _is_versioned(d, ops)
+        findings.append(_finding("openapi.versioning.none", [] if versioned else [pointer("paths")],
+                                 "No version in the base URL or paths and no version header, parameter or media "
+                                 "type: breaking changes cannot be announced per version." if not versioned else
+                                 "The API is versioned (URL, path, media type or version parameter).",
+                                 status=Status.WARN))
 
     deprecated = [where for _p, _m, op, where in ops if op.get("deprecated") is True]
     findings.append(_finding("openapi.deprecated_operations", deprecated,
                              f"{len(deprecated)} operations are deprecated; integrations using them must move "
                              "before they are removed." if deprecated else "No deprecated operations.",
                              status=Status.INFO))
+    warnings = [f"could not resolve $ref {ref!r} at {why}" for ref, why in d.unresolved.items()]
     return AuditResult(source=source, openapi_version=version, title=str(info.get("title", "")),
-                       api_version=str(info.get("version", "")), operations=len(ops), findings=findings)
+                       api_version=str(info.get("version", "")), operations=len(ops), findings=findings,
+                       warnings=warnings)
 
 
 def _split(ptr: str) -> list[str]:
@@ -399,27 +382,86 @@ def _documents_rate_limits(d: _Doc, ops) -> bool:
     return False
 
 
-def _is_versioned(d: _Doc, ops) -> bool:
-    bases = [str(d.root.get("basePath", ""))] if d.v2 else [str(s.get("url", "")) for s in d.root.get("servers") or []
-                                                            if isinstance(s, dict)]
-    if any(VERSION_PATH.search(b + "/") for b in bases):
-        return True
-    paths = [p for p, _m, _o, _w in ops]
-    if paths and all(VERSION_PATH.search(p) for p in paths):
-        return True
+def _parameters(d: _Doc, ops) -> Iterator[tuple[tuple, int, dict]]:
+    """Every parameter of every operation (its own and its path item's), resolved: (base parts, index, param)."""
+    paths = d.root.get("paths") if isinstance(d.root.get("paths"), dict) else {}
+    seen_items: set[str] = set()
+    for path, method, op, where in ops:
+        lists = [(op.get("parameters"), ("paths", path, method))]
+        if path not in seen_items:
+            seen_items.add(path)
+            item = paths.get(path)
+            item = d.resolve(item, where) if isinstance(item, dict) and "$ref" in item else item
+            if isinstance(item, dict):
+                lists.append((item.get("parameters"), ("paths", path)))
+        for params, base in lists:
+            if not isinstance(params, list):
+                continue
+            for i, param in enumerate(params):
+                if isinstance(param, dict) and "$ref" in param:
+                    param = d.resolve(param, where)
+                if isinstance(param, dict):
+                    yield base, i, param
+
+
+def _secret_query_params(d: _Doc, ops) -> list[tuple[str, str]]:
+    return [(pointer(*base, "parameters", i), str(p.get("name"))) for base, i, p in _parameters(d, ops)
+            if str(p.get("in", "")).lower() == "query" and SECRET_PARAM.match(str(p.get("name", "")))]
+
+
+def _url_versioned(url: str) -> bool:
+    path = urlsplit(url).path if "://" in url else url
+    return any(VERSION_SEGMENT.match(seg) for seg in path.split("/") if seg) or bool(VERSION_PATH.search(path + "/"))
+
+
+def _media_types(d: _Doc, ops) -> Iterator[str]:
+    yield from (str(m) for key in ("produces", "consumes") for m in d.root.get(key) or [] if d.v2)
     for _p, _m, op, where in ops:
-        for i, param in enumerate(op.get("parameters") or []):
-            param = d.resolve(param, pointer(*_split(where), "parameters", i))
-            if isinstance(param, dict) and param.get("in") in ("header", "query") and \
-                    VERSION_PARAM.match(str(param.get("name", ""))):
-                return True
-    return False
+        if d.v2:
+            yield from (str(m) for key in ("produces", "consumes") for m in op.get(key) or [])
+            continue
+        body = d.resolve(op.get("requestBody") or {}, where)
+        if isinstance(body, dict) and isinstance(body.get("content"), dict):
+            yield from map(str, body["content"])
+        responses = d.resolve(op.get("responses") or {}, where)
+        for code, response in responses.items() if isinstance(responses, dict) else ():
+            response = d.resolve(response, pointer(*_split(where), "responses", code))
+            if isinstance(response, dict) and isinstance(response.get("content"), dict):
+                yield from map(str, response["content"])
 
 
-def audit_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> AuditResult:
-    doc = load(path, max_bytes)
+def _is_versioned(d: _Doc, ops) -> bool:
+    if d.v2:
+        bases = [str(d.root.get("basePath", ""))]
+    else:
+        servers = [s for s in d.root.get("servers") or [] if isinstance(s, dict)]
+        bases = [str(s.get("url", "")) for s in servers]
+        if any(isinstance(s.get("variables"), dict) and any(re.search("version", str(k), re.I)
+                                                            for k in s["variables"]) for s in servers):
+            return True
+    if any(_url_versioned(b) for b in bases):
+        return True
+    paths = sorted({p for p, _m, _o, _w in ops})
+    versioned = [p for p in paths if _url_versioned(p)]
+    # all paths, or all but one or two (a public feed, a legacy endpoint) when most carry a version
+    unversioned = len(paths) - len(versioned)
+    if paths and (unversioned == 0 or (unversioned <= 2 and len(versioned) > unversioned)):
+        return True
+    if any(param.get("in") in ("header", "query", "path") and VERSION_PARAM.match(str(param.get("name", "")))
+           for _b, _i, param in _parameters(d, ops)):
+        return True
+    return any(VERSION_MEDIA.search(m) for m in _media_types(d, ops))
+
+
+def audit_file(path: str | os.PathLike, max_bytes: int | None = None) -> AuditResult:
+    limit = default_max_bytes() if max_bytes is None else max_bytes
+    text = read_text(path, limit)
+    doc = parse(text, str(path))
+    root, main = os.path.split(os.path.abspath(path))
+    files = FileRefs(root, main, limit - len(text.encode("utf-8")),
+                     count_nodes(doc) if may_expand(text) else MAX_NODES)
     try:
-        return audit(doc, str(path))
+        return audit(doc, str(path), files)
     except OpenAPIError as exc:
         message = str(exc)
         raise OpenAPIError(message if message.startswith(str(path)) else f"{path}: {message}") from None
@@ -450,5 +492,6 @@ def render_table(results: list[AuditResult], width: int = 120) -> str:
             detail = detail if len(detail) <= room else detail[: room - 1] + "…"
             where = where if len(where) <= 29 else where[:28] + "…"
             lines.append(f"  {f.status.value:<8}{f.severity.value:<10}{f.check_id:<34}{where:<30}{detail}")
+        lines.extend(f"  warning: {w}" for w in r.warnings)
         lines.append("")
     return "\n".join(lines)

@@ -19,7 +19,11 @@ SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one sever
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="OpenAPI 2.0/3.0/3.1 document, JSON or YAML (≤ 10 MB)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="OpenAPI 2.0/3.0/3.1 document, JSON or YAML; relative $ref files next to it "
+                   "are read too")
+    p.add_argument("--max-bytes", metavar="SIZE",
+                   help="size limit for the document and its referenced files together, in bytes or with K/M/G "
+                   "(default 32M, or VENDORVET_OPENAPI_MAX_BYTES)")
     add_format_argument(p)
     p.add_argument("--fail-on", metavar="SEVERITY", choices=SEVERITIES,
                    help="exit 1 if a fail/warn finding has this severity or higher")
@@ -44,14 +48,18 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vendorvet.engine.models import Severity, Status
-    from vendorvet.engine.openapi_audit import OpenAPIError, audit_file, document, render_table
+    from vendorvet.engine.openapi_audit import OpenAPIError, audit_file, document, parse_size, render_table
 
+    try:
+        max_bytes = parse_size(args.max_bytes, "--max-bytes") if args.max_bytes else None
+    except OpenAPIError as exc:
+        raise CLIError(str(exc), 2) from None
     results = []
     for path in args.files:
         if "://" in path:
             raise CLIError(f"{path}: only local files are audited; download the document first", 2)
         try:
-            results.append(audit_file(path))
+            results.append(audit_file(path, max_bytes))
         except OpenAPIError as exc:
             raise CLIError(str(exc)) from None
     if args.integration is not None:

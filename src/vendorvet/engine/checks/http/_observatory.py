@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from vendorvet.engine.checks._httputil import SIX_MONTHS, parse_hsts
 from vendorvet.engine.facts import HttpExchange, HttpFacts
 
 GRADE_CHART = [(100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"), (50, "C"),
@@ -34,36 +33,57 @@ def parse_csp(value: str) -> dict[str, list[str]]:
     return policy
 
 
+BROAD_SOURCES = frozenset({"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"})
+BROAD_OR_INLINE = BROAD_SOURCES | {"'unsafe-inline'", "data:"}
+PASSIVE_DIRECTIVES = ("img-src", "media-src")
+NONCE_HASH = ("'sha256-", "'sha384-", "'sha512-", "'nonce-")
+
+
+def _has_nonce_or_hash(sources: list[str]) -> bool:
+    return any(s.startswith(NONCE_HASH) for s in sources)
+
+
 def test_csp(r: HttpExchange) -> tuple[str, int]:
+    """The Observatory's CSP rules: the first failing rule in its order decides."""
     values = r.header_all("content-security-policy")
-    if not values:
+    policy = parse_csp(",".join(values).split(",")[0]) if values else {}
+    if not policy:
+        if values:
+            return "csp-header-invalid", -25
         if r.header("content-security-policy-report-only"):
             return "csp-not-implemented-report-only", -25
         return "csp-not-implemented", -25
-    policy = parse_csp(values[0])
-    if not policy:
-        return "csp-header-invalid", -25
     default = policy.get("default-src")
-    script = policy.get("script-src", default)
-    style = policy.get("style-src", default)
-    if script is None:
-        script = ["*"]
-    dynamic = any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) or s == "'strict-dynamic'"
-                  for s in script)
-    if "'unsafe-inline'" in script and not dynamic or any(s in ("*", "http:", "https:", "data:") for s in script):
-        return ("csp-implemented-with-unsafe-inline" if "'unsafe-inline'" in script
-                else "csp-implemented-with-insecure-scheme"), -20
-    if any(s.startswith("http:") for d in ("script-src", "object-src", "default-src") for s in policy.get(d, [])):
-        return "csp-implemented-with-insecure-scheme", -20
-    if "'unsafe-eval'" in script:
-        return "csp-implemented-with-unsafe-eval", -10
-    if any(s.startswith("http:") for values in policy.values() for s in values):
-        return "csp-implemented-with-insecure-scheme-in-passive-content-only", -10
-    if style and "'unsafe-inline'" in style:
-        return "csp-implemented-with-unsafe-inline-in-style-src-only", 0
-    if default == ["'none'"]:
-        return "csp-implemented-with-no-unsafe-default-src-none", 10
-    return "csp-implemented-with-no-unsafe", 5
+    script = list(policy.get("script-src", default if default is not None else ["*"]))
+    style = list(policy.get("style-src", default if default is not None else ["*"]))
+    objects = policy.get("object-src", default if default is not None else ["*"])
+    for sources in (script, style):  # a nonce or hash disables 'unsafe-inline' in browsers
+        if _has_nonce_or_hash(sources) and "'unsafe-inline'" in sources:
+            sources[:] = [s for s in sources if s != "'unsafe-inline'"]
+    result = None
+    if "'strict-dynamic'" in script:
+        if _has_nonce_or_hash(script):  # 'strict-dynamic' makes browsers ignore hosts, schemes, 'self'
+            script = [s for s in script if not s.startswith(tuple(BROAD_SOURCES))
+                      and s not in ("'self'", "'unsafe-inline'")]
+        else:
+            result = ("csp-header-invalid", -25)  # 'strict-dynamic' without a nonce or hash
+    https = r.url.startswith("https://")
+    active = [s for d, v in policy.items() if d not in PASSIVE_DIRECTIVES and d != "script-src" for s in v] + script
+    passive = [s for d in PASSIVE_DIRECTIVES for s in policy.get(d, default or [])]
+    insecure = ("http:", "ftp:")
+    rules = [
+        (any(s in BROAD_OR_INLINE for s in script) or any(s in BROAD_SOURCES for s in objects),
+         ("csp-implemented-with-unsafe-inline", -20)),
+        (https and any(s.startswith(insecure) for s in active), ("csp-implemented-with-insecure-scheme", -20)),
+        ("'unsafe-eval'" in script + style, ("csp-implemented-with-unsafe-eval", -10)),
+        (https and any(s.startswith(insecure) for s in passive),
+         ("csp-implemented-with-insecure-scheme-in-passive-content-only", -10)),
+        (any(s in BROAD_OR_INLINE for s in style), ("csp-implemented-with-unsafe-inline-in-style-src-only", 0)),
+        (default == ["'none'"], ("csp-implemented-with-no-unsafe-default-src-none", 10)),
+    ]
+    if result is not None:
+        return result
+    return next((outcome for hit, outcome in rules if hit), ("csp-implemented-with-no-unsafe", 5))
 
 
 def _cookie(value: str) -> dict:
@@ -77,23 +97,53 @@ def _cookie(value: str) -> dict:
             "samesite": attrs.get("samesite")}
 
 
+# the Observatory's cookie outcomes from least to most severe; the worst one any cookie earns decides
+COOKIE_OUTCOMES = [("cookies-without-secure-flag-but-protected-by-hsts", -5), ("cookies-without-secure-flag", -20),
+                   ("cookies-session-without-secure-flag-but-protected-by-hsts", -10),
+                   ("cookies-samesite-flag-invalid", -20), ("cookies-anticsrf-without-samesite-flag", -20),
+                   ("cookies-session-without-httponly-flag", -30), ("cookies-session-without-secure-flag", -40)]
+IGNORED_COOKIES = {"heroku-session-affinity"}
+
+
+def _samesite_invalid(raw: str) -> bool:
+    for part in raw.strip().split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "samesite" and value.split("=")[0].strip().lower() not in ("lax", "strict", "none"):
+            return True
+    return False
+
+
 def test_cookies(r: HttpExchange, hsts_ok: bool) -> tuple[str, int]:
-    cookies = [_cookie(v) for v in r.header_all("set-cookie")]
-    if not cookies:
+    raw = r.header_all("set-cookie")
+    worst = -1
+
+    def worse(index: int) -> None:
+        nonlocal worst
+        worst = max(worst, index)
+
+    if any(_samesite_invalid(v) for v in raw):
+        worse(3)
+    jar = {c["name"]: c for c in map(_cookie, raw) if c["name"] and c["name"] not in IGNORED_COOKIES}
+    if not jar:
         return "cookies-not-found", 0
-    if any(c["samesite"] is not None and c["samesite"].lower() not in ("strict", "lax", "none") for c in cookies):
-        return "cookies-samesite-flag-invalid", -20
-    for c in cookies:
-        session = bool(SESSION_NAMES.search(c["name"]))
+    for c in jar.values():
+        name = c["name"].lower()
+        session, anticsrf = "login" in name or "sess" in name, "csrf" in name
+        samesite = (c["samesite"] or "").lower() if c["samesite"] is not None else None
+        valid_samesite = samesite if samesite in ("lax", "strict", "none") else None
+        if not c["secure"] and samesite == "none":
+            worse(3)  # SameSite=None without Secure
+        if not c["secure"]:
+            worse(0 if hsts_ok else 1)
+        if anticsrf and not valid_samesite:
+            worse(4)
         if session and not c["secure"]:
-            return ("cookies-session-without-secure-flag-but-protected-by-hsts", -10) if hsts_ok else (
-                "cookies-session-without-secure-flag", -40)
+            worse(2 if hsts_ok else 6)
         if session and not c["httponly"]:
-            return "cookies-session-without-httponly-flag", -30
-    if any(not c["secure"] for c in cookies):
-        return ("cookies-without-secure-flag-but-protected-by-hsts", -5) if hsts_ok else (
-            "cookies-without-secure-flag", -20)
-    if all(c["samesite"] for c in cookies):
+            worse(5)
+    if worst >= 0:
+        return COOKIE_OUTCOMES[worst]
+    if all(c["samesite"] and c["samesite"].lower() in ("lax", "strict", "none") for c in jar.values()):
         return "cookies-secure-with-httponly-sessions-and-samesite", 5
     return "cookies-secure-with-httponly-sessions", 0
 
@@ -141,18 +191,34 @@ def test_referrer(r: HttpExchange) -> tuple[str, int]:
     return "referrer-policy-unsafe", -5
 
 
+OBSERVATORY_SIX_MONTHS = 15_552_000  # the Observatory's threshold (180 days), a little under RFC-ish 15768000
+LEADING_INT = re.compile(r"\s*[+-]?\d+")
+
+
+def _observatory_max_age(value: str) -> int | None | float:
+    """max-age as the Observatory reads it: ``None`` when the directive is missing (invalid header), NaN when
+    it does not start with a number (then it is not "less than six months")."""
+    max_age: int | None | float = None
+    for parameter in (p.strip().lower() for p in value[:1024].split(";")):
+        if parameter.startswith("max-age="):
+            number = LEADING_INT.match(parameter[8:128])
+            max_age = int(number.group()) if number else float("nan")
+    return max_age
+
+
 def test_hsts(r: HttpExchange, facts: HttpFacts) -> tuple[str, int]:
     values = r.header_all("strict-transport-security")
     if not r.url.startswith("https://"):
         return "hsts-not-implemented-no-https", -20
+    if not facts.tls_verified:  # checked before the header: HSTS needs a valid chain
+        return "hsts-invalid-cert", -20
     if not values:
         return "hsts-not-implemented", -20
-    parsed = parse_hsts(values[0])
-    if parsed is None:
+    value = values[0][:1024]
+    max_age = _observatory_max_age(value)
+    if "," in value or max_age is None:  # a header set twice (joined with a comma) or without max-age
         return "hsts-header-invalid", -20
-    if not facts.tls_verified:
-        return "hsts-invalid-cert", -20
-    if parsed["max_age"] < SIX_MONTHS:
+    if max_age < OBSERVATORY_SIX_MONTHS:  # NaN compares false, as in the Observatory
         return "hsts-implemented-max-age-less-than-six-months", -10
     return "hsts-implemented-max-age-at-least-six-months", 0
 
@@ -196,8 +262,11 @@ def test_xfo(r: HttpExchange) -> tuple[str, int]:
     value = r.header("x-frame-options")
     if value is None:
         return "x-frame-options-not-implemented", -20
-    if value.strip().lower() in ("deny", "sameorigin"):
+    token = value[:1024].strip().lower()
+    if token in ("deny", "sameorigin"):
         return "x-frame-options-sameorigin-or-deny", 0
+    if token.startswith("allow-from"):  # obsolete in browsers, but the Observatory passes it without penalty
+        return "x-frame-options-allow-from-origin", 0
     return "x-frame-options-header-invalid", -20
 
 
@@ -228,12 +297,17 @@ def run_tests(facts: HttpFacts) -> dict[str, tuple[str, int]]:
         "x-frame-options": test_xfo(r),
         "cross-origin-resource-policy": _simple(r, "cross-origin-resource-policy", "corp",
                                                 {"same-origin", "same-site"}, {"cross-origin"}),
-        "cross-origin-opener-policy": _simple(r, "cross-origin-opener-policy", "coop",
-                                              {"same-origin", "same-origin-allow-popups", "noopener-allow-popups"},
-                                              {"unsafe-none"}),
-        "cross-origin-embedder-policy": _simple(r, "cross-origin-embedder-policy", "coep",
-                                                {"require-corp", "credentialless"}, {"unsafe-none"}),
+        # reported, but unscored: the Observatory's score table (grader/charts.js) has no COOP/COEP modifiers
+        "cross-origin-opener-policy": _unscored(_simple(r, "cross-origin-opener-policy", "coop",
+                                                        {"same-origin", "same-origin-allow-popups",
+                                                         "noopener-allow-popups"}, {"unsafe-none"})),
+        "cross-origin-embedder-policy": _unscored(_simple(r, "cross-origin-embedder-policy", "coep",
+                                                          {"require-corp", "credentialless"}, {"unsafe-none"})),
     }
+
+
+def _unscored(result: tuple[str, int]) -> tuple[str, int]:
+    return result[0], 0
 
 
 def score(tests: dict[str, tuple[str, int]]) -> tuple[int, str]:
