@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from vendorvet.engine import jsondepth
+
 MAX_BYTES = 32 * 1024 * 1024  # default cap; VENDORVET_OPENAPI_MAX_BYTES or --max-bytes override it
 MAX_BYTES_ENV = "VENDORVET_OPENAPI_MAX_BYTES"
 MAX_NODES = 4_000_000
@@ -65,11 +67,18 @@ class _BoundedLoader(yaml.SafeLoader):
         self._aliases = 0
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise OpenAPIError(_too_many_aliases())
-        return super().compose_node(parent, index)
+        # the composer recurses once per level: bound the nesting like every JSON importer
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > jsondepth.MAX_DEPTH:
+                raise jsondepth.TooDeeplyNested()
+            if self.check_event(yaml.AliasEvent):
+                self._aliases += 1
+                if self._aliases > MAX_ALIASES:
+                    raise OpenAPIError(_too_many_aliases())
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _too_many_aliases() -> str:
@@ -152,7 +161,8 @@ def parse_any(text: str, name: str) -> Any:
     """JSON or YAML text → Python data, with the alias limit (no node budget, no OpenAPI check)."""
     try:
         if text.lstrip().startswith("{"):
-            return json.loads(text)
+            return jsondepth.loads(text)
+        jsondepth.check(text)  # flow-style nesting ([[[…, {{{…) is refused before any parser recurses
         if fast_yaml is not None and not may_expand(text):
             # no anchor, so no alias and nothing to expand; documents with anchors take the counted path below
             return _fast_load(text)
@@ -167,8 +177,9 @@ def parse_any(text: str, name: str) -> Any:
                            f"{exc.msg}") from None
     except yaml.YAMLError as exc:
         raise OpenAPIError(f"{name}: invalid or truncated YAML: {exc}".splitlines()[0]) from None
-    except RecursionError:
-        raise OpenAPIError(f"{name}: nesting too deep") from None
+    except (RecursionError, jsondepth.TooDeeplyNested):
+        raise OpenAPIError(f"{name}: the document is too deeply nested (more than {jsondepth.MAX_DEPTH} levels)") \
+            from None
     except OpenAPIError as exc:
         raise OpenAPIError(f"{name}: {exc}") from None
 
