@@ -63,7 +63,7 @@ def test_the_contract_covers_every_model_with_web_or_api_routes():
     assert unknown == []
     assert len(routes) > 60
     covered = {route.name for route in routes}
-    assert {"inventory:integration_edit", "api:contact-detail", "legal:contract_delete", "scans:scan_now"} <= covered
+    assert {"inventory:integration_edit", "api:inventory-contact-detail", "legal:contract_delete", "scans:scan_now"} <= covered
 
 
 def test_every_model_with_tenant_data_derives_from_the_tenant_base():
