@@ -215,6 +215,9 @@ class HttpSession:
             response.close()
 
 
+HttpError = httpx.HTTPError  # what send() raises on network trouble (callers need not import httpx)
+
+
 def send(method: str, url: str, body: bytes, headers: dict[str, str], resolver: Resolver,
          timeout: float = 10.0, max_body: int = 64 * 1024) -> HttpExchange:
     """One request (e.g. a webhook POST) through the same hardened client the scans use: the host vetted by the

@@ -15,10 +15,9 @@ import os
 import base64
 from urllib.parse import quote, urlencode, urlsplit
 
-import httpx
 from django.conf import settings
 
-from vendorvet.engine.collectors.http import send
+from vendorvet.engine.collectors.http import HttpError, send
 from vendorvet.engine.net import PolicyRefused, Resolver
 
 MAX_BODY = 1024 * 1024
@@ -83,7 +82,7 @@ def request_json(method: str, url: str, *, data: dict | None = None, headers: di
         answer = send(method, url, body, send_headers, resolver, timeout=TIMEOUT, max_body=MAX_BODY + 1)
     except PolicyRefused as exc:
         raise ProviderError(str(exc).split(";")[0]) from None
-    except httpx.HTTPError as exc:
+    except HttpError as exc:
         raise ProviderError(f"the identity provider did not answer ({type(exc).__name__})") from None
     except OSError as exc:
         raise ProviderError(f"the identity provider could not be reached ({type(exc).__name__})") from None
