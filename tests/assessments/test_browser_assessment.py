@@ -23,7 +23,7 @@ def test_assessment_from_draft_to_decision(live_server, admin_a, make_integratio
     page.fill("input[name=username]", admin_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
 
     # the integration page shows the assessment panel (HTMX) with a start button
     page.goto(f"{live_server.url}/integrations/{crm.pk}/")

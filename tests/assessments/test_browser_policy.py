@@ -18,7 +18,7 @@ def log_in(page, base, user):
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
 
 
 def test_refused_at_f_then_risk_acceptance_by_a_second_person_in_the_register(

@@ -29,7 +29,7 @@ def test_legal_facts_become_review_suggestions(live_server, admin_a, make_vendor
     page.fill("input[name=username]", admin_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
 
     # before: nothing on file, the legal points say so ("could not check"), no suggestion
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")

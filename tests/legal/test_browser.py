@@ -19,7 +19,7 @@ def test_panel_check_and_sub_processor(live_server, admin_a, legal_a, browser_pa
     page.fill("input[name=username]", admin_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
 
     crm = legal_a["crm"]
     page.goto(f"{live_server.url}/integrations/{crm.pk}/")

@@ -34,7 +34,7 @@ def test_change_appears_in_the_panel_and_is_acknowledged(live_server, browser_pa
     page.fill("input[name=username]", assessor_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
     page.goto(f"{live_server.url}/integrations/{scanned_integration.pk}/")
     panel = page.locator("#monitoring-panel")
     expect(panel).to_contain_text(event.title)  # swapped in by HTMX

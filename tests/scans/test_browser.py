@@ -22,7 +22,7 @@ def test_scan_now_in_the_browser(live_server, browser_page, assessor_a, allow_pr
     page.fill("input[name=username]", assessor_a.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/integrations/")
+    page.wait_for_url("**/dashboard/")  # login lands on the dashboard
     page.goto(f"{live_server.url}/integrations/{scanned_integration.pk}/")
     panel = page.locator("section.scan-panel")
     expect(panel).to_contain_text("Not scanned yet")  # swapped in by HTMX
