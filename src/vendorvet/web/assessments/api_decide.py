@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from vendorvet.web.api.filtersets import ID_MESSAGE, MAX_ID
+from vendorvet.web.api.filtersets import parse_id
 from vendorvet.web.api.routes import Resource
 from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.exceptions import as_drf_validation_error
@@ -97,17 +97,18 @@ class RiskAcceptanceViewSet(TenantContextMixin, viewsets.ViewSet):
 
     filter_backends: list = []
 
-    @extend_schema(responses=RiskAcceptanceSerializer(many=True), summary=_("The risk acceptance register"))
+    @extend_schema(responses=RiskAcceptanceSerializer(many=True), summary=_("The risk acceptance register"),
+                   parameters=[OpenApiParameter("integration", int, description=_("Integration id.")),
+                               OpenApiParameter("state", str, enum=["active", "expiring", "lapsed"]),
+                               OpenApiParameter("owner", str)])
     def list(self, request):
         params = request.query_params
         integration = None
-        raw = (params.get("integration") or "").strip()
-        if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID):
-            raise serializers.ValidationError({"integration": [ID_MESSAGE]})
-        if raw:
+        wanted = parse_id(params, "integration")  # 400 for a malformed or oversized id
+        if wanted is not None:
             from vendorvet.web.inventory.models import Integration
 
-            integration = Integration.objects.filter(pk=params["integration"]).first()
+            integration = Integration.objects.filter(pk=wanted).first()
             if integration is None:
                 return Response([])
         state = params.get("state", "")
