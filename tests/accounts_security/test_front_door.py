@@ -116,7 +116,7 @@ def test_createadmin_forces_a_password_change_at_first_login(monkeypatch, browse
                                                "new_password2": NEW_PASSWORD}).status_code == 302
     assert b.get("/integrations/").status_code == 200
     assert browser().login("olga", NEW_PASSWORD).status_code == 302
-    assert browser().login("olga", NEW_PASSWORD).headers["location"] == "/integrations/"
+    assert browser().login("olga", NEW_PASSWORD).headers["location"] == "/dashboard/"  # the landing page
 
 
 def test_sessions_list_log_out_others_idle_timeout_and_rotation(admin_a, tenant_a, tenant_b, browser):

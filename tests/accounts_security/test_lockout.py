@@ -50,7 +50,7 @@ def test_lockout_after_limit_then_cli_unlock(admin_a, browser, capsys):
     assert main(["unlock", "anna.admin"]) == 0
     assert "Unlocked username 'anna.admin'" in capsys.readouterr().out
     ok = browser().login("anna.admin", PASSWORD)
-    assert ok.status_code == 302 and ok.headers["location"] == "/integrations/"
+    assert ok.status_code == 302 and ok.headers["location"] == "/dashboard/"
 
 
 def test_lockout_german_message_and_cooloff(auditor_a, browser):
