@@ -17,18 +17,23 @@ from django.conf import settings
 TEST_OVERRIDE = "VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS"
 
 
-def allowed_networks() -> tuple[str, ...]:
-    """The operator's allowed internal ranges; an entry that is no network is left out (fails closed —
+def valid_networks(entries) -> tuple[str, ...]:
+    """The entries that are networks in CIDR notation, normalised; any other entry is left out (fails closed —
     ``check-config`` names it)."""
     from vendorvet.engine.net import parse_allowed_networks
 
     networks = []
-    for entry in getattr(settings, "VENDORVET_SCAN_ALLOW_NETWORKS", ()) or ():
+    for entry in entries or ():
         try:
             networks.extend(parse_allowed_networks([entry]))
         except ValueError:
             continue
     return tuple(networks)
+
+
+def allowed_networks() -> tuple[str, ...]:
+    """The operator's allowed internal ranges for scans and alert deliveries."""
+    return valid_networks(getattr(settings, "VENDORVET_SCAN_ALLOW_NETWORKS", ()))
 
 
 def loopback_for_tests() -> bool:

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from vendorvet.engine.collectors.http import HttpError, send
 from vendorvet.engine.net import PolicyRefused, Resolver
+from vendorvet.web.core.outbound import valid_networks
 
 MAX_BODY = 1024 * 1024
 TIMEOUT = 10.0
@@ -30,17 +31,12 @@ class ProviderError(Exception):
 
 
 def allowed_networks() -> tuple[str, ...]:
-    extra = [n.strip() for n in os.environ.get("VENDORVET_SSO_ALLOW_NETWORKS", "").split(",") if n.strip()]
-    valid = []
-    for net in extra:
-        try:
-            ipaddress.ip_network(net, strict=False)
-        except ValueError:
-            continue
-        valid.append(net)
+    """The internal ranges an issuer may live in (``VENDORVET_SSO_ALLOW_NETWORKS``, parsed like the scan policy),
+    plus loopback when the operator's test switch is on."""
+    valid = valid_networks(os.environ.get("VENDORVET_SSO_ALLOW_NETWORKS", "").split(","))
     if getattr(settings, "VENDORVET_SSO_ALLOW_LOOPBACK", False):
-        valid.extend(LOOPBACK)
-    return tuple(valid)
+        valid += LOOPBACK
+    return valid
 
 
 def _is_loopback_host(host: str) -> bool:
