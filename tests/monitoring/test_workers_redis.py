@@ -28,7 +28,8 @@ from tests.engine.servers import serve, server_context
 from tests.engine.servers.dns import dns_server
 from tests.scans.conftest import GOOD_HEADERS
 
-REDIS_DB = 13  # this test's own Redis database number
+# this test's own Redis database number (scripts/test gives the SQLite and PostgreSQL runs different ones)
+REDIS_DB = int(os.environ.get("VENDORVET_TEST_REDIS_DB", "13"))
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3

@@ -14,9 +14,11 @@ import csv
 import io
 import json
 import tempfile
+from collections import defaultdict
+from itertools import islice
 from typing import IO, Iterable, Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from vendorvet.web.accounts import roles
@@ -34,16 +36,33 @@ CONTENT_TYPES = {
 
 
 def export_queryset(f: IntegrationFilter) -> QuerySet[Integration]:
-    """The filtered integrations with vendor and endpoints, in the list's order."""
+    """The filtered integrations with their vendor, in the list's order (endpoints come per chunk in _rows)."""
     roles.require(roles.EXPORT)
-    qs = Integration.objects.select_related("vendor").prefetch_related(
-        Prefetch("endpoints", queryset=Endpoint.objects.order_by("url").only("id", "integration_id", "url"))
-    )
-    return filter_integrations(qs, f)
+    return filter_integrations(Integration.objects.select_related("vendor"), f)
 
 
 def _rows(qs: QuerySet[Integration]) -> Iterator[Integration]:
-    yield from qs.iterator(chunk_size=CHUNK_SIZE)
+    """The integrations one chunk at a time, each with ``export_endpoint_urls`` set.
+
+    Endpoint URLs are read per chunk as plain values, not prefetched model instances: a prefetch links every
+    endpoint back to its integration, and those reference cycles outlive the chunk until a full garbage
+    collection — in a long-running process, an export of 10,000 rows then held thousands of them at once.
+    """
+    rows = qs.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        urls: dict[int, list[str]] = defaultdict(list)
+        endpoints = Endpoint.objects.filter(integration_id__in=[i.pk for i in chunk]).order_by("url")
+        for integration_id, url in endpoints.values_list("integration_id", "url"):
+            urls[integration_id].append(url)
+        for integration in chunk:
+            integration.export_endpoint_urls = urls.get(integration.pk, [])
+        yield from chunk
+        del chunk
+
+
+def endpoint_urls(integration: Integration) -> list[str]:
+    urls = getattr(integration, "export_endpoint_urls", None)
+    return urls if urls is not None else [e.url for e in integration.endpoints.order_by("url")]
 
 
 def export_columns() -> list[Column]:
@@ -52,7 +71,7 @@ def export_columns() -> list[Column]:
 
 def _value(col: Column, integration: Integration):
     if col.target == "endpoints":
-        return [e.url for e in integration.endpoints.all()]
+        return endpoint_urls(integration)
     model, name = col.model, col.field
     obj = integration.vendor if model == "vendor" else integration
     return getattr(obj, name)
@@ -108,7 +127,7 @@ def integration_dict(i: Integration) -> dict:
         "discovery_source": i.discovery_source,
         "tags": list(i.tags or []),
         "notes": i.notes,
-        "endpoints": [e.url for e in i.endpoints.all()],
+        "endpoints": endpoint_urls(i),
         "created": i.created.isoformat() if i.created else None,
         "last_updated": i.last_updated.isoformat() if i.last_updated else None,
     }
