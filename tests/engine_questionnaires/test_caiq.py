@@ -234,3 +234,20 @@ def test_reads_paths_and_file_objects(tmp_path):
     path.write_bytes(data)
     for source in (str(path), path, io.BytesIO(data)):
         assert _by_requirement(read_caiq(source))["location.declared"].answer == "no"
+
+
+def test_xml_entity_expansion_is_refused():
+    """A billion-laughs style DOCTYPE in a sheet is refused by the XML defences, not expanded."""
+    source = zipfile.ZipFile(io.BytesIO(build(ids=["IAM-14.1"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode("utf-8")
+                assert "Placeholder question text IAM-14.1" in text
+                entities = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                data = (entities + text.replace("Placeholder question text IAM-14.1", "&b;")).encode()
+            out.writestr(info, data)
+    error = _refused(buffer.getvalue())
+    assert error.code == "forbidden_xml" and "Forbidden" in str(error)
