@@ -251,3 +251,19 @@ def test_xml_entity_expansion_is_refused():
             out.writestr(info, data)
     error = _refused(buffer.getvalue())
     assert error.code == "forbidden_xml" and "Forbidden" in str(error)
+
+
+def test_too_many_rows_without_declared_size_are_refused_at_the_row():
+    """A sheet without <dimension> is counted while reading: refused at the first row past the cap."""
+    source = zipfile.ZipFile(io.BytesIO(build()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                text = data.decode("utf-8")
+                start = text.index("<dimension")
+                data = (text[:start] + text[text.index("/>", start) + 2:]).encode()
+            out.writestr(info, data)
+    error = _refused(buffer.getvalue(), limits=Limits(max_rows=30))
+    assert (error.code, error.row, error.sheet) == ("too_many_rows", 31, "CAIQv4.0.3")
