@@ -32,7 +32,17 @@ def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str] 
 
 
 def add_group(subparsers, noun: str, help: str, description: str | None = None):
-    """A ``NOUN`` command whose actions are verbs; returns the sub-parsers to add the actions to."""
+    """A ``NOUN`` command whose actions are verbs; returns the sub-parsers to add the actions to.
+
+    Several command modules may share one noun (``questionnaire caiq-check`` and ``questionnaire send``
+    live in different modules): a second call for the same noun returns the group the first one made.
+    """
+    existing = subparsers.choices.get(noun)
+    if existing is not None:
+        for action in existing._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action
+        raise ValueError(f"command {noun!r} exists and is not a group of actions")
     parser = subparsers.add_parser(noun, help=help, description=description or help)
     actions = parser.add_subparsers(dest=f"{noun}_action", metavar="ACTION", required=True)
     return actions
