@@ -80,7 +80,7 @@ def test_empty_osv_not_checked_then_demo_import_shows_log4shell(live_server, ten
     expect(page.locator("#coverage")).to_contain_text("Partly checked — 5 of 6 components checked")
     expect(page.locator("#not-checkable")).to_contain_text("no-purl-component 1.0 — no package URL")
     findings = page.locator("#findings tbody tr")
-    expect(findings).to_have_count(7)  # 3 log4j-core, 2 jinja2, lodash, x/net: the demo subset's real advisories
+    expect(findings).to_have_count(9)  # 3 log4j-core, 2 jinja2, 2 lodash, 2 x/net: the demo subset's real advisories
     expect(findings.first).to_contain_text("critical")
     expect(page.locator("#findings")).to_contain_text("GHSA-jfh8-c2jp-5v3q")
     expect(page.locator("#findings")).to_contain_text("CVE-2021-44228")

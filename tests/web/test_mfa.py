@@ -208,3 +208,35 @@ def test_wrong_codes_throttle_the_next_attempts(admin_a, settings):
     assert response.status_code == 429
     assert "Wait a few seconds" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_factor_added_elsewhere_is_asked_for_at_the_next_request(admin_a, login):
+    """The front door remembers "no second factor" in the session, but only until a factor changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(admin_a)
+    assert client.get(reverse("inventory:integration_list")).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("inventory:integration_list")).status_code == 200
+    assert not [q for q in ctx.captured_queries if "totpdevice" in q["sql"] or "passkey" in q["sql"]]
+    add_totp(admin_a)  # e.g. enrolled in another browser
+    response = client.get(reverse("inventory:integration_list"))
+    assert response.status_code == 302 and response.url == VERIFY
+
+
+def test_a_removed_factor_is_noticed_and_a_new_login_is_looked_at_afresh(admin_a, login):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vendorvet.web.accounts.mfa.models import Passkey
+
+    client = login(admin_a)
+    assert client.get(reverse("inventory:integration_list")).status_code == 200
+    passkey = Passkey.objects.create(user=admin_a, name="Key", credential_id="cred-1", public_key="pk", sign_count=0)
+    assert client.get(reverse("inventory:integration_list")).url == VERIFY
+    passkey.delete()
+    assert client.get(reverse("inventory:integration_list")).status_code == 200
+    # a factor written without model signals (bulk) is still caught by the next login in the same browser
+    TOTPDevice.objects.bulk_create([TOTPDevice(user=admin_a, name="Phone", confirmed=True)])
+    assert client.login(username=admin_a.username, password=PASSWORD)
+    assert client.get(reverse("inventory:integration_list")).url == VERIFY

@@ -10,7 +10,8 @@ SESSION_TENANT_KEY = "vendorvet_tenant_id"
 
 def resolve_web_tenant(request):
     """The active tenant of a logged-in user: the one chosen in the session, else the one joined first."""
-    memberships = list(memberships_of(request.user))
+    # the tenants' own second-factor policies come along (a join, not a query per request)
+    memberships = list(memberships_of(request.user).select_related("tenant__mfa_policy"))
     chosen = request.session.get(SESSION_TENANT_KEY)
     for m in memberships:
         if m.tenant_id == chosen:

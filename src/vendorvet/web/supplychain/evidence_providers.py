@@ -23,6 +23,9 @@ def _matched_without_data(sbom) -> bool:
     return records == "0"
 
 
+WORST_SHOWN = 3
+
+
 class SupplyChainEvidence:
     key = "supplychain"
     label = _("Supply chain")
@@ -51,11 +54,15 @@ class SupplyChainEvidence:
         total = sum(counts.values())
         osv = osv_status()
         cov = coverage_for(latest, osv)
+        # the worst findings by name (e.g. Log4Shell), so the reviewer sees what the counts stand for
+        worst = list(latest.findings.filter(severity__in=("critical", "high")).select_related("component")
+                     .order_by("-severity_rank", "advisory_id", "id")[:WORST_SHOWN])
         common = dict(source=_("SBOM"), at=latest.created, link=reverse("supplychain:sbom", args=[latest.pk]),
                       link_label=gettext("SBOM for version %(label)s") % {"label": latest.label},
                       facts=(latest.pk, latest.sha256, ordered, cov.status, cov.checked),
                       template="supplychain/_answer_sbom.html",
-                      extra={"sbom": latest, "sbom_counts": ordered, "sbom_total": total, "coverage": cov, "osv": osv})
+                      extra={"sbom": latest, "sbom_counts": ordered, "sbom_total": total, "coverage": cov, "osv": osv,
+                             "worst": worst})
         statuses = [SEVERITY_STATUS.get(s, "pass") for s in counts]
         found = any(st != "pass" for st in statuses)
         if cov.status == osv_coverage.NOT_CHECKED or (total == 0 and _matched_without_data(latest)):

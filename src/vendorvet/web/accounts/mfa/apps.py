@@ -7,3 +7,8 @@ class MfaConfig(AppConfig):
     label = "vv_mfa"
     verbose_name = _("Two-factor authentication")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from vendorvet.web.accounts.mfa import freshness
+
+        freshness.connect()

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from vendorvet.web.accounts.mfa import flow, policy
+from vendorvet.web.accounts.mfa import flow, freshness, policy
 
 GUARDED_PREFIXES = ("/accounts/mfa/policy/",)
 OPEN_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/accounts/login/", "/i18n/")
@@ -30,8 +30,10 @@ class MfaEnforcementMiddleware:
         method = request.session.get(flow.VERIFIED_KEY)
         if method not in (None, "password"):
             return self.get_response(request)  # verified by a factor, at enrolment, or through SSO
-        if policy.has_second_factor(user):
-            return self._send(request, "mfa:verify", _("Confirm your sign-in with your second factor."))
+        if not freshness.known_without_factor(request):
+            if policy.has_second_factor(user):
+                return self._send(request, "mfa:verify", _("Confirm your sign-in with your second factor."))
+            freshness.remember_without_factor(request)
         if policy.required_for(user, getattr(request, "memberships", None)):
             return self._send(request, "mfa:manage",
                               _("Your organisation requires two-factor authentication. Set up a second factor "

@@ -38,9 +38,18 @@ def required_for(user, memberships=None) -> bool:
     if user.is_superuser and minimum != Requirement.NONE:
         return True
     memberships = memberships_of(user) if memberships is None else memberships
-    own = dict(TenantMfaPolicy.objects.filter(tenant_id__in=[m.tenant_id for m in memberships])
-               .values_list("tenant_id", "require"))
+    own = _own_requirements(memberships)
     return any(_applies(stricter(minimum, own.get(m.tenant_id, Requirement.NONE)), m.role) for m in memberships)
+
+
+def _own_requirements(memberships) -> dict:
+    """Each tenant's own requirement: from the memberships if their tenants came with the policy joined
+    (the tenant middleware's read), else one query."""
+    memberships = list(memberships)
+    if all("mfa_policy" in m.tenant._state.fields_cache for m in memberships):
+        return {m.tenant_id: p.require for m in memberships if (p := getattr(m.tenant, "mfa_policy", None))}
+    return dict(TenantMfaPolicy.objects.filter(tenant_id__in=[m.tenant_id for m in memberships])
+                .values_list("tenant_id", "require"))
 
 
 def totp_devices(user):

@@ -43,6 +43,7 @@ class SessionSecurityMiddleware:
         elif row is None:
             self._end(request, _("You were logged out: this session was ended from another session."))
             return None
+        request.user_session = row  # the second-factor check reads its generation (no second query)
         seen = session.get(sessions.SEEN_KEY, now)
         if now - seen > sessions.idle_seconds():
             self._end(request, _("You were logged out after %(minutes)d minutes without activity.")

@@ -39,6 +39,10 @@ class UserSession(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     rotate_pending = models.BooleanField(default=False)
+    # Raised whenever anything that decides the second-factor requirement of this user changes (factors,
+    # memberships, a tenant's policy, operator flags); the session remembers the generation it last found
+    # "nothing to ask for" at, so the front door re-checks only after a change instead of on every request.
+    mfa_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-last_activity"]
