@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 
 PASSWORD = "bench-password-not-secret-42"
-PG_URL = "postgres://postgres@127.0.0.1:5432/vendorvet_bench_dashboard"
-TARGET_DASHBOARD_P95 = 1.0  # seconds
-TARGET_PROVIDER_P95 = 3.0
+PG_DB = os.environ.get("VENDORVET_BENCH_DASHBOARD_DB", "vendorvet_bench_dashboard")
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+TARGET_DASHBOARD_P95 = 0.200  # seconds
+TARGET_PROVIDER_P95 = 0.300
 STATUSES = ["proposed", "in_review", "approved", "approved_with_conditions", "rejected", "retired"]
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
 KINDS = ["finding_new", "grade_changed", "tls_cert_expiring", "review_overdue", "vendor_cert_expiring",
@@ -42,8 +43,8 @@ def _setup(database: str) -> None:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS vendorvet_bench_dashboard")
-            conn.execute("CREATE DATABASE vendorvet_bench_dashboard")
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = PG_URL
     else:
         os.environ.pop("DATABASE_URL", None)
