@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -45,24 +46,21 @@ def _grade_facet(grade: str):
     return lambda qs: qs.filter(pk__in=latest_runs().filter(worst=grade).values("integration_id"))
 
 
-def expiring_integrations(days: int, today: dt.date | None = None) -> set[int]:
-    """Integrations whose latest scan saw a TLS certificate that expires within ``days`` (or has expired)."""
-    from vendorvet.web.scans.changes import CertificateValidity, _with_fact
+def expiring_runs(days: int, today: dt.date | None = None):
+    """The latest runs that saw a TLS certificate expiring within ``days`` (or expired): one query.
 
+    ``not_after`` is stored as ISO 8601 text, so "its date is on or before the cut-off day" is a text comparison
+    with the day after the cut-off — the same as :class:`CertificateValidity` ``.expires_on`` read in Python."""
     today = today or timezone.localdate()
-    runs = dict(latest_runs().values_list("pk", "integration_id"))
-    out: set[int] = set()
-    findings = _with_fact(Finding.objects.filter(run_id__in=list(runs)), CertificateValidity).only("run_id", "evidence")
-    for f in findings:
-        validity = CertificateValidity.from_evidence(f.evidence)
-        expires = validity.expires_on if validity is not None else None
-        if expires is not None and (expires - today).days <= days:
-            out.add(runs[f.run_id])
-    return out
+    before = (today + dt.timedelta(days=days + 1)).isoformat()
+    soon = Finding.objects.filter(run=OuterRef("pk")).annotate(
+        not_after=Cast(KT("evidence__not_after"), TextField())).filter(
+        not_after__lt=before, not_after__gte="0000")
+    return latest_runs().filter(Exists(soon))
 
 
 def _cert_facet(days: int):
-    return lambda qs: qs.filter(pk__in=expiring_integrations(days))
+    return lambda qs: qs.filter(pk__in=expiring_runs(days).values("integration_id"))
 
 
 def _url(facet: str) -> str:
@@ -101,7 +99,7 @@ def cert_figures() -> list[DashboardFigure]:
     if not latest_runs().exists():
         return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], None, reverse("scans:run_list"),
                                 reason=NO_SCAN) for days in CERT_WINDOWS]
-    return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], len(expiring_integrations(days)),
+    return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], expiring_runs(days).count(),
                             _url(f"scans.tls{days}"), tone="bad" if days == 30 else "warn") for days in CERT_WINDOWS]
 
 
