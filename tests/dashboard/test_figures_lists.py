@@ -43,7 +43,7 @@ def _seed(inventory, tenant):
 
     today = timezone.localdate()
     now = timezone.now()
-    crm, payroll, lohn = inventory["Acme CRM"], inventory["Payroll Export"], inventory["Lohn Connector"]
+    crm, payroll = inventory["Acme CRM"], inventory["Payroll Export"]
     slack, wiki = inventory["Slack Workspace"], inventory["Wiki Plugin"]
     acme, datev, slack_vendor = (inventory["vendors"][k] for k in ("acme", "datev", "slack"))
     with acting(tenant):
@@ -73,7 +73,7 @@ def _seed(inventory, tenant):
         # reviews: CRM overdue; Payroll's latest decision is due soon (its older one was overdue); Slack later
         def decide(integration, next_review, decided_days_ago=0):
             a = Assessment.objects.create(integration=integration, checklist_version="t", tier_at_start=2)
-            Decision.objects.create(assessment=a, outcome="approved", reviewer_label="t", justification="t",
+            Decision.objects.create(assessment=a, outcome="approve", reviewer_label="t", justification="t",
                                     tier=2, score=80, grade="B", next_review_date=next_review,
                                     decided_on=today - dt.timedelta(days=decided_days_ago))
             return a
