@@ -121,9 +121,13 @@ EXPECTED = {
 def test_every_new_figure_is_right(seeded_all, admin_a, login):
     client = login(admin_a)
     response = client.get(reverse("dashboard:home"))
-    assert_csp_clean(response.content.decode())
+    html = response.content.decode()
+    assert_csp_clean(html)
     figures = figures_of(client)
     assert {k: figures[k][0] for k in EXPECTED} == EXPECTED
+    # shares drawn as server-side SVG bars (AVV/DPA, grades, evidence coverage): sized by attributes, no style
+    assert html.count('<svg class="dash-bars"') == 3
+    assert '<rect class="bar bar-warn" x="0" y="10" width="25.0" height="8">' in html  # could not check: 1 of 4
 
 
 def test_every_figure_links_to_a_list_with_the_same_count(seeded_all, admin_a, login):

@@ -26,10 +26,19 @@ class DashboardView(PermissionRequiredMixin, View):
         tiers = next((s for s in sections if s.key == "inventory.tiers"), None)
         return render(request, "dashboard/dashboard.html", {
             "matrix": figures.tier_matrix(tiers.figures) if tiers else None,
-            "sections": [s for s in sections if s.key != "inventory.tiers"],
+            "sections": [{"section": s, "bars": bars(s.figures)} for s in sections if s.key != "inventory.tiers"],
             "charts": snapshots.trends(),
             "several_tenants": len(getattr(request, "memberships", []) or []) > 1,
         })
+
+
+def bars(section_figures) -> list[dict]:
+    """A section's shares as bars for a small server-side SVG chart (empty when it has no shares)."""
+    shares = [f for f in section_figures if f.count is not None and f.total]
+    if len(shares) < 2:
+        return []
+    return [{"label": f.label, "count": f.count, "y": 10 * i, "text_y": 10 * i + 6,
+             "width": f"{100 * f.count / f.total:.1f}", "tone": f.tone} for i, f in enumerate(shares)]
 
 
 COLUMNS = [
