@@ -130,7 +130,8 @@ def _fill_feature_data(tenant, vendors, ids, findings, now, today, dt) -> None:
     for n, t in enumerate(targets):
         for k in range(per_run):
             evidence = {"not_after": (now + dt.timedelta(days=n % 200)).isoformat()} if k == 0 else {"k": k}
-            scan_findings.append(Finding(tenant=tenant, run_id=t.run_id, scan_target=t, check_id=f"check.{k}",
+            scan_findings.append(Finding(tenant=tenant, run_id=t.run_id, scan_target=t,
+                                         check_id="tls.cert.expiring" if k == 0 else f"check.{k}",
                                          status="pass" if k % 4 else "fail", severity="medium",
                                          title=f"check {k}", evidence=evidence))
     Finding.all_tenants.bulk_create(scan_findings, batch_size=5000)

@@ -62,7 +62,7 @@ def _seed(inventory, tenant):
             for i, grade in enumerate(grades):
                 t = ScanTarget.objects.create(run=r, target=f"https://h{i}.example", grade=grade)
                 if not_after:
-                    Finding.objects.create(run=r, scan_target=t, check_id="tls.cert_expiry", status="pass",
+                    Finding.objects.create(run=r, scan_target=t, check_id="tls.cert.expiring", status="pass",
                                            severity="info", title="cert", evidence={"not_after": not_after})
             return r
         run(crm, ["A"], minutes=60, not_after=(now + dt.timedelta(days=5)).isoformat())  # older: not counted

@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Exists, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from vendorvet.engine.grades import SCALE
+from vendorvet.web.core.passcache import cached
 from vendorvet.web.core.registry import DashboardFigure, DashboardSection, IntegrationFacet, registry
 from vendorvet.web.inventory.choices import Status
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget
@@ -27,6 +27,7 @@ from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget
 INACTIVE = (Status.REJECTED, Status.RETIRED)
 UNGRADED = "-"
 CERT_WINDOWS = (30, 90)
+CERT_CHECKS = ("tls.cert.expired", "tls.cert.expiring")  # the checks that record the leaf's ``not_after``
 
 
 def latest_runs():
@@ -38,6 +39,29 @@ def latest_runs():
             .exclude(Exists(newer)).annotate(worst=Coalesce(Subquery(worst), Value(UNGRADED))))
 
 
+class _NotAfterDay(Func):
+    """The first ten characters (the day) of the evidence's ``not_after``: one JSON read per row."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="SUBSTR(JSON_EXTRACT(%(expressions)s, '$.not_after'), 1, 10)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="SUBSTR((%(expressions)s ->> 'not_after'), 1, 10)",
+                           **extra)
+
+
+def _with_day(findings):
+    """Findings of the certificate checks that carry the certificate's end, with the day it ends (``day``).
+
+    ``not_after`` is stored as ISO 8601 text, so its first ten characters are the day — the same day
+    :class:`~vendorvet.engine.evidence.CertificateValidity` ``.expires_on`` reads in Python."""
+    return (findings.filter(check_id__in=CERT_CHECKS).annotate(day=_NotAfterDay("evidence"))
+            .filter(day__gte="0").order_by())
+
+
 def _key(grade: str) -> str:
     return f"scans.grade.{'none' if grade == UNGRADED else grade}"
 
@@ -46,21 +70,36 @@ def _grade_facet(grade: str):
     return lambda qs: qs.filter(pk__in=latest_runs().filter(worst=grade).values("integration_id"))
 
 
-def expiring_runs(days: int, today: dt.date | None = None):
-    """The latest runs that saw a TLS certificate expiring within ``days`` (or expired): one query.
+def _cutoff(days: int, today: dt.date | None = None) -> str:
+    return ((today or timezone.localdate()) + dt.timedelta(days=days)).isoformat()
 
-    ``not_after`` is stored as ISO 8601 text, so "its date is on or before the cut-off day" is a text comparison
-    with the day after the cut-off — the same as :class:`CertificateValidity` ``.expires_on`` read in Python."""
-    today = today or timezone.localdate()
-    before = (today + dt.timedelta(days=days + 1)).isoformat()
-    soon = Finding.objects.filter(run=OuterRef("pk")).annotate(
-        not_after=Cast(KT("evidence__not_after"), TextField())).filter(
-        not_after__lt=before, not_after__gte="0000")
+
+def expiring_runs(days: int, today: dt.date | None = None):
+    """The latest runs that saw a TLS certificate expiring within ``days`` (or expired)."""
+    soon = _with_day(Finding.objects.filter(run=OuterRef("pk"))).filter(day__lte=_cutoff(days, today))
     return latest_runs().filter(Exists(soon))
 
 
 def _cert_facet(days: int):
     return lambda qs: qs.filter(pk__in=expiring_runs(days).values("integration_id"))
+
+
+def summary() -> tuple[dict[str, int], dict[int, str]]:
+    """Per pass, for both sections: latest runs by worst grade, and each latest run's soonest certificate day.
+    Two plain reads, counted here (a GROUP BY would evaluate the per-run subqueries twice)."""
+    def compute():
+        grades: dict[str, int] = {}
+        latest = set()
+        for pk, worst in latest_runs().order_by().values_list("pk", "worst"):
+            grades[worst] = grades.get(worst, 0) + 1
+            latest.add(pk)
+        soonest: dict[int, str] = {}
+        # the certificate findings by the check-id index, then kept for the latest runs only
+        for run_id, day in _with_day(Finding.objects.all()).values_list("run_id", "day"):
+            if run_id in latest and (run_id not in soonest or day < soonest[run_id]):
+                soonest[run_id] = day
+        return grades, soonest
+    return cached("scans.summary", compute)
 
 
 def _url(facet: str) -> str:
@@ -82,7 +121,7 @@ def _grade_label(grade: str):
 
 
 def grade_figures() -> list[DashboardFigure]:
-    counts = {row["worst"]: row["n"] for row in latest_runs().order_by().values("worst").annotate(n=Count("pk"))}
+    counts, _soonest = summary()
     if not counts:
         return [DashboardFigure("scans.grades", gettext_lazy("Grades of the latest scans"), None,
                                 reverse("scans:run_list"), reason=NO_SCAN)]
@@ -96,11 +135,17 @@ def grade_figures() -> list[DashboardFigure]:
 
 
 def cert_figures() -> list[DashboardFigure]:
-    if not latest_runs().exists():
+    counts, soonest = summary()
+    if not counts:
         return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], None, reverse("scans:run_list"),
                                 reason=NO_SCAN) for days in CERT_WINDOWS]
-    return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], expiring_runs(days).count(),
-                            _url(f"scans.tls{days}"), tone="bad" if days == 30 else "warn") for days in CERT_WINDOWS]
+    out = []
+    for days in CERT_WINDOWS:
+        cutoff = _cutoff(days)
+        out.append(DashboardFigure(f"scans.tls{days}", CERT_LABELS[days],
+                                   sum(1 for day in soonest.values() if day <= cutoff), _url(f"scans.tls{days}"),
+                                   tone="bad" if days == 30 else "warn"))
+    return out
 
 
 def register() -> None:
