@@ -30,6 +30,10 @@ class AssessmentsConfig(AppConfig):
 
         calendar.register()  # event kinds and calendar checks for monitoring
 
+        from vendorvet.web.assessments import dashboard
+
+        dashboard.register()  # dashboard figures and the integration-list facets behind them
+
         from vendorvet.web.assessments import api
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/assessments/…

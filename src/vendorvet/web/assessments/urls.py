@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vendorvet.web.assessments import views, views_decide, views_register
+from vendorvet.web.assessments import views, views_decide, views_points, views_register
 
 app_name = "assessments"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("answers/<int:pk>/evidence/", views_register.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("evidence/<int:pk>/", views_register.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("evidence/<int:pk>/delete/", views_register.EvidenceDeleteView.as_view(), name="evidence_delete"),
+    path("points/", views_points.PointListView.as_view(), name="points"),
     path("certifications/", views_register.CertificationRegisterView.as_view(), name="certifications"),
     path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),
     path("vendors/<int:pk>/certifications/", views_register.VendorCertificationsView.as_view(),

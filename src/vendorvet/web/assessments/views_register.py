@@ -93,11 +93,16 @@ class CertificationRegisterView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
     def get(self, request):
-        rows = decorate(Certification.objects.select_related("vendor"))
+        from vendorvet.web.assessments.dashboard import CERT_LABELS, expiring_certifications
+
+        expires = request.GET.get("expires", "")
+        days = int(expires) if expires in ("30", "90") else None
+        rows = decorate(expiring_certifications(days) if days else Certification.objects.select_related("vendor"))
         order = {scoring_review.EXPIRED: 0, scoring_review.EXPIRING: 1, scoring_review.UNKNOWN_STATE: 2,
                  scoring_review.VALID: 3}
         rows.sort(key=lambda c: (order[c.state_key], c.expires_on or c.created.date(), c.vendor.name))
-        return render(request, "assessments/certifications.html", {"certifications": rows})
+        return render(request, "assessments/certifications.html", {
+            "certifications": rows, "expires": expires if days else "", "filter_label": CERT_LABELS.get(days, "")})
 
 
 class VendorCertificationsView(PermissionRequiredMixin, View):

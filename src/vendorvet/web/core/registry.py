@@ -108,9 +108,21 @@ class DashboardFigure:
 
     key: str
     label: Any
-    count: int
+    count: int | None  # None: the figure cannot be computed (yet) — ``reason`` says why; never shown as 0
     url: str
     tone: str = ""  # "" | "warn" | "bad": how the dashboard marks a non-zero count
+    reason: Any = ""  # why there is no count (e.g. "no scan yet"), in the reader's language
+    total: int | None = None  # the base a share is taken of (e.g. integrations with personal data)
+
+
+@dataclass(frozen=True)
+class IntegrationFacet:
+    """A named filter of the integration list that another app contributes (``?facet=<key>``), e.g. "processes
+    personal data without an AVV/DPA": ``apply(queryset)`` narrows the tenant's integrations. Dashboard figures
+    count with the same function, so a figure and the list it links to agree."""
+
+    label: Any
+    apply: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,10 @@ class DashboardSection:
     label: Any
     figures: Callable[[], list]
     order: int = 100
+    # optional, for the service-provider view: the section's counts for several tenants at once (the caller
+    # has checked the memberships) as {tenant id: {figure key: count}} — a few grouped queries instead of a
+    # pass per tenant
+    per_tenant: Callable[[list], dict] | None = None
 
 
 @dataclass
@@ -140,6 +156,7 @@ class Registry:
     integration_panels: Collection = field(default_factory=lambda: Collection("integration panels"))
     vendor_panels: Collection = field(default_factory=lambda: Collection("vendor panels"))
     dashboard_sections: Collection = field(default_factory=lambda: Collection("dashboard sections"))
+    integration_facets: Collection = field(default_factory=lambda: Collection("integration list facets"))
     # per-tenant work the monitoring tick runs on every pass (e.g. the dashboard's weekly snapshot)
     periodic_hooks: Collection = field(default_factory=lambda: Collection("periodic hooks"))
     # free-form hooks: name -> callable (e.g. the monitoring sink, the tenant memberships of a user)

@@ -13,5 +13,6 @@ class DashboardConfig(AppConfig):
 
         registry.nav_items.register("dashboard:home", NavItem(_("Dashboard"), "dashboard:home", order=1))
         registry.dashboard_sections.register(
-            "inventory.tiers", DashboardSection(_("Integrations by tier and status"), figures.integrations, order=10))
+            "inventory.tiers", DashboardSection(_("Integrations by tier and status"), figures.integrations, order=10,
+                                               per_tenant=figures.integrations_per_tenant))
         registry.periodic_hooks.register("dashboard.snapshot", snapshots.weekly_snapshot)

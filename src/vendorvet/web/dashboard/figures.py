@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.db.models import Count
 
+from vendorvet.web.core.passcache import dashboard_pass
 from vendorvet.web.core.registry import DashboardFigure, registry
 from vendorvet.web.inventory.choices import Status, Tier
 from vendorvet.web.inventory.models import Integration
@@ -28,6 +29,20 @@ def integrations() -> list[DashboardFigure]:
     """One figure per tier × status (zero cells included, so the matrix is complete)."""
     counts = {(row["tier"], row["status"]): row["n"]
               for row in Integration.objects.values("tier", "status").annotate(n=Count("id")).order_by()}
+    return _tier_figures(counts)
+
+
+def integrations_per_tenant(tenant_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The tier × status counts of several tenants in one query (for the service-provider view)."""
+    counts: dict[int, dict] = {t: {} for t in tenant_ids}
+    rows = (Integration.all_tenants.filter(tenant_id__in=tenant_ids).order_by()
+            .values("tenant_id", "tier", "status").annotate(n=Count("id")))
+    for row in rows:
+        counts[row["tenant_id"]][(row["tier"], row["status"])] = row["n"]
+    return {t: {f.key: f.count for f in _tier_figures(c)} for t, c in counts.items()}
+
+
+def _tier_figures(counts: dict) -> list[DashboardFigure]:
     out = []
     for tier, tier_label in Tier.choices:
         for status, status_label in Status.choices:
@@ -64,12 +79,39 @@ class Section:
 
 
 def collect() -> list[Section]:
-    """Every registered section's figures for the active tenant, in order."""
+    """Every registered section's figures for the active tenant, in order (one pass: sections share the
+    aggregates they both read)."""
     out = []
-    for key, section in sorted(registry.dashboard_sections.items(), key=lambda kv: kv[1].order):
-        out.append(Section(key, section.label, list(section.figures())))
+    with dashboard_pass():
+        for key, section in sorted(registry.dashboard_sections.items(), key=lambda kv: kv[1].order):
+            out.append(Section(key, section.label, list(section.figures())))
     return out
 
 
-def flat(sections: list[Section]) -> dict[str, int]:
+def flat(sections: list[Section]) -> dict[str, int | None]:
     return {f.key: f.count for s in sections for f in s.figures}
+
+
+# the sections the service-provider view reads its key figures from (by registry key: no app import)
+PROVIDER_SECTIONS = ("inventory.tiers", "monitoring.severity", "assessments.reviews")
+
+
+def flat_per_tenant(tenants: list) -> dict[int, dict[str, int | None]]:
+    """The provider view's figures of each tenant: grouped queries where a section offers them, else one pass
+    of the section per tenant. The caller has checked the user's membership of every tenant."""
+    from vendorvet.web.core.context import use_tenant
+
+    ids = [t.pk for t in tenants]
+    out: dict[int, dict] = {t: {} for t in ids}
+    for key in PROVIDER_SECTIONS:
+        section = registry.dashboard_sections.get(key)
+        if section is None:
+            continue
+        if section.per_tenant is not None:
+            for tenant_id, figures in section.per_tenant(ids).items():
+                out[tenant_id].update(figures)
+            continue
+        for tenant in tenants:
+            with use_tenant(tenant):
+                out[tenant.pk].update({f.key: f.count for f in section.figures()})
+    return out

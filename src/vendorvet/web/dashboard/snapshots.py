@@ -25,8 +25,10 @@ def series_values(flat: dict[str, int]) -> dict[str, int]:
     risk = sum(v for k, v in flat.items()
                if k.startswith(("inventory.tier1.", "inventory.tier2."))
                and k.endswith((".proposed", ".in_review")))
-    return {"risk": risk, "open": int(flat.get("monitoring.open", 0)),
-            "overdue": int(flat.get("monitoring.kind.review_overdue", 0))}
+    overdue = flat.get("assessments.review_overdue")  # from the decisions themselves (older snapshots: events)
+    if overdue is None:
+        overdue = flat.get("monitoring.kind.review_overdue")
+    return {"risk": risk, "open": int(flat.get("monitoring.open") or 0), "overdue": int(overdue or 0)}
 
 
 def week_of(day: dt.date) -> dt.date:

@@ -14,7 +14,6 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import memberships_of
-from vendorvet.web.core.context import use_tenant
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.dashboard import figures, snapshots
 
@@ -27,10 +26,19 @@ class DashboardView(PermissionRequiredMixin, View):
         tiers = next((s for s in sections if s.key == "inventory.tiers"), None)
         return render(request, "dashboard/dashboard.html", {
             "matrix": figures.tier_matrix(tiers.figures) if tiers else None,
-            "sections": [s for s in sections if s.key != "inventory.tiers"],
+            "sections": [{"section": s, "bars": bars(s.figures)} for s in sections if s.key != "inventory.tiers"],
             "charts": snapshots.trends(),
             "several_tenants": len(getattr(request, "memberships", []) or []) > 1,
         })
+
+
+def bars(section_figures) -> list[dict]:
+    """A section's shares as bars for a small server-side SVG chart (empty when it has no shares)."""
+    shares = [f for f in section_figures if f.count is not None and f.total]
+    if len(shares) < 2:
+        return []
+    return [{"label": f.label, "count": f.count, "y": 10 * i, "text_y": 10 * i + 6,
+             "width": f"{100 * f.count / f.total:.1f}", "tone": f.tone} for i, f in enumerate(shares)]
 
 
 COLUMNS = [
@@ -45,31 +53,35 @@ COLUMNS = [
 LIGHTS = {"red": gettext_lazy("Action needed"), "amber": gettext_lazy("Watch"), "green": gettext_lazy("In order")}
 
 
-def tenant_row(tenant) -> dict:
-    """The key figures of one tenant (the caller has checked the membership)."""
-    with use_tenant(tenant):
-        flat = figures.flat(figures.collect())
+def tenant_row(tenant, flat: dict) -> dict:
+    """The key figures of one tenant from its flat figures (the caller has checked the membership)."""
     series = snapshots.series_values(flat)
-    integrations = sum(v for k, v in flat.items() if k.startswith("inventory.tier")
+    integrations = sum(v or 0 for k, v in flat.items() if k.startswith("inventory.tier")
                        and k.rsplit(".", 1)[1] in figures.ACTIVE_STATUSES)
-    severe = flat.get("monitoring.severity.critical", 0) + flat.get("monitoring.severity.high", 0)
-    light = "red" if severe or series["overdue"] else "amber" if series["open"] or series["risk"] else "green"
+    severe = (flat.get("monitoring.severity.critical") or 0) + (flat.get("monitoring.severity.high") or 0)
+    overdue = flat.get("assessments.review_overdue", series["overdue"])  # None: no review decided yet
+    light = "red" if severe or overdue else "amber" if series["open"] or series["risk"] else "green"
     return {"tenant": tenant.name, "tenant_id": tenant.pk, "integrations": integrations, "risk": series["risk"],
-            "open": series["open"], "severe": severe, "overdue": series["overdue"], "light": light}
+            "open": series["open"], "severe": severe, "overdue": overdue, "light": light}
+
+
+def provider_rows(tenants: list) -> list[dict]:
+    flats = figures.flat_per_tenant(tenants)
+    return [tenant_row(t, flats[t.pk]) for t in tenants]
 
 
 class ProviderView(LoginRequiredMixin, View):
     """One table of every tenant the user is a member of — and of no other."""
 
     def get(self, request):
-        rows = [tenant_row(m.tenant) for m in memberships_of(request.user)]
+        rows = provider_rows([m.tenant for m in memberships_of(request.user)])
         keys = [k for k, _label in COLUMNS]
         sort = request.GET.get("sort", "tenant")
         key = sort.lstrip("-")
         if key in keys:
             order = {"red": 0, "amber": 1, "green": 2}
-            rows.sort(key=lambda r: order[r["light"]] if key == "light" else
-                      (r[key].casefold() if key == "tenant" else r[key]), reverse=sort.startswith("-"))
+            rows.sort(key=lambda r: order[r["light"]] if key == "light" else r["tenant"].casefold()
+                      if key == "tenant" else (-1 if r[key] is None else r[key]), reverse=sort.startswith("-"))
         fmt = request.GET.get("format", "")
         if fmt in ("csv", "json", "xlsx"):
             return _export(rows, fmt)
@@ -90,7 +102,8 @@ def _cell(value):
 def _export(rows: list[dict], fmt: str) -> HttpResponse:
     keys = [k for k, _label in COLUMNS]
     header = [str(label) for _k, label in COLUMNS]
-    values = [[str(LIGHTS[r["light"]]) if k == "light" else _cell(r[k]) for k in keys] for r in rows]
+    values = [[str(LIGHTS[r["light"]]) if k == "light" else "" if r[k] is None else _cell(r[k]) for k in keys]
+              for r in rows]
     if fmt == "json":
         data = [{k: r[k] for k in keys} for r in rows]
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")

@@ -30,3 +30,7 @@ class DiscoveryConfig(AppConfig):
         from vendorvet.web.discovery import review
 
         review.register()  # review-evidence provider
+
+        from vendorvet.web.discovery import dashboard
+
+        dashboard.register()  # dashboard figures

@@ -7,6 +7,7 @@ from typing import Mapping
 
 from django.db.models import Q, QuerySet
 
+from vendorvet.web.core.registry import registry
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
 from vendorvet.web.inventory.models import Integration
 
@@ -37,6 +38,7 @@ class IntegrationFilter:
     department: str = ""
     vendor: int | None = None
     kind: str = ""
+    facet: str = ""  # a filter another app contributes (registry.integration_facets), e.g. "legal.personal_no_dpa"
     sort: str = DEFAULT_SORT
 
     @classmethod
@@ -61,11 +63,13 @@ class IntegrationFilter:
             department=(params.get("department") or "").strip()[:100],
             vendor=integer("vendor"),
             kind=pick("kind", set(Kind.values)),
+            facet=pick("facet", set(registry.integration_facets)),
             sort=sort if sort in SORTS else DEFAULT_SORT,
         )
 
     def is_active(self) -> bool:
-        return any([self.q, self.status, self.tier, self.data_category, self.department, self.vendor, self.kind])
+        return any([self.q, self.status, self.tier, self.data_category, self.department, self.vendor, self.kind,
+                    self.facet])
 
 
 def filter_integrations(qs: QuerySet[Integration], f: IntegrationFilter) -> QuerySet[Integration]:
@@ -86,12 +90,19 @@ def filter_integrations(qs: QuerySet[Integration], f: IntegrationFilter) -> Quer
         qs = qs.filter(vendor_id=f.vendor)
     if f.kind:
         qs = qs.filter(kind=f.kind)
+    if f.facet and f.facet in registry.integration_facets:
+        qs = registry.integration_facets[f.facet].apply(qs)
     return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
 
 
 def integration_list(f: IntegrationFilter) -> QuerySet[Integration]:
     """The tenant's integrations, filtered and sorted, with the vendor joined."""
     return filter_integrations(Integration.objects.select_related("vendor"), f)
+
+
+def facet_label(f: IntegrationFilter):
+    facet = registry.integration_facets.get(f.facet) if f.facet else None
+    return facet.label if facet else ""
 
 
 def departments() -> list[str]:

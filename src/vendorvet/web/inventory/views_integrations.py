@@ -19,7 +19,7 @@ from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
 from vendorvet.web.inventory.forms import IntegrationForm
 from vendorvet.web.inventory.models import Integration, Vendor
-from vendorvet.web.inventory.queries import IntegrationFilter, departments, integration_list
+from vendorvet.web.inventory.queries import IntegrationFilter, departments, facet_label, integration_list
 from vendorvet.web.inventory.views_common import (
     PAGE_SIZE,
     apply_validation_error,
@@ -30,7 +30,7 @@ from vendorvet.web.inventory.views_common import (
 )
 from vendorvet.web.inventory.views_history import changes_for, describe_changes
 
-FILTER_KEYS = ("q", "status", "tier", "data_category", "department", "vendor", "kind", "sort")
+FILTER_KEYS = ("q", "status", "tier", "data_category", "department", "vendor", "kind", "facet", "sort")
 LIST_FIELDS = ("id", "name", "kind", "status", "tier", "department", "data_categories", "last_updated",
                "vendor__id", "vendor__name")
 COLUMNS = [
@@ -82,6 +82,7 @@ class IntegrationListView(PermissionRequiredMixin, View):
         query = clean_query(request.GET, FILTER_KEYS)
         context = {
             "filter": flt,
+            "facet_label": facet_label(flt),
             "page_obj": page,
             "integrations": _decorate_rows(page.object_list),
             "columns": _columns(flt.sort),

@@ -24,3 +24,7 @@ class LegalConfig(AppConfig):
         from vendorvet.web.legal import evidence_providers
 
         evidence_providers.register()  # review-evidence provider
+
+        from vendorvet.web.legal import dashboard
+
+        dashboard.register()  # dashboard figures and the integration-list facets behind them

@@ -31,7 +31,8 @@ class MonitoringConfig(AppConfig):
         from vendorvet.web.monitoring import dashboard
 
         registry.dashboard_sections.register("monitoring.severity", DashboardSection(
-            _("Open monitoring events by severity"), dashboard.by_severity, order=20))
+            _("Open monitoring events by severity"), dashboard.by_severity, order=20,
+            per_tenant=dashboard.severity_per_tenant))
         registry.dashboard_sections.register("monitoring.calendar", DashboardSection(
             _("Due and overdue: reviews, certificates, risk acceptances, contracts"), dashboard.by_calendar_kind,
             order=30))

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from vendorvet.web.core.passcache import cached
 from vendorvet.web.core.registry import DashboardFigure, registry
 from vendorvet.web.monitoring.models import Severity
 from vendorvet.web.monitoring.views import filtered_events
@@ -23,9 +24,23 @@ def _active():
     return filtered_events({})[0]
 
 
+def _grouped() -> list[dict]:
+    """Open and acknowledged events counted by severity and kind: one query for both sections."""
+    def compute():
+        # grouped in the covering index's order (state, severity, kind): no sort of the matching rows
+        return list(_active().order_by().values("state", "severity", "kind").annotate(n=Count("*")))
+    return cached("monitoring.grouped", compute)
+
+
+def _counts(field: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for row in _grouped():
+        out[row[field]] = out.get(row[field], 0) + row["n"]
+    return out
+
+
 def by_severity() -> list[DashboardFigure]:
-    qs = _active()
-    counts = {row["severity"]: row["n"] for row in qs.order_by().values("severity").annotate(n=Count("id"))}
+    counts = _counts("severity")
     out = [DashboardFigure("monitoring.open", gettext_lazy("All open events"), sum(counts.values()), _url(),
                            tone="warn")]
     for value, label in Severity.choices:
@@ -37,8 +52,7 @@ def by_severity() -> list[DashboardFigure]:
 
 
 def by_calendar_kind() -> list[DashboardFigure]:
-    qs = _active()
-    counts = {row["kind"]: row["n"] for row in qs.order_by().values("kind").annotate(n=Count("id"))}
+    counts = _counts("kind")
     out = []
     kinds = sorted(((k, s) for k, s in registry.event_kinds.items() if s.group == "calendar"),
                    key=lambda kv: kv[1].order)
@@ -47,3 +61,20 @@ def by_calendar_kind() -> list[DashboardFigure]:
                                    tone="bad" if spec.severity in ("high", "critical") else "warn"))
     return out
 
+
+
+def severity_per_tenant(tenant_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the service-provider view: the severity figures of several tenants in one query (the caller has
+    checked the user's membership of each)."""
+    from vendorvet.web.monitoring.models import EventState, MonitoringEvent
+
+    out: dict[int, dict[str, int]] = {t: {"monitoring.open": 0} for t in tenant_ids}
+    rows = (MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids,
+                                               state__in=[EventState.OPEN, EventState.ACKNOWLEDGED])
+            .order_by().values("tenant_id", "state", "severity").annotate(n=Count("*")))
+    for row in rows:
+        figures = out[row["tenant_id"]]
+        key = f"monitoring.severity.{row['severity']}"
+        figures["monitoring.open"] += row["n"]
+        figures[key] = figures.get(key, 0) + row["n"]
+    return out

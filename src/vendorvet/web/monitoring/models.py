@@ -101,7 +101,9 @@ class MonitoringEvent(TenantOwnedModel):
         verbose_name_plural = _("monitoring events")
         constraints = [models.UniqueConstraint(fields=["tenant", "dedup_key"], name="monitoring_event_dedup")]
         indexes = [models.Index(fields=["tenant", "state", "-last_seen"]),
-                   models.Index(fields=["tenant", "integration", "-last_seen"])]
+                   models.Index(fields=["tenant", "integration", "-last_seen"]),
+                   # the dashboard counts open events by severity and kind from this index alone
+                   models.Index(fields=["tenant", "state", "severity", "kind"], name="monitoring_event_dashboard")]
 
     def __str__(self) -> str:
         return self.shown_title

@@ -24,3 +24,7 @@ class ScansConfig(AppConfig):
         from vendorvet.web.scans import review
 
         review.register()  # review-evidence provider
+
+        from vendorvet.web.scans import dashboard
+
+        dashboard.register()  # dashboard figures and the integration-list facets behind them
