@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vendorvet.engine.dora import definitions
+import vendorvet.engine.dora.definitions as definitions
 from vendorvet.engine.dora.model import Contract, Identifier, Provider, Register
 
 NOT_APPLICABLE_TEXT = "Not Applicable"  # key text columns without a value (B_04.01 c0040) [verify FAQ 64]

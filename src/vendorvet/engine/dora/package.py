@@ -12,7 +12,7 @@ import io
 import json
 import zipfile
 
-from vendorvet.engine.dora import definitions
+import vendorvet.engine.dora.definitions as definitions
 from vendorvet.engine.dora.build import Tables, build
 from vendorvet.engine.dora.model import Register
 from vendorvet.engine.dora.validate import Issue, validate

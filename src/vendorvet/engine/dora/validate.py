@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from vendorvet.engine.dora import definitions, lei
+import vendorvet.engine.dora.definitions as definitions
+import vendorvet.engine.dora.lei as lei
 from vendorvet.engine.dora.build import Row, Tables
 
 LEI_TYPE = "eba_qCO:qx2000"
