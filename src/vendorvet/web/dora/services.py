@@ -11,7 +11,7 @@ from django.utils import timezone
 from vendorvet.engine import dora as engine
 from vendorvet.engine.dora.model import Identifier
 from vendorvet.web.core.context import require_tenant
-from vendorvet.web.dora.models import DoraContract, DoraFunction, DoraService, DoraSettings, DoraSubProcessor
+from vendorvet.web.dora.models import DoraContract, DoraFunction, DoraService, DoraSettings
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.legal.models import IntegrationLegal, SubProcessor
 
