@@ -134,7 +134,7 @@ def test_demo_command_prints_the_same_login_twice(tmp_path):
     assert stat.S_IMODE(login_file.stat().st_mode) == 0o600
     assert password in login_file.read_text()
     before = table_counts(tmp_path / "vendorvet.sqlite3")
-    assert before["accounts_tenant"] == 2 and 17 <= before["inventory_integration"] <= 21
+    assert before["accounts_tenant"] == 3 and 20 <= before["inventory_integration"] <= 24  # + Elbufer Finanz AG
 
     second = vendorvet("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr
