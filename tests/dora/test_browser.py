@@ -31,7 +31,8 @@ def test_fill_the_gap_and_download_the_package(live_server, elbufer, elbufer_adm
     page.goto(f"{live_server.url}/dora/")
     gaps = page.locator("ul.gaps")
     expect(gaps).to_contain_text("Existence of an exit plan is missing")
-    # the page's own content fits 390 px (the site menu above it scrolls sideways by design)
+    # the page's own content fits 390 px (the site menu of the base layout does not wrap at this width yet: a
+    # known layout issue outside this page)
     wide = page.evaluate("""() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right
         > window.innerWidth + 1).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))""")
     assert wide == []
