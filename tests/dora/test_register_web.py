@@ -155,3 +155,20 @@ def test_cli_check_and_export(elbufer, elbufer_admin, tmp_path, capsys):
     assert not out_file.exists() and not (tmp_path / "again.zip.part").exists()
     assert main(["dora", "check", "--tenant", "elbufer", "--user", elbufer_admin.username, "--format",
                  "json"]) == 1
+
+
+def test_integration_page_shows_the_dora_panel_for_financial_entities(elbufer, elbufer_admin, login, admin_a,
+                                                                      tenant_a, make_integration):
+    from vendorvet.web.inventory.models import Integration
+
+    with acting(elbufer):
+        soc = Integration.objects.get(name="Fleetwatch SOC")
+    client = login(elbufer_admin)
+    detail = client.get(reverse("inventory:integration_detail", args=[soc.pk])).content.decode()
+    assert reverse("dora:integration_panel", args=[soc.pk]) in detail
+    panel = client.get(reverse("dora:integration_panel", args=[soc.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "EF-2025-003" in panel and "F1 Zahlungsverkehr" in panel
+    assert reverse("dora:integration", args=[soc.pk]) in panel
+    other = make_integration(tenant_a, name="Plain SaaS")
+    empty = login(admin_a).get(reverse("dora:integration_panel", args=[other.pk]), HTTP_HX_REQUEST="true")
+    assert empty.status_code == 200 and empty.content == b""  # not a financial entity: no DORA panel

@@ -13,5 +13,6 @@ urlpatterns = [
     path("sub-processors/<int:pk>/", views.SubProcessorProfileView.as_view(), name="sub_processor"),
     path("contracts/<int:pk>/", views.ContractProfileView.as_view(), name="contract"),
     path("integrations/<int:pk>/", views.IntegrationProfileView.as_view(), name="integration"),
+    path("integrations/<int:pk>/panel/", views.IntegrationPanelView.as_view(), name="integration_panel"),
     path("export/<str:fmt>/", views.ExportView.as_view(), name="export"),
 ]

@@ -193,6 +193,20 @@ class IntegrationProfileView(ProfileView):
         return forms.ServiceForm(data, instance=profile, integration=obj)
 
 
+class IntegrationPanelView(PermissionRequiredMixin, View):
+    """Fragment on the integration page (financial entities only): the service's contract and functions."""
+
+    required_permission = roles.VIEW
+
+    def get(self, request, pk: int):
+        integration = get_object_or_404(Integration.objects, pk=pk)
+        if not services.is_financial_entity():
+            return HttpResponse("")
+        service = DoraService.objects.filter(integration=integration).select_related("contract").first()
+        return render(request, "dora/_integration_panel.html", {
+            "integration": integration, "service": service, "can_change": roles.has_perm(roles.CHANGE)})
+
+
 class ExportView(PermissionRequiredMixin, View):
     required_permission = roles.EXPORT
 
