@@ -132,3 +132,11 @@ def test_xlsx_lists_templates_and_issues():
     assert book["B_02.02"].cell(2, 1).value == "c0010"
     messages = [row[4] for row in book["Issues"].iter_rows(min_row=2, values_only=True)]
     assert any("NOTANLEI" in m for m in messages)
+
+
+def test_german_messages_use_german_column_names():
+    reg = register()
+    reg.functions[0].rto_hours = None
+    issue = next(i for i in validate(build(reg)) if i.column == "c0080" and i.template == "B_06.01")
+    assert issue.message == "Recovery time objective of the function (hours) is missing."
+    assert issue.message_de == "Wiederherstellungszeit (RTO) der Funktion (Stunden) fehlt."

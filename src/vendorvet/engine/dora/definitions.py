@@ -15,6 +15,7 @@ class Column:
     type: str
     required: str  # M | C | O
     key: bool = False
+    label_de: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,12 @@ class Template:
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, Template]:
-    data = content.load("dora/templates")["templates"]
+    doc = content.load("dora/templates")
+    data, german = doc["templates"], doc.get("labels_de", {})
     out = {}
     for template_id, spec in data.items():
-        columns = tuple(Column(c["code"], c["label"], c["type"], c["required"], bool(c.get("key")))
+        columns = tuple(Column(c["code"], c["label"], c["type"], c["required"], bool(c.get("key")),
+                               german.get(c["label"], c["label"]))
                         for c in spec["columns"])
         out[template_id] = Template(template_id, spec["title"]["en"], spec["title"]["de"], columns)
     return out

@@ -67,7 +67,9 @@ def _issue(template: str, index: int, column: str, code: str, row: Row | None = 
     en, de = MESSAGES[code]
     params.setdefault("template", template)
     params.setdefault("column", column)
-    return Issue(template, index, column, code, en.format(**params), de.format(**params),
+    col = definitions.templates()[template].column(column) if template in definitions.templates() else None
+    german = {**params, "label": col.label_de} if col is not None and "label" in params else params
+    return Issue(template, index, column, code, en.format(**params), de.format(**german),
                  row.subject if row else "", row.where if row else "")
 
 
