@@ -33,12 +33,14 @@ def counts() -> list[int]:
 @pytest.mark.django_db
 def test_demo_loader_is_idempotent():
     first = load_demo()
-    assert [(t.slug, created) for t, created in first] == [("nordlicht", True), ("hafenblick", True)]
+    assert [(t.slug, created) for t, created in first] == [("nordlicht", True), ("hafenblick", True),
+                                                           ("elbufer", True)]
     after_first = counts()
     history = ObjectChange.all_tenants.count()
 
     second = load_demo()
-    assert [(t.slug, created) for t, created in second] == [("nordlicht", False), ("hafenblick", False)]
+    assert [(t.slug, created) for t, created in second] == [("nordlicht", False), ("hafenblick", False),
+                                                            ("elbufer", False)]
     assert [t.pk for t, _ in second] == [t.pk for t, _ in first]
     assert counts() == after_first
     assert ObjectChange.all_tenants.count() == history
@@ -46,7 +48,7 @@ def test_demo_loader_is_idempotent():
 
 @pytest.mark.django_db
 def test_demo_content_spans_tiers_statuses_and_tenants():
-    nordlicht, hafenblick = (tenant for tenant, _ in load_demo())
+    nordlicht, hafenblick, elbufer = (tenant for tenant, _ in load_demo())
     assert nordlicht.name == "Nordlicht Maschinenbau GmbH"
     assert hafenblick.name == "Hafenblick Logistik AG"
     with use_tenant(nordlicht):
@@ -79,6 +81,17 @@ def test_demo_content_spans_tiers_statuses_and_tenants():
     with use_tenant(hafenblick):
         assert Integration.objects.count() == 3
         assert not Integration.objects.filter(pk=m365.pk).exists()
+    assert elbufer.name == "Elbufer Finanz AG"
+    with use_tenant(elbufer):  # the financial entity: its DORA register is complete (tests/dora for the details)
+        from vendorvet.web.dora import services as dora
+
+        assembly = dora.assemble()
+        assert assembly is not None and Integration.objects.count() == 3
+        assert dora.completeness(assembly)[0] == []
+    with use_tenant(nordlicht):
+        from vendorvet.web.dora import services as dora
+
+        assert dora.assemble() is None  # not a financial entity: no register
 
 
 @pytest.mark.django_db
@@ -90,7 +103,7 @@ def test_demo_admin_is_granted_once_in_both_tenants():
     assert grant_demo_admin(user, tenants) is False
     assert ObjectChange.all_tenants.count() == history
     assert sorted(Membership.all_tenants.filter(user=user).values_list("tenant__slug", "role")) == [
-        ("hafenblick", "admin"), ("nordlicht", "admin")]
+        ("elbufer", "admin"), ("hafenblick", "admin"), ("nordlicht", "admin")]
 
 
 # -- as a user runs it ---------------------------------------------------------------------------
@@ -121,7 +134,7 @@ def test_demo_command_prints_the_same_login_twice(tmp_path):
     assert stat.S_IMODE(login_file.stat().st_mode) == 0o600
     assert password in login_file.read_text()
     before = table_counts(tmp_path / "vendorvet.sqlite3")
-    assert before["accounts_tenant"] == 2 and 17 <= before["inventory_integration"] <= 21
+    assert before["accounts_tenant"] == 3 and 20 <= before["inventory_integration"] <= 24  # + Elbufer Finanz AG
 
     second = vendorvet("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr

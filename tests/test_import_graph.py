@@ -37,8 +37,11 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.monitoring": INFRA | {"web.monitoring"},
     # the other apps' figures reach the dashboard through registry.dashboard_sections
     "web.dashboard": INFRA | {"web.dashboard"},
+    # the DORA register reads the legal app's contracts and sub-processors (its 1:1 profiles extend them)
+    "web.dora": INFRA | {"web.legal", "web.dora"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
-    "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "cli": TOP,
+    "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "web.demo_dora": TOP,
+    "cli": TOP,
 }
 
 

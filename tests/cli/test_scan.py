@@ -107,6 +107,15 @@ def test_table_and_sarif_formats(pki, good_server, capsys):
     assert "disclosure.security_txt" in rule_ids
     assert all(r["ruleId"] in rule_ids and r["level"] in ("error", "warning", "note") for r in run["results"])
     assert any(r["ruleId"] == "disclosure.security_txt" and r["level"] == "error" for r in run["results"])
+    code, out, _ = run_scan(capsys, *common, "--format", "ocsf")
+    from tests.engine.test_ocsf import missing_required
+
+    events = json.loads(out)
+    assert events and all(missing_required(e) == [] and e["class_uid"] == 2003 for e in events)
+    assert any(e["compliance"]["control"] == "disclosure.security_txt" and e["compliance"]["status_id"] == 3
+               for e in events)
+    assert any(e["compliance"]["control"] == "tls.protocol.tls13" and e["compliance"]["status_id"] == 1
+               for e in events)
 
 
 @pytest.mark.parametrize("argv", [

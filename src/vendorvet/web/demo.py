@@ -1,4 +1,5 @@
-"""Demo data: a Hamburg machine builder with a realistic integration inventory, and a second tenant.
+"""Demo data: a Hamburg machine builder with a realistic integration inventory, a second tenant, and a small
+financial entity with a DORA register of information (``demo_dora.py``).
 
 Loaded by ``vendorvet demo``. Everything is written through the models and the inventory
 services inside ``tenant_session(tenant, Actor(kind="system", label="demo loader"))``, so
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+
+from vendorvet.web.demo_dora import ELBUFER_INTEGRATIONS, ELBUFER_VENDORS
 
 DEMO_ACTOR_LABEL = "demo loader"
 
@@ -428,6 +431,7 @@ DEMO_TENANTS = [
                NORDLICHT_EDITS),
     TenantSpec("hafenblick", "Hafenblick Logistik AG", HAFENBLICK_VENDORS, HAFENBLICK_INTEGRATIONS,
                HAFENBLICK_EDITS),
+    TenantSpec("elbufer", "Elbufer Finanz AG", ELBUFER_VENDORS, ELBUFER_INTEGRATIONS),  # DORA financial entity
 ]
 
 
@@ -469,6 +473,10 @@ def _load_tenant(spec: TenantSpec):
             save_object(integration)
         from vendorvet.web.demo_reviews import disable_scheduled_scans, load_reviews
 
+        if spec.slug == "elbufer":
+            from vendorvet.web.demo_dora import load_dora
+
+            load_dora(by_name, vendors)
         if spec.slug == "nordlicht":
             load_reviews({name: Integration.objects.get(pk=i.pk) for name, i in by_name.items()}, vendors)
         disable_scheduled_scans()

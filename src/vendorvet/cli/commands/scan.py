@@ -14,7 +14,7 @@ from vendorvet.cli.runtime import CLIError
 from vendorvet.engine.severity import FINDING_VALUES
 
 SEVERITIES = FINDING_VALUES  # ("info", …, "critical"): the engine's one severity scale
-FORMATS = ("table", "json", "sarif")
+FORMATS = ("table", "json", "sarif", "ocsf")
 
 EPILOG = """\
 Safety: targets that resolve to loopback, private, link-local, CGNAT, multicast, reserved or cloud-metadata
@@ -154,6 +154,7 @@ def fail_on_met(results, threshold: str | None) -> bool:
 def run(args: argparse.Namespace) -> int:
     from vendorvet.engine.models import TargetError, parse_target
     from vendorvet.engine.outputs import json as json_out
+    from vendorvet.engine.outputs import ocsf as ocsf_out
     from vendorvet.engine.outputs import sarif as sarif_out
     from vendorvet.engine.outputs import table as table_out
     from vendorvet.engine.runner import scan
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "table" and sys.stderr.isatty():
         progress = lambda message: print(f"… {message}", file=sys.stderr)  # noqa: E731
     results = scan(targets, options, progress=progress)
-    writer = {"json": json_out, "sarif": sarif_out, "table": table_out}[args.format]
+    writer = {"json": json_out, "sarif": sarif_out, "ocsf": ocsf_out, "table": table_out}[args.format]
     sys.stdout.write(writer.render(results))
     sys.stdout.flush()
     return 1 if fail_on_met(results, args.fail_on) else 0

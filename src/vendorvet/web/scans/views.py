@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.scans import services
@@ -95,7 +97,25 @@ class RunDetailView(PermissionRequiredMixin, View):
             "diff": services.compare(run) if run.status == RunStatus.DONE else None,
             "poll": run.active and run.created >= timezone.now() - services.STALE_AFTER,
             "poll_seconds": POLL_SECONDS,
+            "can_export": roles.has_perm(roles.EXPORT),
         })
+
+
+class RunExportView(PermissionRequiredMixin, View):
+    """A finished run's findings as SARIF 2.1.0 or OCSF 1.x JSON (download)."""
+
+    required_permission = roles.EXPORT
+    fmt = "sarif"
+
+    def get(self, request, pk: int):
+        from vendorvet.web.scans import exports
+
+        run = get_object_or_404(ScanRun.objects, pk=pk)
+        text, content_type, name = exports.render(run, self.fmt)
+        audit("export.scan", request=request, format=self.fmt, run_id=run.pk)
+        response = HttpResponse(text, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class IntegrationHistoryView(PermissionRequiredMixin, View):
