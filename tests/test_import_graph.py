@@ -37,6 +37,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.monitoring": INFRA | {"web.monitoring"},
     # the other apps' figures reach the dashboard through registry.dashboard_sections
     "web.dashboard": INFRA | {"web.dashboard"},
+    # the documents (audit pack, management report, Art. 30 register, TIA) print what the other apps hold
+    "web.reports": INFRA | FEATURES | {"web.assessments", "web.monitoring", "web.dashboard", "web.reports"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
     "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "cli": TOP,
 }

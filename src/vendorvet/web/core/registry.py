@@ -120,6 +120,7 @@ class DashboardSection:
     label: Any
     figures: Callable[[], list]
     order: int = 100
+    template: str = ""  # optional block shown under the figures (e.g. the reports app's download buttons)
 
 
 @dataclass

@@ -61,13 +61,14 @@ class Section:
     key: str
     label: object
     figures: list[DashboardFigure]
+    template: str = ""
 
 
 def collect() -> list[Section]:
     """Every registered section's figures for the active tenant, in order."""
     out = []
     for key, section in sorted(registry.dashboard_sections.items(), key=lambda kv: kv[1].order):
-        out.append(Section(key, section.label, list(section.figures())))
+        out.append(Section(key, section.label, list(section.figures()), section.template))
     return out
 
 
