@@ -8,8 +8,10 @@ be not recorded, never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from decimal import Decimal, InvalidOperation
 import re
 import zipfile
 
@@ -42,6 +44,13 @@ def _d(value) -> str:
 
 def _dt(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _when(value) -> str:
+    """A date, or a date and time (local, to the minute)."""
+    if isinstance(value, dt.datetime):
+        return _dt(value) if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    return _d(value)
 
 
 def german_article(text: str, language: str) -> str:
@@ -97,7 +106,7 @@ def _checklist(assessment: Assessment, language: str) -> tuple[list[dict], list[
             auto.append({"source": str(getattr(provider, "label", s.provider)), "state": s.state,
                          "state_label": str(_state_label(s.state)),
                          "suggested": labels.get(s.suggested, "") if s.suggested else "",
-                         "reason": str(s.reason or ""), "at": _d(s.at) if s.at else "",
+                         "reason": str(s.reason or ""), "at": _when(s.at),
                          "lines": [str(x) for x in s.lines][:6]})
         evidence = [{"name": e.original_name, "sha256": e.sha256} for e in a.evidence.all()]
         points.append({
@@ -119,8 +128,8 @@ def _score(assessment: Assessment, suggestions: dict, language: str) -> dict:
     result = assessment.score(with_coverage=True, suggestions=suggestions)
     decision = getattr(assessment, "decision", None) if assessment.is_decided else None
     if decision is not None:  # the score the decision was taken with (stored snapshot)
-        lines = [{"text": line.get(language) or line.get("en", ""), "points": line.get("points", ""),
-                  "original": line.get("original", "")} for line in decision.score_lines]
+        lines = [{"text": line.get(language) or line.get("en", ""), "points": _points(line.get("points")),
+                  "original": _points(line.get("original"))} for line in decision.score_lines]
         score, grade, tier, basis = decision.score, decision.grade, decision.tier, "decision"
     else:
         lines = [{"text": line.text(language), "points": scoring_review.fmt(line.points),
@@ -130,6 +139,13 @@ def _score(assessment: Assessment, suggestions: dict, language: str) -> dict:
     return {"score": score, "grade": grade, "tier": tier, "basis": basis, "lines": lines,
             "rubric": result.rubric_version, "checks_ran": coverage.ran, "checks_cited": coverage.cited,
             "not_covered": list(coverage.not_covered), "unknown": list(coverage.unknown)}
+
+
+def _points(value) -> str:
+    try:
+        return scoring_review.fmt(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value or "")
 
 
 def _decision(decision: Decision | None) -> dict | None:

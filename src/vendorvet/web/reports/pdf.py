@@ -11,8 +11,10 @@ tenant's logo) is inlined as a ``data:`` URI; any other URL is refused by :func:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +58,7 @@ def render_html(template: str, data: dict, language: str, branding: dict, genera
     """(html, content hash, generation time) for ``data`` printed with ``template`` in ``language``."""
     language = language if language in LANGUAGES else "en"
     digest = content_hash(data)
-    generated = (generated or timezone.now()).astimezone(timezone.utc).replace(microsecond=0)
+    generated = (generated or timezone.now()).astimezone(dt.timezone.utc).replace(microsecond=0)
     with translation.override(language):
         html = render_to_string(template, {"doc": data, "branding": branding, "sha256": digest,
                                            "generated": generated.strftime("%Y-%m-%d %H:%M UTC"),
@@ -72,6 +74,7 @@ def render_pdf(template: str, data: dict, language: str, branding: dict, filenam
         raise PrintError(f"WeasyPrint cannot load its system libraries (install Debian's libpango-1.0-0 and "
                          f"libpangoft2-1.0-0): {exc}") from exc
     html, digest, generated = render_html(template, data, language, branding)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per step otherwise
     fetcher = _fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url="data:,")
     css = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
