@@ -112,6 +112,8 @@ def test_api_routes(reviewed, tenant_a, admin_a, auditor_a):
     assert "Prüfpaket" in pdf_text(response.content)[1]
     assert api.get(f"/api/reports/audit-packs/{integration.pk}/?lang=fr").status_code == 400
     assert api.get("/api/reports/audit-packs/987654321/").status_code == 404
+    listed = api.get("/api/reports/audit-packs/").json()["results"]
+    assert [row["id"] for row in listed] == [integration.pk]
     response = api.get(f"/api/reports/audit-packs/{integration.pk}/?bundle=zip")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert api.get("/api/reports/management/?lang=en").content[:5] == b"%PDF-"

@@ -7,13 +7,24 @@ Used by the tests and by ``bench/pdf_reports.py``."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.conftest import acting
-
 ANSWERS = ("met", "partly_met", "not_met", "not_applicable", "unknown")
+
+
+@contextmanager
+def acting(tenant, user=None, role: str = "admin"):
+    """Enter a tenant as ``user`` with ``role`` (the same as tests.conftest.acting, without importing pytest:
+    the benchmark uses this module too)."""
+    from vendorvet.web.core.context import Actor, tenant_session
+
+    label = user.get_username() if user is not None else "test"
+    with tenant_session(tenant, Actor(kind="user" if user is not None else "system", label=label, user=user,
+                                      role=role)) as actor:
+        yield actor
 
 
 def build_review(tenant, assessor, admin, evidence: int = 6, name: str = "Cloud CRM Connector"):

@@ -59,7 +59,15 @@ class AuditPackViewSet(TenantContextMixin, viewsets.GenericViewSet):
     queryset = Integration.objects.all()
     lookup_value_regex = "[0-9]+"
     renderer_classes = [renderers.JSONRenderer, PdfRenderer]
-    required_permissions = {"retrieve": "export"}
+    required_permissions = {"retrieve": "export", "list": "export"}
+
+    @extend_schema(summary="Integrations with an audit pack (their ids and download paths)",
+                   responses=OpenApiTypes.OBJECT)
+    def list(self, request):
+        page = self.paginate_queryset(Integration.objects.select_related("vendor").order_by("name", "pk"))
+        rows = [{"id": i.pk, "name": i.name, "vendor": i.vendor.name,
+                 "audit_pack": request.build_absolute_uri(f"/api/reports/audit-packs/{i.pk}/")} for i in page]
+        return self.get_paginated_response(rows)
 
     @extend_schema(summary="Audit pack of an integration (PDF or ZIP)", parameters=[
         LANG, OpenApiParameter("bundle", str, enum=["zip"], description="zip: the PDF, content.json, the evidence "
