@@ -103,6 +103,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--evidence", type=int, default=50)
     parser.add_argument("--no-peer", action="store_true", help="skip the Chromium comparison")
+    parser.add_argument("--html-out", metavar="FILE", help="also write the printed HTML (stylesheet inlined) to FILE, "
+                        "to print it with another tool")
     args = parser.parse_args()
     _setup(args.database)
 
@@ -131,6 +133,8 @@ def main() -> int:
         html, _digest, _generated = pdf.render_html("reports/print/audit_pack.html", data, "de", documents.branding())
     css = pdf.STYLESHEET.read_text(encoding="utf-8")
     peer_html = html.replace("</head>", f"<style>{css}</style></head>", 1)
+    if args.html_out:
+        Path(args.html_out).write_text(peer_html, encoding="utf-8")
     pages = len(PdfReader(io.BytesIO(printed.pdf)).pages)
     load_after = os.getloadavg()[0]
 
