@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.dashboard": INFRA | {"web.dashboard"},
     # the DORA register reads the legal app's contracts and sub-processors (its 1:1 profiles extend them)
     "web.dora": INFRA | {"web.legal", "web.dora"},
+    # the documents (audit pack, management report, Art. 30 register, TIA) print what the other apps hold
+    "web.reports": INFRA | FEATURES | {"web.assessments", "web.monitoring", "web.dashboard", "web.reports"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
     "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "web.demo_dora": TOP,
     "cli": TOP,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vendorvet.web.supplychain",
     "vendorvet.web.dashboard",
     "vendorvet.web.dora",
+    "vendorvet.web.reports",
 ]
 
 MIDDLEWARE = [

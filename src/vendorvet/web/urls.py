@@ -20,6 +20,7 @@ urlpatterns = [
     path("supply-chain/", include("vendorvet.web.supplychain.urls")),
     path("dashboard/", include("vendorvet.web.dashboard.urls")),
     path("dora/", include("vendorvet.web.dora.urls")),
+    path("reports/", include("vendorvet.web.reports.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

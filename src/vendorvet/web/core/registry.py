@@ -136,6 +136,7 @@ class DashboardSection:
     # has checked the memberships) as {tenant id: {figure key: count}} — a few grouped queries instead of a
     # pass per tenant
     per_tenant: Callable[[list], dict] | None = None
+    template: str = ""  # optional block shown under the figures (e.g. the reports app's download buttons)
 
 
 @dataclass

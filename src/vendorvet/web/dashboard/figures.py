@@ -76,6 +76,7 @@ class Section:
     key: str
     label: object
     figures: list[DashboardFigure]
+    template: str = ""
 
 
 def collect() -> list[Section]:
@@ -84,7 +85,7 @@ def collect() -> list[Section]:
     out = []
     with dashboard_pass():
         for key, section in sorted(registry.dashboard_sections.items(), key=lambda kv: kv[1].order):
-            out.append(Section(key, section.label, list(section.figures())))
+            out.append(Section(key, section.label, list(section.figures()), section.template))
     return out
 
 
