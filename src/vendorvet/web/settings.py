@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vendorvet.web.monitoring",
     "vendorvet.web.supplychain",
     "vendorvet.web.dashboard",
+    "vendorvet.web.questionnaires",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,14 @@ VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS"
 # Outbound network policy (web scans, re-scans, webhooks): internal ranges the operator allows, comma-separated
 # CIDRs. Loopback and cloud metadata addresses stay blocked anyway; no tenant setting can widen this.
 VENDORVET_SCAN_ALLOW_NETWORKS = config.env_list("VENDORVET_SCAN_ALLOW_NETWORKS", [])
+
+# Vendor questionnaires: a clamd socket to scan the vendor's uploads (a Unix socket path or host:port; empty: the
+# files are not scanned, and each file record says so), reminder days before the due date, and how many refused
+# links or wrong codes per client address within the window lead to HTTP 429.
+VENDORVET_CLAMD_SOCKET = os.environ.get("VENDORVET_CLAMD_SOCKET", "")
+VENDORVET_QUESTIONNAIRE_REMIND_DAYS = config.env_int("VENDORVET_QUESTIONNAIRE_REMIND_DAYS", 3, minimum=0)
+VENDORVET_QUESTIONNAIRE_FAILURE_LIMIT = config.env_int("VENDORVET_QUESTIONNAIRE_FAILURE_LIMIT", 20, minimum=1)
+VENDORVET_QUESTIONNAIRE_FAILURE_WINDOW = 60 * config.env_int("VENDORVET_QUESTIONNAIRE_FAILURE_MINUTES", 15, minimum=1)
 
 # Security audit log: events older than this are removed by 'vendorvet audit prune' (the chain stays verifiable).
 VENDORVET_AUDIT_RETENTION_DAYS = int(os.environ.get("VENDORVET_AUDIT_RETENTION_DAYS", "400"))
