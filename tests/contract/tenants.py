@@ -30,6 +30,10 @@ SEGMENT_MODELS = {
     "tokens": "accounts.APIToken",
     "members": "accounts.Membership",
     "invitations": "accounts_security.Invitation",
+    "questionnaires": "questionnaires.Questionnaire",
+    "items": "questionnaires.QuestionnaireItem",
+    "recipients": "questionnaires.Recipient",
+    "files": "questionnaires.VendorFile",
 }
 
 # Routes with an id that the tenant contract does not apply to, and why.

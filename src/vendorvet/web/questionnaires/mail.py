@@ -16,10 +16,12 @@ KINDS = ("invite", "forward", "clarification", "reminder_before", "reminder_over
 
 
 def _context(recipient) -> dict:
-    q = recipient.questionnaire
+    from vendorvet.web.questionnaires.models import QuestionnaireItem
+
+    q = recipient.questionnaire  # may run after the commit, outside the tenant's session: no scoped queries
     integration = q.assessment.integration
     return {"recipient": recipient, "questionnaire": q, "integration": integration, "vendor": integration.vendor,
-            "tenant": q.tenant, "points": q.items.count(), "due": q.due_date}
+            "tenant": q.tenant, "points": QuestionnaireItem.all_tenants.filter(questionnaire=q).count(), "due": q.due_date}
 
 
 def _send(recipient, template: str, context: dict) -> None:
