@@ -142,7 +142,7 @@ def test_portal_pages_send_the_strict_csp_and_no_script(sent):
     for response in (Client().get(link), Client().get("/q/nope/")):
         csp = response["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
-        assert response["Referrer-Policy"] == "no-referrer" and response["Cache-Control"] == "no-store"
+        assert response["Referrer-Policy"] == "same-origin" and response["Cache-Control"] == "no-store"
         html = response.content.decode()
         assert "<script" not in html and "style=" not in html
 

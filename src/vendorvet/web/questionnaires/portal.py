@@ -25,7 +25,9 @@ SESSION_PREFIX = "vv_questionnaire_code_"
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: it never leaves in a Referer header
+    # the link is the key: it never leaves the site in a Referer header ("no-referrer" would make browsers send
+    # "Origin: null" with the forms, which the CSRF check rightly refuses)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
