@@ -9,7 +9,9 @@ import re
 import pytest
 from django.test import Client
 
+from tests.browser.conftest import browser_page  # noqa: F401  (fixture: the project's Chromium launcher)
 from tests.conftest import PASSWORD, acting
+from tests.engine.conftest import pki  # noqa: F401  (fixture: the test CA)
 from vendorvet.web.core import review
 from vendorvet.web.core.registry import registry
 

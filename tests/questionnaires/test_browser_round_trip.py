@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from tests.browser.conftest import browser_page  # noqa: F401  (the project's Chromium launcher)
 from tests.conftest import PASSWORD
 from tests.monitoring.receivers import smtp_sink
 

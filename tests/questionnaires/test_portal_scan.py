@@ -11,7 +11,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 from django.core import mail
 
-from tests.engine.conftest import by_id, pki, scan_local  # noqa: F401  (the test CA fixture)
+from tests.engine.conftest import by_id, scan_local
 from tests.engine.servers import server_context
 from tests.questionnaires.conftest import link_of, path_of
 
@@ -69,7 +69,7 @@ def https_settings(settings):
     return settings
 
 
-def test_the_portal_earns_grade_a_from_our_own_scanner(pki, https_settings, send):  # noqa: F811
+def test_the_portal_earns_grade_a_from_our_own_scanner(pki, https_settings, send):
     q = send(points=["cert.pentest"])
     path = path_of(link_of(mail.outbox[-1]))
     with serve_portal(server_context(*pki.good)) as port:

@@ -1,4 +1,4 @@
-"""``vendorvet questionnaire send|status|remind``: the vendor questionnaire cycle from the shell, with
+"""``vendorvet questionnaire send|status|remind|import-caiq``: the vendor questionnaire cycle from the shell, with
 the web's rules (sending and reminding need the ``change`` permission; every change lands in the history)."""
 
 from __future__ import annotations
@@ -59,6 +59,14 @@ def register(subparsers) -> None:
     add_format_argument(remind)
     add_actor_arguments(remind)
     remind.set_defaults(func=run_remind)
+
+    caiq = actions.add_parser("import-caiq", help="import a vendor's completed CSA CAIQ v4 (XLSX) as vendor-stated "
+                              "answers of an assessment")
+    caiq.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    caiq.add_argument("file", metavar="FILE.xlsx")
+    add_format_argument(caiq)
+    add_actor_arguments(caiq)
+    caiq.set_defaults(func=run_import_caiq)
 
 
 def _messages(exc) -> str:
@@ -141,4 +149,28 @@ def run_remind(args: argparse.Namespace) -> int:
         print(json.dumps(sent, indent=2))
     else:
         print(f"{len(sent)} reminder(s) sent." if sent else "No reminders due.")
+    return 0
+
+
+def run_import_caiq(args: argparse.Namespace) -> int:
+    with acting_in_tenant(args):
+        from django.core.exceptions import ValidationError
+
+        from vendorvet.web.assessments.models import Assessment
+        from vendorvet.web.questionnaires import standard
+
+        assessment = Assessment.objects.filter(pk=args.assessment_id).first()
+        if assessment is None:
+            raise CLIError(f"no assessment {args.assessment_id} in this tenant")
+        try:
+            q = standard.import_caiq(assessment, args.file)
+        except standard.NotInstalled:
+            raise CLIError("the CAIQ reader (vendorvet.engine.questionnaires.caiq) is not installed") from None
+        except ValidationError as exc:
+            raise CLIError(_messages(exc)) from None
+        row = _row(q)
+    if args.format == "json":
+        print(json.dumps(row, indent=2, ensure_ascii=False))
+    else:
+        print(f"Imported the CAIQ as questionnaire {row['id']}: {row['answered']} point(s) answered (vendor-stated).")
     return 0
