@@ -200,11 +200,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": "vendorvet.web.api.schema.operation_sorter",  # deprecated paths last
     # one component name per choice set (see vendorvet.web.api.schema)
-    "ENUM_NAME_OVERRIDES": {name: f"vendorvet.web.api.schema.{func}" for name, func in (
+    "ENUM_NAME_OVERRIDES": {**{name: f"vendorvet.web.api.schema.{func}" for name, func in (
         ("ScanRunStatusEnum", "scan_run_status_choices"), ("EventKindEnum", "event_kind_choices"),
         ("SeverityEnum", "event_severity_choices"), ("RiskEnum", "app_risk_choices"),
         ("YesNoUnknownEnum", "yes_no_unknown_choices"), ("TierEnum", "tier_choices"),
         ("TokenStateEnum", "token_state_choices"), ("CheckKindEnum", "check_kind_choices"))},
+        # the questionnaires' status and the two languages (shared with the legal exports' language choice)
+        "QuestionnaireStatusEnum": "vendorvet.web.questionnaires.models.Status",
+        "LanguageEnum": "vendorvet.web.questionnaires.models.LANGUAGE_CODES",
+        "QuestionnaireLanguageEnum": "vendorvet.web.questionnaires.models.LANGUAGES"},
 }
 
 # Outgoing e-mail (monitoring alerts) and the address alerts link to.

@@ -86,6 +86,15 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class ReminderSerializer(serializers.Serializer):
+    questionnaire = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["before", "overdue"])
+
+
+class RemindResultSerializer(serializers.Serializer):
+    reminders = ReminderSerializer(many=True)
+
+
 class QuestionnaireFilterSet(django_filters.FilterSet):
     assessment = IdFilter(label=_("Only questionnaires of this assessment"))
     status = django_filters.ChoiceFilter(choices=Status.choices)
@@ -165,7 +174,7 @@ class QuestionnaireViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Ret
         return self._detail(q)
 
     @extend_schema(summary=_("E-mail the reminders that are due"), request=None,
-                   responses={200: serializers.DictField()})
+                   responses={200: RemindResultSerializer})
     @action(detail=False, methods=["post"])
     def remind(self, request):
         sent = services.due_reminders(base_url=_base_url(request))

@@ -18,6 +18,7 @@ from vendorvet.web.assessments.models import evidence_storage
 from vendorvet.web.core.models import TenantOwnedModel
 
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LANGUAGE_CODES = ("en", "de")
 
 
 class Status(models.TextChoices):
