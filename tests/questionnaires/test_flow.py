@@ -146,3 +146,24 @@ def test_status_list_shows_open_questionnaires_across_vendors(tenant_a, assessor
     q = send()
     html = login(assessor_a).get(reverse("questionnaires:list")).content.decode()
     assert q.get_absolute_url() in html and "0 / 3" in html
+
+
+def test_forward_to_a_colleague_gives_them_their_own_link(tenant_a, send):
+    send(points=["cert.pentest"])
+    link = path_of(link_of(mail.outbox[-1]))
+    vendor = Client()
+    response = vendor.post(link, {"action": "forward", "name": "Carl Colleague", "email": "carl@acme.test",
+                                  "language": "de"})
+    assert response.status_code == 302
+    forwarded = mail.outbox[-1]
+    assert forwarded.to == ["carl@acme.test"] and "weitergeleitet" in forwarded.subject
+    colleague_link = path_of(link_of(forwarded))
+    assert colleague_link != link
+    assert "Carl Colleague" in Client().get(colleague_link).content.decode()
+    assert vendor.get(link).status_code == 200  # the forwarder's link keeps working
+    from vendorvet.web.questionnaires.models import Recipient
+
+    carl = Recipient.all_tenants.get(email="carl@acme.test")
+    assert carl.forwarded_by.email == "vera@acme.test" and carl.language == "de"
+    bad = vendor.post(link, {"action": "forward", "name": "", "email": "not-an-address", "language": "en"})
+    assert bad.status_code == 400 and Recipient.all_tenants.count() == 2

@@ -25,6 +25,14 @@ class _Quiet(WSGIRequestHandler):
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        from django.db import connections
+
+        try:
+            super().handle()
+        finally:
+            connections.close_all()  # this thread's connection, so the test database can be dropped
+
     def get_environ(self):
         env = super().get_environ()
         env["HTTPS"] = "on"  # served over TLS: Django sees a secure request
