@@ -97,11 +97,12 @@ class Questionnaire(TenantOwnedModel):
 
 
 class Recipient(TenantOwnedModel):
-    """A person with a personal link to one questionnaire (a vendor contact, or a colleague it was forwarded to)."""
+    """A person with a personal link to one questionnaire (a vendor contact, or a colleague it was forwarded to).
+
+    Name, address and language are copied from the contact when sending (no reference to the contact: the
+    record of who received a link stays as it was when the contact changes or goes)."""
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="recipients")
-    contact = models.ForeignKey("inventory.Contact", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("contact"))
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="en")

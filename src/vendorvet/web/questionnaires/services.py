@@ -137,7 +137,7 @@ def _expiry(questionnaire) -> dt.datetime:
 
 def _issue(questionnaire, addressee: Addressee, forwarded_by=None) -> tuple[Recipient, str]:
     token, digest = links.new_link()
-    recipient = Recipient(questionnaire=questionnaire, contact=addressee.contact, name=addressee.name.strip()[:200],
+    recipient = Recipient(questionnaire=questionnaire, name=addressee.name.strip()[:200],
                           email=addressee.email.strip(), language=addressee.language if addressee.language in LANGS
                           else "en", forwarded_by=forwarded_by, token_hash=digest, expires=_expiry(questionnaire),
                           tenant=questionnaire.tenant)
