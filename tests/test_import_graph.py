@@ -35,6 +35,8 @@ ALLOWED: dict[str, set[str] | None] = {
     **{app: INFRA | {app} for app in FEATURES},
     "web.assessments": INFRA | FEATURES | {"web.assessments"},
     "web.monitoring": INFRA | {"web.monitoring"},
+    # the vendor questionnaires build on the review (assessments) and reach the rest through the core registry
+    "web.questionnaires": INFRA | {"web.assessments", "web.questionnaires"},
     # the other apps' figures reach the dashboard through registry.dashboard_sections
     "web.dashboard": INFRA | {"web.dashboard"},
     # the DORA register reads the legal app's contracts and sub-processors (its 1:1 profiles extend them)

@@ -33,6 +33,8 @@ PUBLIC_ROUTES = {
                                  "a correct password; 400 without it)",
     "mfa:passkey_login": "the passkey answer of the login's second step (needs the pending login; 400 without it)",
     "accounts:invitation_accept": "the invitation link from the e-mail (keyed hash, expiring, single use)",
+    "questionnaires:portal": "the vendor's questionnaire page: the personal link (signed, keyed hash, expiring, "
+                             "revocable, throttled) opens exactly one questionnaire; refused links get one neutral page",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<rxname>\w+)>[^)]*\)")

@@ -31,6 +31,10 @@ SEGMENT_MODELS = {
     "members": "accounts.Membership",
     "invitations": "accounts_security.Invitation",
     "functions": "dora.DoraFunction",
+    "questionnaires": "questionnaires.Questionnaire",
+    "items": "questionnaires.QuestionnaireItem",
+    "recipients": "questionnaires.Recipient",
+    "files": "questionnaires.VendorFile",
 }
 
 # Routes with an id that the tenant contract does not apply to, and why.

@@ -116,7 +116,8 @@ def test_bad_inputs_are_refused():
 
 def test_rubric_is_published_in_both_languages():
     en, de = rubric("en"), rubric("de")
-    assert len(en) == len(de) == 7
+    assert len(en) == len(de) == 8
+    assert "vendor's statement" in en[5] and "Angabe des Anbieters" in de[5]
     assert "tier 1 ×2" in en[3] and "Stufe 3 ×1.25" in de[3]
     assert "'unknown' counts like 'not met'" in en[1]
 
@@ -172,3 +173,19 @@ def test_suggested_answer_from_automated_checks(statuses, expected):
     from vendorvet.engine.scoring_review import suggest_answer
 
     assert suggest_answer(statuses) == expected
+
+
+def test_a_vendor_stated_answer_weighs_below_a_verified_one():
+    """Published rule: an answer resting only on the vendor's statement loses at least a quarter of its points."""
+    from vendorvet.engine.scoring_review import VENDOR_STATED
+
+    verified = compute_score(4, [AnswerInput("crypto.tls", "met", 4)])
+    stated = compute_score(4, [AnswerInput("crypto.tls", "met", 4, basis=VENDOR_STATED)])
+    assert verified.score == 100 and stated.score == 98  # 10 points × ¼ share × tier 4 factor 1 = 2.5 → 97.5
+    [line] = stated.lines
+    assert line.text("en").endswith("(vendor-stated, not verified)")
+    assert "Angabe des Anbieters" in line.text("de")
+    worse = compute_score(4, [AnswerInput("crypto.tls", "not_met", 4, basis=VENDOR_STATED)])
+    assert worse.score == 90  # a worse stated answer keeps its own share
+    na = compute_score(4, [AnswerInput("crypto.tls", "not_applicable", 4, basis=VENDOR_STATED)])
+    assert na.score == 100

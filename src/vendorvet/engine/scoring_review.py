@@ -10,6 +10,9 @@ Pure Python, no Django: numbers come from ``content/review.yaml``. The published
 3. Each automated finding costs points by severity (critical 20, high 10, medium 5, low 2, info 0).
 4. The integration's tier multiplies every deduction (tier 1 ×2, tier 2 ×1.5, tier 3 ×1.25, tier 4 ×1).
 5. Optional requirements (added beyond the tier's mandatory set) are informational: they cost nothing.
+   An answer that rests only on the vendor's statement (*vendor-stated*: a questionnaire answer the
+   assessor accepted, not verified by scan, specification, SBOM or document) loses at least
+   ``vendor_stated_share`` (¼) of its points, so it weighs below a verified answer.
 6. A deduction may be overridden with a justification (a disputed finding, an answer judged too
    harshly). The line stays visible with the original value and the justification.
 7. Score = 100 − the sum of all deductions, rounded half up, never below 0. Grade: A ≥ 90, B ≥ 80,
@@ -31,6 +34,8 @@ from vendorvet.engine import grades
 from vendorvet.engine.severity import FINDING_VALUES
 
 MET, PARTLY_MET, NOT_MET, NOT_APPLICABLE, UNKNOWN = "met", "partly_met", "not_met", "not_applicable", "unknown"
+# what an answer rests on: verified evidence or the assessor's own judgement (""), or the vendor's statement
+VENDOR_STATED = "vendor_stated"
 ANSWER_VALUES = (MET, PARTLY_MET, NOT_MET, NOT_APPLICABLE, UNKNOWN)
 SEVERITIES = tuple(reversed(FINDING_VALUES))  # ("critical", …, "info"), from engine.severity
 TIERS = (1, 2, 3, 4)
@@ -56,6 +61,7 @@ class AnswerInput:
     value: str
     max_tier: int
     mandatory: bool = True
+    basis: str = ""  # "" (verified / the assessor's answer) or VENDOR_STATED
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Line:
     answer: str = ""
     finding_text: dict[str, str] = field(default_factory=dict, hash=False)
     override: Override | None = None
+    basis: str = ""
 
     def text(self, language: str = "en") -> str:
         lang = "de" if language.startswith("de") else "en"
@@ -90,6 +97,8 @@ class Line:
             answer = r["answers"][self.answer][lang]
             line = r["lines"]["requirement"][lang].format(requirement=self.subject, answer=answer,
                                                           points=fmt(self.points))
+            if self.basis == VENDOR_STATED:
+                line += " " + r["lines"]["vendor_stated"][lang]
         else:
             text = self.finding_text.get(lang) or self.finding_text.get("en") or self.subject
             line = r["lines"]["finding"][lang].format(text=text, points=fmt(self.points))
@@ -141,12 +150,16 @@ def grade_for(score: int) -> str:
     return grades.letter(score, rules()["score"]["grades"])
 
 
-def requirement_deduction(value: str, max_tier: int, tier: int) -> Decimal:
-    """Points a mandatory requirement's answer costs at the integration's tier."""
+def requirement_deduction(value: str, max_tier: int, tier: int, basis: str = "") -> Decimal:
+    """Points a mandatory requirement's answer costs at the integration's tier (a vendor-stated answer loses at
+    least ``vendor_stated_share`` of the points)."""
     r = rules()["score"]
     if value not in ANSWER_VALUES:
         raise ValueError(f"unknown answer {value!r}; expected one of {ANSWER_VALUES}")
-    return _d(r["requirement_points"][int(max_tier)]) * _d(r["answer_factor"][value]) * _d(r["tier_factor"][tier])
+    share = _d(r["answer_factor"][value])
+    if basis == VENDOR_STATED and value != NOT_APPLICABLE:
+        share = max(share, _d(r["vendor_stated_share"]))
+    return _d(r["requirement_points"][int(max_tier)]) * share * _d(r["tier_factor"][tier])
 
 
 def finding_deduction(severity: str, tier: int) -> Decimal:
@@ -165,7 +178,8 @@ def _apply(line: Line, overrides: Mapping[str, Override]) -> Line:
         raise ValueError(f"override of {line.key} must be between 0 and {fmt(line.original)}, got {points}")
     if not (override.justification or "").strip():
         raise ValueError(f"override of {line.key} needs a justification")
-    return Line(line.key, line.kind, points, line.original, line.subject, line.answer, line.finding_text, override)
+    return Line(line.key, line.kind, points, line.original, line.subject, line.answer, line.finding_text, override,
+                line.basis)
 
 
 def compute_score(tier: int, answers: Iterable[AnswerInput], findings: Iterable[FindingInput] = (),
@@ -180,10 +194,10 @@ def compute_score(tier: int, answers: Iterable[AnswerInput], findings: Iterable[
     for a in answers:
         if not a.mandatory:
             continue  # rubric rule 5: optional requirements are informational
-        points = requirement_deduction(a.value, a.max_tier, tier)
+        points = requirement_deduction(a.value, a.max_tier, tier, a.basis)
         if points > 0:
             lines.append(_apply(Line(f"answer:{a.requirement_id}", "requirement", points, points,
-                                     a.requirement_id, answer=a.value), overrides))
+                                     a.requirement_id, answer=a.value, basis=a.basis), overrides))
     for f in findings:
         points = finding_deduction(f.severity, tier)
         if points > 0:
@@ -213,6 +227,9 @@ def rubric(language: str = "en") -> list[str]:
             "Die Stufe der Integration multipliziert jeden Abzug: "
             + ", ".join(f"Stufe {k} ×{fmt(_d(v))}" for k, v in sorted(tf.items())) + ".",
             "Optionale Anforderungen (über die Pflicht der Stufe hinaus) kosten keine Punkte.",
+            "Eine Antwort, die nur auf der Angabe des Anbieters beruht (Fragebogen, nicht durch Scan, Spezifikation, "
+            f"SBOM oder Dokument geprüft), verliert mindestens den Anteil {fmt(_d(r['vendor_stated_share']))} "
+            "ihrer Punkte.",
             "Ein Abzug kann mit Begründung übersteuert werden; die Zeile bleibt mit dem ursprünglichen Wert sichtbar.",
             f"Punktzahl = 100 − Summe der Abzüge (begrenzt auf 0 … 100). Note: {grades}, sonst F.",
         ]
@@ -225,6 +242,8 @@ def rubric(language: str = "en") -> list[str]:
         "The integration's tier multiplies every deduction: "
         + ", ".join(f"tier {k} ×{fmt(_d(v))}" for k, v in sorted(tf.items())) + ".",
         "Optional requirements (beyond the tier's mandatory set) cost nothing.",
+        "An answer that rests only on the vendor's statement (questionnaire, not verified by scan, specification, "
+        f"SBOM or document) loses at least a share of {fmt(_d(r['vendor_stated_share']))} of its points.",
         "A deduction may be overridden with a justification; the line stays visible with its original value.",
         f"Score = 100 − the sum of deductions (kept within 0 … 100). Grade: {grades}, otherwise F.",
     ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vendorvet.web.dashboard",
     "vendorvet.web.dora",
     "vendorvet.web.reports",
+    "vendorvet.web.questionnaires",
 ]
 
 MIDDLEWARE = [
@@ -206,11 +207,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": "vendorvet.web.api.schema.operation_sorter",  # deprecated paths last
     # one component name per choice set (see vendorvet.web.api.schema)
-    "ENUM_NAME_OVERRIDES": {name: f"vendorvet.web.api.schema.{func}" for name, func in (
+    "ENUM_NAME_OVERRIDES": {**{name: f"vendorvet.web.api.schema.{func}" for name, func in (
         ("ScanRunStatusEnum", "scan_run_status_choices"), ("EventKindEnum", "event_kind_choices"),
         ("SeverityEnum", "event_severity_choices"), ("RiskEnum", "app_risk_choices"),
         ("YesNoUnknownEnum", "yes_no_unknown_choices"), ("TierEnum", "tier_choices"),
         ("TokenStateEnum", "token_state_choices"), ("CheckKindEnum", "check_kind_choices"))},
+        # the questionnaires' status and the two languages (shared with the legal exports' language choice)
+        "QuestionnaireStatusEnum": "vendorvet.web.questionnaires.models.Status",
+        "LanguageEnum": "vendorvet.web.questionnaires.models.LANGUAGE_CODES",
+        "QuestionnaireLanguageEnum": "vendorvet.web.questionnaires.models.LANGUAGES"},
 }
 
 # Outgoing e-mail (monitoring alerts) and the address alerts link to.
@@ -244,6 +249,14 @@ VENDORVET_SCAN_LEASE_SECONDS = int(os.environ.get("VENDORVET_SCAN_LEASE_SECONDS"
 # Outbound network policy (web scans, re-scans, webhooks): internal ranges the operator allows, comma-separated
 # CIDRs. Loopback and cloud metadata addresses stay blocked anyway; no tenant setting can widen this.
 VENDORVET_SCAN_ALLOW_NETWORKS = config.env_list("VENDORVET_SCAN_ALLOW_NETWORKS", [])
+
+# Vendor questionnaires: a clamd socket to scan the vendor's uploads (a Unix socket path or host:port; empty: the
+# files are not scanned, and each file record says so), reminder days before the due date, and how many refused
+# links or wrong codes per client address within the window lead to HTTP 429.
+VENDORVET_CLAMD_SOCKET = os.environ.get("VENDORVET_CLAMD_SOCKET", "")
+VENDORVET_QUESTIONNAIRE_REMIND_DAYS = config.env_int("VENDORVET_QUESTIONNAIRE_REMIND_DAYS", 3, minimum=0)
+VENDORVET_QUESTIONNAIRE_FAILURE_LIMIT = config.env_int("VENDORVET_QUESTIONNAIRE_FAILURE_LIMIT", 20, minimum=1)
+VENDORVET_QUESTIONNAIRE_FAILURE_WINDOW = 60 * config.env_int("VENDORVET_QUESTIONNAIRE_FAILURE_MINUTES", 15, minimum=1)
 
 # Security audit log: events older than this are removed by 'vendorvet audit prune' (the chain stays verifiable).
 VENDORVET_AUDIT_RETENTION_DAYS = int(os.environ.get("VENDORVET_AUDIT_RETENTION_DAYS", "400"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboard/", include("vendorvet.web.dashboard.urls")),
     path("dora/", include("vendorvet.web.dora.urls")),
     path("reports/", include("vendorvet.web.reports.urls")),
+    path("", include("vendorvet.web.questionnaires.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]

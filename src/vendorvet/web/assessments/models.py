@@ -114,13 +114,15 @@ class Assessment(TenantOwnedModel):
         """
         checklist = load_checklist()
         answers = list(self.answers.all()) if answers is None else answers
+        bases = review.answer_bases(self) if answers else {}  # answers resting on the vendor's statement
         inputs = []
         for a in answers:
             try:
                 max_tier = checklist.requirement(a.requirement_id).max_tier
             except KeyError:  # requirement dropped from a newer checklist: keep the answer, score it as basic
                 max_tier = 4
-            inputs.append(scoring_review.AnswerInput(a.requirement_id, a.value, max_tier, a.mandatory))
+            inputs.append(scoring_review.AnswerInput(a.requirement_id, a.value, max_tier, a.mandatory,
+                                                     bases.get(a.requirement_id, "")))
         overrides = {o.key: scoring_review.Override(o.points, o.justification, o.created_by_label)
                      for o in self.score_overrides.all()}
         coverage = None

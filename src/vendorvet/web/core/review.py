@@ -24,6 +24,11 @@ from vendorvet.web.core.registry import registry
 
 CHECKED, COULD_NOT_CHECK, NOT_APPLICABLE = "checked", "could_not_check", "not_applicable"
 STATES = (CHECKED, COULD_NOT_CHECK, NOT_APPLICABLE)
+# provenance of a suggestion: verified by us (scan, spec, SBOM, document …) or only stated by the vendor
+VERIFIED, VENDOR_STATED = "verified", scoring_review.VENDOR_STATED
+PROVENANCES = (VERIFIED, VENDOR_STATED)
+# registry.hooks: (assessment) -> {requirement id: basis} of the answers that rest on a vendor statement
+HOOK_ANSWER_BASIS = "review.answer_basis"
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,15 @@ class Suggestion:
     checks_cited: int | None = None
     template: str = ""  # optional extra block (e.g. the SBOM facts or the granted scopes)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # "verified" by the provider's own evidence, or "vendor_stated": what the vendor says (a questionnaire
+    # answer) — shown apart, never combined into the suggested answer and never counted as a check that ran
+    provenance: str = VERIFIED
 
     def __post_init__(self):
         if self.state not in STATES:
             raise ValueError(f"state must be one of {STATES}, got {self.state!r}")
+        if self.provenance not in PROVENANCES:
+            raise ValueError(f"provenance must be one of {PROVENANCES}, got {self.provenance!r}")
         if self.suggested is not None and self.state != CHECKED:
             raise ValueError("only a checked suggestion may suggest an answer")
         if self.suggested is not None and self.suggested not in scoring_review.ANSWER_VALUES:
@@ -77,23 +87,37 @@ class Suggestion:
         return self.state == NOT_APPLICABLE
 
     @property
+    def vendor_stated(self) -> bool:
+        return self.provenance == VENDOR_STATED
+
+    @property
+    def verified(self) -> bool:
+        return self.state == CHECKED and self.provenance == VERIFIED
+
+    @property
     def ran(self) -> int:
         if self.checks_ran is not None:
             return self.checks_ran
+        if self.vendor_stated:
+            return 0
         return 1 if self.state == CHECKED else 0
 
     @property
     def cited(self) -> int:
         if self.checks_cited is not None:
             return self.checks_cited
+        if self.vendor_stated:
+            return 0
         return 0 if self.state == NOT_APPLICABLE else 1
 
     def basis(self) -> list:
-        return [self.provider, self.state, self.suggested or "", _plain(self.facts)]
+        basis = [self.provider, self.state, self.suggested or "", _plain(self.facts)]
+        return basis + [self.provenance] if self.vendor_stated else basis
 
     def seen(self) -> dict:
         """What the assessor saw, stored on the answer (texts as shown, in the answerer's language)."""
         return {"provider": self.provider, "state": self.state, "suggested": self.suggested or "",
+                "provenance": self.provenance,
                 "source": str(self.source or ""), "at": self.at.isoformat() if self.at else "",
                 "reason": str(self.reason or ""), "lines": [str(x) for x in self.lines],
                 "problems": [f"{p.text} ({p.where})" if p.where else str(p.text) for p in self.problems]}
@@ -165,8 +189,9 @@ def fingerprint(suggestions: Iterable[Suggestion]) -> str:
 
 
 def combined_answer(suggestions: Iterable[Suggestion]) -> str | None:
-    """The strictest answer the checked suggestions agree on (not met before partly met before met)."""
-    answers = {s.suggested for s in suggestions if s.checked and s.suggested}
+    """The strictest answer the verified suggestions agree on (not met before partly met before met); what the
+    vendor only states is never part of it."""
+    answers = {s.suggested for s in suggestions if s.verified and s.suggested}
     for value in ("not_met", "partly_met", "met", "not_applicable"):
         if value in answers:
             return value
@@ -180,6 +205,13 @@ def coverage(by_requirement: dict[str, list[Suggestion]], unknown: Iterable[str]
     for requirement_id, suggestions in sorted(by_requirement.items()):
         ran += sum(s.ran for s in suggestions)
         cited += sum(s.cited for s in suggestions)
-        if suggestions and any(s.could_not_check for s in suggestions) and not any(s.checked for s in suggestions):
+        if suggestions and any(s.could_not_check for s in suggestions) and not any(s.verified for s in suggestions):
             not_covered.append(requirement_id)
     return scoring_review.Coverage(ran, cited, tuple(not_covered), tuple(sorted(set(unknown))))
+
+
+def answer_bases(assessment) -> dict[str, str]:
+    """{requirement id: basis} of the assessment's answers that rest on something other than verified evidence or
+    the assessor's own judgement (``vendor_stated``), from the hook an app registers (the questionnaires)."""
+    hook = registry.hooks.get(HOOK_ANSWER_BASIS)
+    return dict(hook(assessment)) if hook is not None else {}
