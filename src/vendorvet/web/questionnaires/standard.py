@@ -14,6 +14,8 @@ A malformed file is refused with the reader's message (row and column), and noth
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,18 +49,28 @@ def available() -> bool:
     return True
 
 
+# the engine's answer words (CAIQ and our spreadsheet) → the checklist's answer values; "unknown" stores nothing
+ENGINE_ANSWERS = {"yes": VendorAnswer.MET, "partial": VendorAnswer.PARTLY_MET, "no": VendorAnswer.NOT_MET,
+                  "not_applicable": VendorAnswer.NOT_APPLICABLE}
+
+
+def _value(answer: str) -> str | None:
+    return ENGINE_ANSWERS.get(answer) or (answer if answer in VendorAnswer.values else None)
+
+
 def _apply(q: Questionnaire, answers, source: str) -> int:
     """Write (requirement id → vendor answer) into the questionnaire's points; returns how many were stored."""
     items = {i.requirement_id: i for i in q.items.all()}
     now, stored = timezone.now(), 0
     for a in answers:
-        if a.answer not in VendorAnswer.values:
+        value = _value(a.answer)
+        if value is None:
             continue
         item = items.get(a.requirement_id)
         if item is None or item.state in (ItemState.ACCEPTED, ItemState.REJECTED):
             continue
         ref = f" [{a.source_ref}]" if getattr(a, "source_ref", "") else ""
-        item.vendor_answer, item.vendor_comment = a.answer, f"{a.comment or ''}{ref}".strip()
+        item.vendor_answer, item.vendor_comment = value, f"{a.comment or ''}{ref}".strip()
         item.answered_at, item.answered_by_label, item.state = now, source[:200], ItemState.ANSWERED
         item.save()
         stored += 1
@@ -75,7 +87,7 @@ def import_caiq(assessment, path, due_date: dt.date | None = None) -> Questionna
     except caiq.CaiqError as exc:
         raise ValidationError(_("The CAIQ file was not imported: %(error)s") % {"error": exc}) from None
     wanted = set(assessment.answers.values_list("requirement_id", flat=True))
-    mapped = [a for a in parsed.answers if a.requirement_id in wanted and a.answer in VendorAnswer.values]
+    mapped = [a for a in parsed.answers if a.requirement_id in wanted and _value(a.answer)]
     if not mapped:
         raise ValidationError(_("The CAIQ file answers none of this assessment's points."))
     q = Questionnaire(assessment=assessment, due_date=due_date or timezone.localdate(), status=Status.SUBMITTED,
@@ -95,7 +107,9 @@ def import_xlsx(questionnaire: Questionnaire, path) -> int:
     roles.require(roles.CHANGE)
     xlsx = _engine("xlsx")
     try:
-        answers = xlsx.read_questionnaire_xlsx(path)
+        answers = xlsx.read_questionnaire_xlsx(
+            path, secret=_sheet_secret(questionnaire),
+            expected_ids=set(questionnaire.items.values_list("requirement_id", flat=True)))
     except Exception as exc:  # the reader's own error type names row and column
         if isinstance(exc, (OSError, MemoryError)):
             raise
@@ -111,6 +125,16 @@ def export_xlsx(questionnaire: Questionnaire, out, language: str | None = None) 
     """The points (requirement id, question, what we observed) as a spreadsheet in the questionnaire's language."""
     roles.require(roles.EXPORT)
     language = language or questionnaire.language
-    points = [{"requirement_id": i.requirement_id, "question": i.question_in(language),
-               "observed": list(i.observed_in(language))} for i in questionnaire.items.all()]
-    _engine("xlsx").write_questionnaire_xlsx(points, out, language)
+    models = _engine("models")
+    points = [models.QuestionPoint(requirement_id=i.requirement_id, question=i.question_in(language),
+                                   observed="\n".join(str(o) for o in i.observed_in(language)))
+              for i in questionnaire.items.all()]
+    _engine("xlsx").write_questionnaire_xlsx(points, out, language, secret=_sheet_secret(questionnaire))
+
+
+def _sheet_secret(questionnaire: Questionnaire) -> bytes:
+    """The key that binds an exported sheet's point ids to this questionnaire (an edited id is refused on import)."""
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), f"questionnaire-xlsx:{questionnaire.pk}".encode(),
+                    hashlib.sha256).digest()
