@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from vendorvet.engine.supplychain import sbom, sbom_base
+from vendorvet.engine.supplychain import sbom_base
 from vendorvet.engine.supplychain.sbom import SbomError, parse
 
 SPDX_TV_HEAD = """SPDXVersion: {version}

@@ -36,6 +36,7 @@ Deviations from "the library reads everything", each tested:
 from __future__ import annotations
 
 import re
+import warnings
 
 from vendorvet.engine import jsondepth
 from vendorvet.engine.supplychain.sbom_base import (
@@ -75,6 +76,14 @@ def _decode(data: bytes) -> tuple[str, bool]:
     return text, (codec, skip) != ("utf-8", 0)
 
 
+def _quiet(read, arg) -> Sbom:
+    """The library warns of fields deprecated in later spec versions (also for 1.2 documents, where they are
+    current); those warnings say nothing about the SBOM's components and are not passed on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return read(arg)
+
+
 _XML_DECL = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
@@ -98,7 +107,7 @@ def parse(data: bytes, filename: str = "") -> Sbom:
         except ValueError as exc:
             raise SbomError(f"not valid JSON: {exc}") from None
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
-            return _cdx_json(doc)
+            return _quiet(_cdx_json, doc)
         if isinstance(doc, dict) and "spdxVersion" in doc:
             return _spdx_json(doc)
         from vendorvet.engine.supplychain import spdx3
@@ -110,10 +119,10 @@ def parse(data: bytes, filename: str = "") -> Sbom:
         if codec != "utf-8" or _skip:
             text, _ = _decode(data)  # re-encoded as UTF-8 for the XML parser, its declaration to match
             data = _XML_DECL.sub(r'\1"UTF-8"', text, count=1).encode("utf-8")
-        return _cdx_xml(data)
+        return _quiet(_cdx_xml, data)
     text = data[_skip:].decode("utf-8", errors="replace") if codec == "utf-8" else _decode(data)[0]
     if re.search(r"^SPDXVersion:", text, re.M):
-        return _spdx_tv(text)
+        return _spdx_tv(text.replace("\r\n", "\n"))  # Windows line ends: the grammar expects \n
     raise SbomError("unknown SBOM format: expected CycloneDX JSON/XML, SPDX JSON/tag-value or SPDX 3 JSON-LD")
 
 
