@@ -182,3 +182,17 @@ def test_spdx_rdf_xml_is_named_as_not_supported():
         parse(rdf)
     with pytest.raises(SbomError, match="SPDX RDF/XML is not supported"):
         parse(b"\xff\xfe" + rdf.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("name", ["app-1.0.cdx.json", "app-1.1.cdx.xml"])
+def test_direct_read_of_plain_components_equals_the_librarys_read(name, monkeypatch):
+    """Plain components are read without the library (speed); the result must be the library's result."""
+    from vendorvet.engine.supplychain import sbom_cdx
+
+    from .conftest import SBOM_DIR
+
+    data = (SBOM_DIR / name).read_bytes()
+    direct = parse(data)
+    monkeypatch.setattr(sbom_cdx, "_lite_json", lambda node, types: None)
+    monkeypatch.setattr(sbom_cdx, "_lite_xml", lambda el, ns, types: None)
+    assert parse(data) == direct and direct.components

@@ -1,6 +1,16 @@
-"""CycloneDX 1.2–1.7 (JSON, XML) through cyclonedx-python-lib, behind the guard of ``sbom`` (see its docstring)."""
+"""CycloneDX 1.2–1.7 (JSON, XML) through cyclonedx-python-lib, behind the guard of ``sbom`` (see its docstring).
+
+Speed: the library builds about ten sorted sets per component (0.4 ms each: a 5,000-component SBOM took over 2 s
+on an idle machine). Components of the plain shape — a known type, a name, and only strings for group, version
+and purl, licences as SPDX id, name or expression, nested components of the same shape — are therefore read
+directly into the same fields (``_lite_json``/``_lite_xml``); every other component (unknown type, no name,
+anything else in the fields we read) goes through the library as before, so its checks and messages apply.
+The document shell (metadata) is always read by the library.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 from vendorvet.engine.supplychain.sbom_base import (
     CDX_NS, CDX_RANGE, CDX_SHELL, CDX_VERSIONS, MAX_COMPONENTS, MAX_DEPTH, RDF_ROOT, Component, Sbom, SbomError,
@@ -8,7 +18,109 @@ from vendorvet.engine.supplychain.sbom_base import (
 )
 
 
+@dataclasses.dataclass
+class _Lite:
+    """The fields of a component we use, read without the library (same names as the library's Component)."""
+    name: str
+    version: str | None
+    group: str | None
+    purl: str | None  # canonical, or None
+    licenses: list[str]
+    components: list
+
+
+_LICENCE_KEYS = frozenset({"id", "name", "url", "text", "bom-ref", "acknowledgement"})
+
+
+def _lite_json(node: dict, types: frozenset[str]) -> _Lite | None:
+    """A plain component read directly, or None (then the library reads it)."""
+    name, kind = node.get("name"), node.get("type")
+    if not isinstance(name, str) or kind not in types:
+        return None
+    version, group, purl = node.get("version"), node.get("group"), node.get("purl")
+    if any(v is not None and not isinstance(v, str) for v in (version, group, purl)):
+        return None
+    lics = []
+    raw_lics = node.get("licenses")
+    if raw_lics is not None:
+        if not isinstance(raw_lics, list):
+            return None
+        for lic in raw_lics:
+            if not isinstance(lic, dict):
+                return None
+            if isinstance(lic.get("expression"), str):
+                lics.append(lic["expression"])
+                continue
+            inner = lic.get("license")
+            if not isinstance(inner, dict) or not set(inner) <= _LICENCE_KEYS:
+                return None
+            value = inner.get("id") or inner.get("name")
+            if not isinstance(value, str):
+                return None
+            lics.append(value)
+    children = []
+    raw_children = node.get("components")
+    if raw_children is not None:
+        if not isinstance(raw_children, list):
+            return None
+        for child in raw_children:
+            lite = _lite_json(child, types) if isinstance(child, dict) else None
+            if lite is None:
+                return None
+            children.append(lite)
+    return _Lite(name, version, group, _canonical_purl(purl) if purl else None, lics, children)
+
+
+def _lite_xml(el, ns: str, types: frozenset[str]) -> _Lite | None:
+    """The XML counterpart of ``_lite_json``: only the type and bom-ref attributes, known children."""
+    if el.get("type") not in types or not set(el.attrib) <= {"type", "bom-ref"}:
+        return None
+    prefix = f"{{{ns}}}"
+    fields: dict[str, str] = {}
+    lics: list[str] = []
+    children: list[_Lite] = []
+    for child in el:
+        tag = child.tag[len(prefix):] if child.tag.startswith(prefix) else None
+        if tag is None:
+            continue  # elements of other namespaces: extensions the schema allows, not read
+        if tag in ("name", "version", "group", "purl"):
+            if len(child) or child.attrib:
+                return None
+            fields[tag] = child.text or ""
+        elif tag == "licenses":
+            for lic in child:
+                if lic.tag == prefix + "expression":
+                    lics.append((lic.text or "").strip())
+                elif lic.tag == prefix + "license" and not set(lic.attrib) - {"bom-ref", "acknowledgement"}:
+                    ident = lic.find(prefix + "id")
+                    ident = ident if ident is not None else lic.find(prefix + "name")
+                    if ident is None or not (ident.text or "").strip():
+                        return None
+                    lics.append(ident.text.strip())
+                else:
+                    return None
+        elif tag == "components":
+            for sub in child:
+                lite = _lite_xml(sub, ns, types) if sub.tag == prefix + "component" else None
+                if lite is None:
+                    return None
+                children.append(lite)
+    if "name" not in fields:
+        return None
+    purl = fields.get("purl", "").strip()
+    return _Lite(fields["name"], fields.get("version"), fields.get("group"),
+                 _canonical_purl(purl) if purl else None, lics, children)
+
+
+def _component_types() -> frozenset[str]:
+    from cyclonedx.model.component import ComponentType
+
+    return frozenset(t.value for t in ComponentType)
+
+
 def _cdx_licenses(component) -> list[str]:
+    if isinstance(component, _Lite):
+        return list(component.licenses)
     out = []
     for lic in component.licenses:
         value = getattr(lic, "id", None) or getattr(lic, "name", None) or getattr(lic, "value", None)
@@ -163,7 +275,8 @@ def _cdx_json(doc: dict) -> Sbom:
         return cleaned if changed else None
 
     repairs = (strip_purl, _json_minimal)
-    top = [_cdx_component(CdxComponent.from_json, c, i, repairs) for i, c in enumerate(raw)]
+    types = _component_types()
+    top = [_lite_json(c, types) or _cdx_component(CdxComponent.from_json, c, i, repairs) for i, c in enumerate(raw)]
     return _cdx_walk(top, "cyclonedx-json", spec, name)
 
 
@@ -246,5 +359,6 @@ def _cdx_xml(data: bytes) -> Sbom:
         return el if changed else None
 
     repairs = (strip_purl, _xml_without_extra_attributes)
-    top = [_cdx_component(read, el, i, repairs) for i, el in enumerate(raw)]
+    types = _component_types()
+    top = [_lite_xml(el, ns, types) or _cdx_component(read, el, i, repairs) for i, el in enumerate(raw)]
     return _cdx_walk(top, "cyclonedx-xml", spec, name)
