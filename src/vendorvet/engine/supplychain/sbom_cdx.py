@@ -175,7 +175,17 @@ def _cdx_component(read, raw, index: int, repairs):
                 return read(retry)
             except Exception:
                 continue
-        raise SbomError(f"CycloneDX component {index + 1} cannot be read: {_short(exc)}") from None
+        raise SbomError(f"CycloneDX component {index + 1} cannot be read: {_short(exc)}{_raw_name(raw)}") from None
+
+
+def _raw_name(raw) -> str:
+    """`` (component 'name')`` for an error message, from the raw JSON object or XML element."""
+    if isinstance(raw, dict):
+        value = raw.get("name")
+    else:
+        found = next((c for c in raw if isinstance(c.tag, str) and c.tag.endswith("}name")), None)
+        value = found.text if found is not None else None
+    return f" (component {value.strip()[:80]!r})" if isinstance(value, str) and value.strip() else ""
 
 
 # Attributes the CycloneDX schemas define (1.2–1.7). The schemas allow any other attribute (xs:anyAttribute);
