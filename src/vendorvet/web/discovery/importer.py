@@ -179,8 +179,11 @@ def _fold_aliased_grants(apps: list, aliases: dict[str, str]) -> None:
             continue
         for (user, ptype) in [k for k in obs.grants if k[0] in aliases]:
             fold_grant(obs, obs.grants.pop((user, ptype)), aliases[user], ptype)
-    ids = [app.pk for app, obs in apps if obs is not None and obs.platform == "google"]
-    stored = Grant.objects.filter(app_id__in=ids, principal__in=list(aliases)[:50_000])
+    ids = {app.pk for app, obs in apps if obs is not None and obs.platform == "google"}
+    names = list(aliases)
+    stored = [g for i in range(0, len(names), 500)  # bounded query parameters (SQLite's limit)
+              for g in Grant.objects.filter(principal__in=names[i:i + 500], app__platform="google")
+              if g.app_id in ids]
     for g in stored:
         target = Grant.objects.filter(app_id=g.app_id, principal=aliases[g.principal][:300],
                                       permission_type=g.permission_type).first()
