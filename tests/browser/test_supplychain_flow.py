@@ -38,9 +38,9 @@ def test_upload_sboms_see_findings_and_diff(live_server, admin_a, crm_a, osv_db,
     page.goto(integration_url)
     page.fill("input[name=label]", "0.9")
     page.set_input_files("input[name=file]", files=[{"name": "bad.json", "mimeType": "application/json",
-                                                     "buffer": b'{"bomFormat": "CycloneDX", "specVersion": "1.2"}'}])
+                                                     "buffer": b'{"bomFormat": "CycloneDX", "specVersion": "1.1"}'}])
     page.click("form[enctype] button[type=submit]")
-    expect(page.locator(".errorlist")).to_contain_text("CycloneDX 1.2 is not supported")
+    expect(page.locator(".errorlist")).to_contain_text("CycloneDX 1.1 is not supported")
     expect(page.locator("td.empty")).to_contain_text("No SBOM imported yet.")
     assert [e for e in page.console_errors if "400 (Bad Request)" not in e] == []  # the form answer is a 400
     page.console_errors.clear()

@@ -47,7 +47,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
     (BILLION_LAUGHS, "DTD or entities"),
     (b'<?xml version="1.0"?><!DOCTYPE bom SYSTEM "http://example.invalid/x.dtd"><bom/>', "DTD"),
     (b"[" * 100_000 + b"]" * 100_000, "too deeply nested"),
-    (b'{"bomFormat": "CycloneDX", "specVersion": "1.2", "components": []}', "1.2 is not supported"),
+    (b'{"bomFormat": "CycloneDX", "specVersion": "1.1", "components": []}', "1.1 is not supported"),
     (b'{"spdxVersion": "SPDX-2.1", "packages": []}', "SPDX-2.1 is not supported"),
     (b'{"hello": 1}', "neither CycloneDX"),
     (b"<bom><unclosed></bom>", "not well-formed"),

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from vendorvet.engine.supplychain import sbom
+from vendorvet.engine.supplychain import sbom_base
 from vendorvet.engine.supplychain.sbom import SbomError, parse
 
 SPDX_TV_HEAD = """SPDXVersion: {version}
@@ -101,7 +101,7 @@ def test_library_errors_become_sbom_errors_with_the_reason(data, message):
 
 
 def test_component_cap_is_checked_before_the_library(monkeypatch):
-    monkeypatch.setattr(sbom, "MAX_COMPONENTS", 3)
+    monkeypatch.setattr(sbom_base, "MAX_COMPONENTS", 3)  # the limit every reader checks
     nested = [{"type": "library", "name": "a", "components": [{"type": "library", "name": f"b{i}"}
                                                               for i in range(3)]}]
     with pytest.raises(SbomError, match="more than 3 components"):

@@ -65,11 +65,13 @@ def run_check(args: argparse.Namespace) -> int:
     findings = result["vulnerabilities"]
     db_state = result["database"]
     print(f"OSV database: {db_state['records']} records, last import {db_state['imported_at'] or 'never'}")
+    total = result["components"] + len(result["not_checkable"])
+    unreadable = f" ({len(result['not_checkable'])} not checkable, listed below)" if result["not_checkable"] else ""
     if result["status"] == coverage.NOT_CHECKED:
-        print(f"{result['components']} components: NOT CHECKED — no vulnerability data for them")
+        print(f"{total} components{unreadable}: NOT CHECKED — no vulnerability data for them")
     else:
         partial = " (partial: see below)" if result["status"] == coverage.PARTIAL else ""
-        print(f"{result['components']} components, {len(findings)} known vulnerabilities{partial}")
+        print(f"{total} components{unreadable}, {len(findings)} known vulnerabilities{partial}")
     for f in findings:
         score = f"{f['cvss']:.1f}" if f["cvss"] is not None else "-"
         print(f"  {f['severity']:<8} {score:>4}  {f['id']:<22} {f['purl']}  "

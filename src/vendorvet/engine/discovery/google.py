@@ -2,6 +2,17 @@
 
 Formats: developers.google.com/admin-sdk/reports/v1/appendix/activity/token,
 developers.google.com/admin-sdk/directory/reference/rest/v1/tokens.
+
+Real exports differ from the documentation's examples, and are read as they come:
+
+- a Reports API export may mix the token log with other applications' activities (``id.applicationName``
+  ``login``, ``drive`` …): the token events are imported, the others counted and skipped (a file with no token
+  activity at all is refused: it is another log);
+- ``id.time`` may be RFC 3339 text or epoch milliseconds (number or digits);
+- the actor is named by e-mail and numeric profile id; a user another source names by id (Directory API
+  ``userKey``) is the same user: ``DiscoveryResult.aliases`` maps id -> e-mail;
+- ``activity`` events name the Google API the app called (``api_name``); calls to Admin SDK APIs (``admin``,
+  ``directory``, ``reports`` …) are recorded on the app (``extra["admin_apis"]``) and raise its risk.
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ CSV_COLUMNS = {
     "description": ("Description", "Event description", "Beschreibung", "Ereignisbeschreibung"),
     "actor": ("Actor", "User", "Actor email", "User email", "Akteur", "Nutzer", "Nutzer-E-Mail", "E-Mail"),
     "app": ("App name", "Application name", "App", "OAuth app name", "App-Name", "Anwendungsname", "Name der App"),
-    "client": ("Client ID", "OAuth client ID", "Client-ID", "Client Id", "OAuth-Client-ID"),
+    "client": ("Client ID", "OAuth client ID", "Client-ID", "Client Id", "OAuth-Client-ID", "Application ID",
+               "Application (client) ID", "App ID", "Anwendungs-ID", "Anwendungs-ID (Client)", "Client-ID der App"),
     "scope": ("Scope", "Scopes", "OAuth scope", "OAuth scopes", "Bereich", "Bereiche", "Umfang",
               "Berechtigungen", "Scope data"),
     "time": ("Date", "Time", "Timestamp", "Datum", "Zeit", "Zeitstempel", "Uhrzeit"),
@@ -41,6 +53,38 @@ _DESC_WORDS = (
     (re.compile(r"\bauthori[sz]ed\b|\bgranted\b|autorisiert|gewährt", re.I), "authorize"),
 )
 _SCOPE_SPLIT = re.compile(r"[\s,;|]+")
+# Admin SDK APIs (developers.google.com/admin-sdk): an app calling them administers the organisation.
+ADMIN_APIS = frozenset({"admin", "directory", "reports", "datatransfer", "groupssettings", "licensing", "reseller",
+                        "alertcenter", "vault", "admin_sdk", "cloudidentity", "chromemanagement"})
+
+
+def admin_api(name) -> str | None:
+    """The Admin SDK API an ``api_name`` names (``admin``, ``admin.directory``, ``directory_v1`` …), or None."""
+    if not isinstance(name, str) or not name:
+        return None
+    low = name.strip().lower()
+    head = re.split(r"[._\s/]", low, maxsplit=1)[0]
+    if low in ADMIN_APIS or head in ADMIN_APIS or low.startswith("admin"):
+        return low[:60]
+    return None
+
+
+def _epoch(value) -> str | None:
+    """Epoch milliseconds (or seconds), as a number or digits, as ISO UTC text."""
+    import datetime as dt
+
+    from vendorvet.engine.discovery.model import iso
+
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number > 1e11:  # milliseconds (every date after March 1973)
+        number /= 1000
+    try:
+        return iso(dt.datetime.fromtimestamp(number, tz=dt.timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _when(text: Any) -> str | None:
@@ -124,16 +168,28 @@ def _activity(result: DiscoveryResult, item: Any, where: str) -> None:
     ident = item.get("id")
     when = None
     if isinstance(ident, dict):
-        if ident.get("applicationName", "token") != "token":
-            raise DiscoveryInputError(f"this is the {ident['applicationName']!r} audit log, not the token log "
-                                      "(applicationName 'token')")
+        application = ident.get("applicationName", "token")
+        if application != "token":  # another application's activity in a mixed export: counted, skipped
+            other = result.other_applications
+            key = str(application)[:40]
+            other[key] = other.get(key, 0) + 1
+            result.skipped += 1
+            return
         t = ident.get("time")
         if isinstance(t, str) and len(t) >= 20 and t[10] == "T" and t[-1] == "Z":
             when = t[:19] + "Z"
+        elif isinstance(t, (int, float)) or (isinstance(t, str) and t.strip().isdigit()):
+            when = _epoch(t)
         elif t:
             when = _when(t)
     actor = item.get("actor")
-    user = (actor.get("email") or actor.get("profileId") or "unknown") if isinstance(actor, dict) else "unknown"
+    if isinstance(actor, dict):
+        email, profile = actor.get("email"), actor.get("profileId")
+        user = email or profile or "unknown"
+        if isinstance(email, str) and email and profile and str(profile) not in result.aliases:
+            result.aliases[str(profile)] = email
+    else:
+        user = "unknown"
     apps, source = result.apps, result.source
     for event in events:
         result.records += 1
@@ -144,7 +200,7 @@ def _activity(result: DiscoveryResult, item: Any, where: str) -> None:
         if name not in EVENTS:
             result.skip(f"{where}: unknown token event {name!r}")
             continue
-        client_id = app_name = client_type = None
+        client_id = app_name = client_type = api_name = None
         scopes: Any = None
         scope_data = None
         for p in event.get("parameters") or ():
@@ -159,6 +215,8 @@ def _activity(result: DiscoveryResult, item: Any, where: str) -> None:
                 scopes = p.get("multiValue") if "multiValue" in p else p.get("value")
             elif pname == "scope_data":
                 scope_data = p.get("multiMessageValue")
+            elif pname == "api_name":
+                api_name = p.get("value")
         if not isinstance(client_id, str) or not client_id:
             result.skip(f"{where}: {name} event without client_id")
             continue
@@ -200,6 +258,10 @@ def _activity(result: DiscoveryResult, item: Any, where: str) -> None:
             for sc in scopes:
                 if sc not in known and isinstance(sc, str) and sc:
                     known[sc] = ""
+        if api_name is not None and name == "activity":
+            admin = admin_api(api_name)
+            if admin:
+                app.extra.setdefault("admin_apis", set()).add(admin)
 
 
 def _first_char(fh) -> str:
@@ -216,8 +278,14 @@ def _parse_token_file(result: DiscoveryResult, path, label: str, max_bytes: int)
         first = _first_char(fh)
         fh.seek(0)
         if first in "{[":
+            before_records, before_other = result.records, sum(result.other_applications.values())
             for n, (item, _meta) in enumerate(records(fh, label)):
                 _activity(result, item, f"{label} record {n + 1}")
+            other = sum(result.other_applications.values()) - before_other
+            if other and result.records == before_records:
+                names = ", ".join(repr(n) for n in sorted(result.other_applications))
+                raise DiscoveryInputError(f"this is the {names} audit log, not the token log "
+                                          "(applicationName 'token'): no token activity in the file", file=label)
         else:
             _parse_token_csv(result, fh, label)
 
@@ -279,7 +347,40 @@ def parse_token_activity(paths: list, *, names=None, max_bytes: int = DEFAULT_MA
         label = names[i] if names else str(path)
         result.files.append(label)
         _parse_token_file(result, path, label, max_bytes)
+    if result.other_applications:
+        counts = ", ".join(f"{name}: {n}" for name, n in sorted(result.other_applications.items()))
+        result.warn(f"{sum(result.other_applications.values())} activities of other applications were skipped "
+                    f"({counts}); only the token log's events are imported")
+    _fold_aliases(result)
     return result
+
+
+def _fold_aliases(result: DiscoveryResult) -> None:
+    """Grants recorded under a user's profile id join the grant under their e-mail (the same person)."""
+    if not result.aliases:
+        return
+    for app in result.apps.values():
+        for (user, ptype) in [k for k in app.grants if k[0] in result.aliases]:
+            fold_grant(app, app.grants.pop((user, ptype)), result.aliases[user], ptype)
+
+
+def fold_grant(app, grant, user: str, ptype: str) -> None:
+    """Merge ``grant`` into ``app``'s grant of ``user`` (scopes united, dates widened, events added)."""
+    from vendorvet.engine.discovery.model import _max, _min
+
+    target = app.grants.get((user, ptype))
+    if target is None:
+        grant.user = user
+        app.grants[(user, ptype)] = grant
+        return
+    for scope, resource in grant.scopes.items():
+        target.scopes.setdefault(scope, resource)
+    target.first_seen = _min(target.first_seen, grant.first_seen)
+    target.last_seen = _max(target.last_seen, grant.last_seen)
+    target.last_authorized = _max(target.last_authorized, grant.last_authorized)
+    target.last_revoked = _max(target.last_revoked, grant.last_revoked)
+    target.listed = target.listed or grant.listed
+    target.events += grant.events
 
 
 @decode_guard

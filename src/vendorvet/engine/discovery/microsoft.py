@@ -3,6 +3,13 @@ as Microsoft Graph returns them (``value`` arrays, ``@odata.nextLink`` pages), f
 
 Source: github.com/microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/resources/
 (serviceprincipal.md, oauth2permissiongrant.md, approleassignment.md).
+
+Microsoft Graph PowerShell output is read as well: ``Get-MgServicePrincipal | ConvertTo-Json`` writes bare
+arrays of objects with PascalCase properties (``AppId``, ``DisplayName``, ``ConsentType``, ``Scope``,
+``PrincipalId`` …), dates as ``/Date(1700000000000)/`` (Windows PowerShell 5.1) and, with ``Out-File``,
+UTF-16 text; property names are read case-insensitively as Graph's camelCase. Microsoft's own first-party
+service principals (owner tenants in ``MICROSOFT_TENANTS``) are never listed as discovered apps, however
+they are referenced — grants, app-role assignments of either direction, user assignments.
 """
 
 from __future__ import annotations
@@ -55,6 +62,46 @@ class _SP:
         return self.owner in MICROSOFT_TENANTS or self.app_id == GRAPH_APP_ID
 
 
+def _camel(value, depth: int = 0):
+    """PowerShell's PascalCase property names as Graph's camelCase (``AppId`` -> ``appId``), nested too;
+    ``AdditionalProperties`` (the SDK's bag of unmapped properties) is merged into its object."""
+    if isinstance(value, list) and depth < 4:
+        return [_camel(v, depth + 1) for v in value]
+    if not isinstance(value, dict) or depth >= 4:
+        return value
+    out = {}
+    extra = value.get("AdditionalProperties")
+    for key, item in (extra.items() if isinstance(extra, dict) else ()):
+        if isinstance(key, str) and not key.startswith("@"):
+            out[key[:1].lower() + key[1:]] = item
+    for key, item in value.items():
+        if key == "AdditionalProperties":
+            continue
+        name = key[:1].lower() + key[1:] if isinstance(key, str) and key[:1].isupper() else key
+        out[name] = _camel(item, depth + 1)
+    return out
+
+
+_PS_DATE = re.compile(r"^/Date\((-?\d{1,15})(?:[+-]\d{4})?\)/$")
+
+
+def _timestamp(value) -> str | None:
+    """An ISO UTC timestamp of Graph (``2024-03-01T09:30:00Z``, with or without fraction) or PowerShell
+    (``/Date(ms)/``), as ``YYYY-MM-DDTHH:MM:SSZ``; None if neither."""
+    text = str(value or "").strip()
+    m = _PS_DATE.match(text)
+    if m:
+        import datetime as dt
+
+        from vendorvet.engine.discovery.model import iso
+
+        try:
+            return iso(dt.datetime.fromtimestamp(int(m.group(1)) / 1000, tz=dt.timezone.utc))
+        except (OverflowError, OSError, ValueError):
+            return None
+    return text[:19] + "Z" if len(text) >= 19 and text[10] == "T" else None
+
+
 def _kind(item: dict, context: str) -> str | None:
     ctx = context.lower()
     if "oauth2permissiongrants" in ctx or "consentType" in item:
@@ -98,6 +145,8 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
             if not isinstance(item, dict):
                 result.skip(f"{where}: not a JSON object")
                 continue
+            if any(isinstance(k, str) and k[:1].isupper() for k in item):  # PowerShell (ConvertTo-Json)
+                item = _camel(item)
             if "error" in item and isinstance(item["error"], dict):
                 raise DiscoveryInputError(f"the file holds a Graph error response: "
                                           f"{item['error'].get('code')}: {item['error'].get('message')}", file=label)
@@ -125,7 +174,7 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
                 page.resources[str(item["resourceId"])] = str(item.get("resourceDisplayName") or "")
                 assignments.append((str(item["principalId"]), str(item.get("principalType") or ""),
                                     str(item["resourceId"]), str(item.get("appRoleId") or ""),
-                                    str(item.get("creationTimestamp") or ""),
+                                    _timestamp(item.get("creationTimestamp")) or "",
                                     str(item.get("principalDisplayName") or ""),
                                     str(item.get("resourceDisplayName") or "")))
             else:
@@ -138,7 +187,14 @@ def _read(path, label: str, max_bytes: int, result: DiscoveryResult, sps: dict, 
                 pages[id(meta)] = _Page(meta, label)
 
 
+def _first_party(sps: dict[str, _SP], object_id: str) -> bool:
+    sp = sps.get(object_id)
+    return sp is not None and sp.first_party
+
+
 def _app_for(result: DiscoveryResult, sps: dict[str, _SP], object_id: str, fallback_name: str = ""):
+    """The app of a service principal (created in ``result``); callers skip first-party ones *before* this,
+    so that a Microsoft app referenced only by a grant or assignment never becomes a discovered app."""
     sp = sps.get(object_id)
     if sp is None:
         app = result.app(PLATFORM, f"sp:{object_id}")
@@ -236,9 +292,9 @@ def parse_entra(paths: list, *, names=None, max_bytes: int = DEFAULT_MAX_BYTES) 
     for client_id, consent, principal, resource_id, scope in grants:
         if client_id not in sps:
             missing.add(client_id)
-        app, sp = _app_for(result, sps, client_id)
-        if sp is not None and sp.first_party:
+        if _first_party(sps, client_id):
             continue
+        app, sp = _app_for(result, sps, client_id)
         resource = _resource_name(sps, resource_id)
         user = ALL_USERS if consent == "AllPrincipals" or not principal else principal
         grant = app.grant(user, "delegated")
@@ -247,12 +303,12 @@ def parse_entra(paths: list, *, names=None, max_bytes: int = DEFAULT_MAX_BYTES) 
         for permission in scope.split():
             grant.scopes[permission] = resource
     for principal, principal_type, resource_id, role_id, created, p_name, r_name in assignments:
-        created_iso = created[:19] + "Z" if len(created) >= 19 and created[10] == "T" else None
+        created_iso = created or None
         if principal_type and principal_type != "ServicePrincipal":
             # a user or group assigned to the app (resource): they use it
-            app, sp = _app_for(result, sps, resource_id, r_name)
-            if sp is not None and sp.first_party:
+            if _first_party(sps, resource_id):
                 continue
+            app, sp = _app_for(result, sps, resource_id, r_name)
             grant = app.grant(f"{principal_type.lower()}:{p_name or principal}", "assignment")
             grant.listed = True
             grant.seen(created_iso)
@@ -260,9 +316,9 @@ def parse_entra(paths: list, *, names=None, max_bytes: int = DEFAULT_MAX_BYTES) 
             continue
         if principal not in sps:
             missing.add(principal)
-        app, sp = _app_for(result, sps, principal, p_name)
-        if sp is not None and sp.first_party:
+        if _first_party(sps, principal):
             continue
+        app, sp = _app_for(result, sps, principal, p_name)
         resource_sp = sps.get(resource_id)
         permission = resource_sp.app_roles.get(role_id) if resource_sp else None
         if permission is None:

@@ -126,6 +126,11 @@ class DiscoveryResult:
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
     coverage: Coverage | None = None  # set by snapshot sources (Entra)
+    # another name of a user -> the name grants are kept under (Google: numeric profile id -> e-mail, from the
+    # token log's actor, which carries both); the web merge keeps them, so a later import naming the user by
+    # id lands on the same grant
+    aliases: dict[str, str] = field(default_factory=dict)
+    other_applications: dict[str, int] = field(default_factory=dict)  # Reports API: skipped, by application
 
     def app(self, platform: str, client_id: str) -> AppObservation:
         key = (platform, client_id)

@@ -129,9 +129,10 @@ def reply_url_insecure(url: str) -> bool:
 
 def assess(platform: str, grants: Iterable[GrantInput], *, verified_publisher: bool | None = None,
            reply_urls: Iterable[str] = (), users: int = 0, required_scopes: Iterable[str] | None = None,
-           category: str = "", first_party: bool = False) -> Assessment:
+           category: str = "", first_party: bool = False, admin_apis: Iterable[str] = ()) -> Assessment:
     """The app's risk (highest scope risk, raised for application permissions and tenant-wide consent),
-    its flags and readable reasons. Only active grants count toward the risk."""
+    its flags and readable reasons. Only active grants count toward the risk. ``admin_apis``: Google Admin SDK
+    APIs the app was seen calling (administrative access: the risk is at least high while it holds a grant)."""
     best: dict[tuple[str, str], ScopeRating] = {}
     flags: list[str] = []
     any_active = False
@@ -179,6 +180,14 @@ def assess(platform: str, grants: Iterable[GrantInput], *, verified_publisher: b
         flags.append("reply_url_not_https")
         reasons.append(_t("Reply URL without HTTPS: {url}", "Antwort-URL ohne HTTPS: {url}", url=insecure[0]))
         risk = HIGH if RANK[risk] >= 1 else MEDIUM
+    admin = sorted(set(admin_apis))
+    if admin and any_active:
+        flags.append("admin_api")
+        reasons.append(_t("Calls Google Admin SDK APIs ({apis}): administrative access to the organisation's "
+                          "users, groups, devices or audit logs.",
+                          "Ruft Google-Admin-SDK-APIs auf ({apis}): administrativer Zugriff auf Nutzer, Gruppen, "
+                          "Geräte oder Audit-Protokolle der Organisation.", apis=", ".join(admin)))
+        risk = HIGH if RANK[risk] < RANK[HIGH] else risk
     if users >= MANY_USERS:
         flags.append("many_users")
         reasons.append(_t("Granted by {n} users.", "Von {n} Nutzern freigegeben.", n=users))

@@ -1,4 +1,4 @@
-"""SBOM parsing: CycloneDX 1.4–1.6 (JSON, XML) and SPDX 2.2/2.3 (JSON, tag-value).
+"""SBOM parsing: CycloneDX 1.2–1.7 (JSON, XML), SPDX 2.2/2.3 (JSON, tag-value) and SPDX 3.0 (JSON-LD).
 
 The documents are read by the formats' own libraries — ``cyclonedx-python-lib`` for
 CycloneDX, ``spdx-tools`` for SPDX — behind our hostile-input guard: a size cap, a JSON
@@ -17,80 +17,89 @@ Deviations from "the library reads everything", each tested:
 - spdx-tools 0.8's tag-value parser builds a new SPDX licence index for every licence
   value (about 0.1 s each: 8 minutes for 5,000 packages). ``_TagValueParser`` overrides
   that one grammar action to use spdx-tools' shared index, as its JSON parser does.
+- A component (or the metadata) the library refuses although the schema allows it — the specification's own
+  test vectors carry arbitrary extra attributes (``valid-random-attributes-*``), which the library cannot map —
+  is read again by the library reduced to what we use: type, group, name, version, purl, licences and nested
+  components. Only when that also fails is the SBOM refused, with the component's number in the message.
+- CycloneDX 1.7 is read by the library's own 1.7 support (cyclonedx-python-lib 11 knows 1.7); 1.2 and 1.3 as
+  the library reads them (the shapes we use did not change).
+- SPDX 3.0 JSON-LD is read by our own small reader (``spdx3``): spdx-tools 0.8 reads SPDX 2.x only. SPDX
+  RDF/XML is refused with "SPDX RDF/XML is not supported".
+- Text encodings: UTF-8 (with or without byte-order mark), UTF-16 LE/BE (with or without byte-order mark)
+  and UTF-32 with a byte-order mark are detected and read; PowerShell and Windows tools write UTF-16.
 - CycloneDX components are handed to the library one by one (``Component.from_*``), not
   as one ``Bom``: ``Bom`` keeps components in a sorted set whose comparisons made 5,000
   components take ~4 s, and it loses the document order.
 """
 
+
 from __future__ import annotations
 
-import dataclasses
 import re
+import warnings
 
 from vendorvet.engine import jsondepth
+from vendorvet.engine.supplychain.sbom_base import (
+    CDX_VERSIONS, MAX_BYTES, MAX_COMPONENTS, MAX_DEPTH, SPDX_VERSIONS, Component, Sbom, SbomError, _canonical_purl,
+    _cap, _check_size, _dedupe, _short,
+)
+from vendorvet.engine.supplychain.sbom_cdx import _cdx_json, _cdx_xml
 
-MAX_BYTES = 100 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_COMPONENTS = 200_000
-CDX_VERSIONS = ("1.4", "1.5", "1.6")
-SPDX_VERSIONS = ("SPDX-2.2", "SPDX-2.3")
-CDX_NS = re.compile(r"\{(http://cyclonedx\.org/schema/bom/(\d\.\d))\}bom$")
-# What the library reads of the CycloneDX document besides the components: the header and metadata.
-# Sections we do not use (services, dependencies, vulnerabilities, formulation, …) are not handed to it,
-# so a problem there cannot refuse an SBOM whose components are fine.
-CDX_SHELL = ("bomFormat", "specVersion", "serialNumber", "version", "metadata")
+__all__ = ["CDX_VERSIONS", "MAX_BYTES", "MAX_COMPONENTS", "SPDX_VERSIONS", "Component", "Sbom", "SbomError", "parse"]
 
-
-class SbomError(ValueError):
-    """The document is not an SBOM we accept; the message says why."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-@dataclasses.dataclass
-class Component:
-    purl: str
-    name: str
-    version: str
-    licenses: list[str]
-    path: str = ""  # parent components, "a > b", for nested CycloneDX components
+def _encoding(data: bytes) -> tuple[str, int]:
+    """(codec, length of the byte-order mark): a BOM decides; without one, UTF-16 is recognised by the zero
+    bytes of its ASCII start (every SBOM format starts with ASCII: ``{``, ``[``, ``<``, ``SPDXVersion``)."""
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return codec, len(mark)
+    head = data[:4]
+    if len(head) == 4 and head[0] and not head[1] and head[2] and not head[3]:
+        return "utf-16-le", 0
+    if len(head) == 4 and not head[0] and head[1] and not head[2] and head[3]:
+        return "utf-16-be", 0
+    return "utf-8", 0
 
 
-@dataclasses.dataclass
-class Sbom:
-    format: str  # cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tv
-    spec_version: str
-    name: str
-    components: list[Component]
-    without_purl: int = 0
-    # components that cannot be checked, kept (never dropped silently): (name, version, reason code)
-    unusable: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+def _decode(data: bytes) -> tuple[str, bool]:
+    """(text, whether the bytes were not plain UTF-8 without BOM); raises SbomError."""
+    codec, skip = _encoding(data)
+    try:
+        text = data[skip:].decode(codec)
+    except UnicodeDecodeError:
+        label = {"utf-8": "UTF-8"}.get(codec, codec.upper().replace("-LE", " LE").replace("-BE", " BE"))
+        raise SbomError(f"the file is not valid {label} text (UTF-8 and UTF-16 are read)") from None
+    return text, (codec, skip) != ("utf-8", 0)
 
 
-def _check_size(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
-        raise SbomError(f"the SBOM is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    if not data.strip():
-        raise SbomError("the file is empty")
+def _quiet(read, arg) -> Sbom:
+    """The library warns of fields deprecated in later spec versions (also for 1.2 documents, where they are
+    current); those warnings say nothing about the SBOM's components and are not passed on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return read(arg)
 
 
-def _cap(n: int) -> None:
-    if n > MAX_COMPONENTS:
-        raise SbomError(f"more than {MAX_COMPONENTS} components")
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
+_XML_DECL = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
 def parse(data: bytes, filename: str = "") -> Sbom:
-    """Detect the format and parse; raises ``SbomError``."""
+    """Detect the encoding and format and parse; raises ``SbomError``."""
     _check_size(data)
-    head = data.lstrip()[:1]
+    codec, _skip = _encoding(data)
+    if codec == "utf-8":
+        head = data[_skip:].lstrip()[:1]
+    else:
+        text, _ = _decode(data)
+        if not text.strip():
+            raise SbomError("the file is empty")
+        head = text.lstrip()[:1].encode()
     if head in (b"{", b"["):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SbomError("the JSON is not UTF-8") from None
+        text, _ = _decode(data)
         try:
             doc = jsondepth.loads(text, MAX_DEPTH)
         except jsondepth.TooDeeplyNested as exc:
@@ -98,206 +107,23 @@ def parse(data: bytes, filename: str = "") -> Sbom:
         except ValueError as exc:
             raise SbomError(f"not valid JSON: {exc}") from None
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
-            return _cdx_json(doc)
+            return _quiet(_cdx_json, doc)
         if isinstance(doc, dict) and "spdxVersion" in doc:
             return _spdx_json(doc)
-        raise SbomError("JSON that is neither CycloneDX (bomFormat) nor SPDX (spdxVersion)")
+        from vendorvet.engine.supplychain import spdx3
+
+        if spdx3.is_spdx3(doc):
+            return _spdx3_json(doc)
+        raise SbomError("JSON that is neither CycloneDX (bomFormat) nor SPDX (spdxVersion, or SPDX 3 JSON-LD)")
     if head == b"<":
-        return _cdx_xml(data)
-    text = data.decode("utf-8", errors="replace")
+        if codec != "utf-8" or _skip:
+            text, _ = _decode(data)  # re-encoded as UTF-8 for the XML parser, its declaration to match
+            data = _XML_DECL.sub(r'\1"UTF-8"', text, count=1).encode("utf-8")
+        return _quiet(_cdx_xml, data)
+    text = data[_skip:].decode("utf-8", errors="replace") if codec == "utf-8" else _decode(data)[0]
     if re.search(r"^SPDXVersion:", text, re.M):
-        return _spdx_tv(text)
-    raise SbomError("unknown SBOM format: expected CycloneDX JSON/XML or SPDX JSON/tag-value")
-
-
-def _canonical_purl(value) -> str | None:
-    """The canonical form of a package URL, or None if it is not one."""
-    from packageurl import PackageURL
-
-    if value is None:
-        return None
-    try:
-        return PackageURL.from_string(str(value).strip()).to_string()
-    except ValueError:
-        return None
-
-
-def _dedupe(components: list[Component]) -> list[Component]:
-    seen: dict[str, Component] = {}
-    for c in components:
-        if c.purl not in seen:
-            seen[c.purl] = c
-        else:
-            for lic in c.licenses:
-                if lic not in seen[c.purl].licenses:
-                    seen[c.purl].licenses.append(lic)
-    _cap(len(seen))
-    return list(seen.values())
-
-
-# -- CycloneDX (cyclonedx-python-lib) --------------------------------------------------
-def _cdx_licenses(component) -> list[str]:
-    out = []
-    for lic in component.licenses:
-        value = getattr(lic, "id", None) or getattr(lic, "name", None) or getattr(lic, "value", None)
-        if value:
-            out.append(str(value))
-    return out
-
-
-def _cdx_walk(top_level, fmt: str, spec: str, name: str) -> Sbom:
-    """Flatten library ``Component`` trees into our components (iterative: no recursion)."""
-    comps: list[Component] = []
-    unusable: list[tuple[str, str, str]] = []
-    missing = 0
-    stack = [(c, "", 1) for c in reversed(top_level)]
-    while stack:
-        c, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise SbomError(f"components are nested deeper than {MAX_DEPTH} levels")
-        purl = str(c.purl) if c.purl is not None else None
-        if purl:
-            comps.append(Component(purl, c.name or "", c.version or "", _cdx_licenses(c), path))
-        else:
-            missing += 1
-            unusable.append((c.name or "", c.version or "", "no_purl"))
-        children = list(c.components)
-        if children:
-            child_path = f"{path} > {c.name}" if path else c.name
-            stack.extend((cc, child_path, depth + 1) for cc in reversed(children))
-    return Sbom(fmt, spec, name, _dedupe(comps), missing, unusable)
-
-
-def _cdx_component(read, raw, index: int, strip_purl):
-    """One top-level component through the library; a purl it cannot parse is dropped."""
-    try:
-        return read(raw)
-    except Exception as exc:  # the library raises many types; all become SbomError
-        retry = strip_purl(raw)
-        if retry is not None:
-            try:
-                return read(retry)
-            except Exception:
-                pass
-        raise SbomError(f"CycloneDX component {index + 1} cannot be read: {_short(exc)}") from None
-
-
-def _count_nested(items, key: str) -> int:
-    total, stack = 0, list(items)
-    while stack:
-        item = stack.pop()
-        total += 1
-        if isinstance(item, dict) and isinstance(item.get(key), list):
-            stack.extend(item[key])
-        if total > MAX_COMPONENTS:
-            break
-    return total
-
-
-def _cdx_json(doc: dict) -> Sbom:
-    from cyclonedx.model.bom import Bom
-    from cyclonedx.model.component import Component as CdxComponent
-
-    spec = str(doc.get("specVersion", ""))
-    if spec not in CDX_VERSIONS:
-        raise SbomError(f"CycloneDX {spec or '(no specVersion)'} is not supported (1.4–1.6)")
-    raw = doc.get("components") or []
-    if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
-        raise SbomError("CycloneDX 'components' must be a list of objects")
-    _cap(_count_nested(raw, "components"))
-    shell = {k: doc[k] for k in CDX_SHELL if k in doc}
-    try:
-        bom = Bom.from_json(shell)
-    except Exception as exc:
-        raise SbomError(f"the CycloneDX document cannot be read: {_short(exc)}") from None
-
-    def strip_purl(c: dict) -> dict | None:
-        """A copy without the unparseable purls (also in nested components), or None."""
-        changed = False
-
-        def clean(node: dict) -> dict:
-            nonlocal changed
-            node = dict(node)
-            if "purl" in node and _canonical_purl(node["purl"]) is None:
-                del node["purl"]
-                changed = True
-            if isinstance(node.get("components"), list):
-                node["components"] = [clean(n) if isinstance(n, dict) else n for n in node["components"]]
-            return node
-
-        cleaned = clean(c)
-        return cleaned if changed else None
-
-    top = [_cdx_component(CdxComponent.from_json, c, i, strip_purl) for i, c in enumerate(raw)]
-    meta = bom.metadata.component
-    return _cdx_walk(top, "cyclonedx-json", spec, (meta.name or "") if meta is not None else "")
-
-
-def _cdx_xml(data: bytes) -> Sbom:
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-
-    try:
-        root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise SbomError("the XML declares a DTD or entities, which are refused (entity expansion)") from None
-    except ParseError as exc:
-        raise SbomError(f"not well-formed XML: {exc}") from None
-    m = CDX_NS.match(root.tag)
-    if not m:
-        raise SbomError("XML that is not a CycloneDX bom")
-    ns, spec = m.group(1), m.group(2)
-    if spec not in CDX_VERSIONS:
-        raise SbomError(f"CycloneDX {spec} is not supported (1.4–1.6)")
-    comp_tag, comps_tag = f"{{{ns}}}component", f"{{{ns}}}components"
-    # Guard before the library (which recurses): component nesting depth and count.
-    count = 0
-    stack = [(root, 0)]
-    while stack:
-        el, depth = stack.pop()
-        for child in el:
-            d = depth + 1 if child.tag == comp_tag else depth
-            if d > MAX_DEPTH:
-                raise SbomError(f"components are nested deeper than {MAX_DEPTH} levels")
-            if child.tag == comp_tag:
-                count += 1
-                _cap(count)
-            if len(child):
-                stack.append((child, d))
-    top_el = root.find(comps_tag)
-    raw = list(top_el.findall(comp_tag)) if top_el is not None else []
-    for el in list(root):  # the document shell: metadata only (see CDX_SHELL)
-        if el.tag != f"{{{ns}}}metadata":
-            root.remove(el)
-
-    from cyclonedx.model.bom import Bom
-    from cyclonedx.model.component import Component as CdxComponent
-
-    try:
-        bom = Bom.from_xml(root)
-    except Exception as exc:
-        raise SbomError(f"the CycloneDX document cannot be read: {_short(exc)}") from None
-
-    def read(el):
-        return CdxComponent.from_xml(el, default_namespace=ns)
-
-    def strip_purl(el):
-        import copy
-
-        el = copy.deepcopy(el)
-        changed = False
-        for parent in [el, *el.iter(comp_tag)]:
-            purl = parent.find(f"{{{ns}}}purl")
-            if purl is not None and _canonical_purl(purl.text) is None:
-                parent.remove(purl)
-                changed = True
-        return el if changed else None
-
-    top = [_cdx_component(read, el, i, strip_purl) for i, el in enumerate(raw)]
-    meta = bom.metadata.component if bom is not None else None  # None: an empty <bom/>
-    return _cdx_walk(top, "cyclonedx-xml", spec, (meta.name or "") if meta is not None else "")
+        return _spdx_tv(text.replace("\r\n", "\n"))  # Windows line ends: the grammar expects \n
+    raise SbomError("unknown SBOM format: expected CycloneDX JSON/XML, SPDX JSON/tag-value or SPDX 3 JSON-LD")
 
 
 # -- SPDX (spdx-tools) -----------------------------------------------------------------
@@ -344,6 +170,23 @@ def _spdx_json(doc: dict) -> Sbom:
     except Exception as exc:
         raise _spdx_error(exc) from None
     return _spdx_components(document, "spdx-json")
+
+
+def _spdx3_json(doc: dict) -> Sbom:
+    from vendorvet.engine.supplychain import sbom_base, spdx3
+
+    try:
+        spec, name, packages = spdx3.read(doc, sbom_base.MAX_COMPONENTS)
+    except spdx3.Spdx3Error as exc:
+        raise SbomError(str(exc)) from None
+    comps, unusable = [], []
+    for pkg_name, version, purl_value, lics in packages:
+        purl = _canonical_purl(purl_value) if purl_value else None
+        if purl:
+            comps.append(Component(purl, pkg_name, version, list(lics)))
+        else:
+            unusable.append((pkg_name, version, "bad_purl" if purl_value else "no_purl"))
+    return Sbom("spdx3-jsonld", f"SPDX-{spec}", name, _dedupe(comps), len(unusable), unusable)
 
 
 def _tag_value_parser():

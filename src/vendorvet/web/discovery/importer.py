@@ -84,7 +84,8 @@ def run_import(source: str, paths: list, *, names: list[str] | None = None,
     repeated = [f["name"] for f in files if f["sha256"] in earlier]
     with transaction.atomic():
         run = ImportRun(source=source, files=files, started=started, actor_label=require_actor().label[:150],
-                        records=result.records, skipped=result.skipped)
+                        records=result.records, skipped=result.skipped,
+                        aliases={k[:300]: v[:300] for k, v in list(result.aliases.items())[:100_000]})
         run.save()
         report = ImportReport(run=run, result=result, repeated_files=repeated)
         _merge(report, count_traffic=not repeated)
@@ -134,6 +135,9 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
         app.save()
         before[app.pk] = app.status
         apps.append((app, obs))
+    aliases = _aliases(result)
+    if aliases:
+        _fold_aliased_grants(apps, aliases)
     _merge_grants(report, apps, now)
     for app, was in revoke_unlisted(report, now):  # snapshot sources: what is no longer listed was revoked
         before[app.pk] = was
@@ -143,7 +147,7 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
     for app, obs in apps:
         was = before.get(app.pk)
         if not _assess(app) and obs is not None and obs.platform == "microsoft":
-            app.status = AppStatus.ACTIVE  # listed as a service principal, never granted anything: present
+            app.status = AppStatus.NO_GRANTS  # listed as a service principal, holding no grant: present, not active
         if was == AppStatus.ACTIVE and app.status == AppStatus.REVOKED and app.pk not in new:
             report.revoked_apps.append(app)
         if app.integration_id is None and obs is not None and app.review_state != ReviewState.REJECTED:
@@ -152,6 +156,53 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
         if app.integration_id:
             integrations.add(app.integration_id)
     update_granted_access(integrations)
+
+
+def _aliases(result: DiscoveryResult) -> dict[str, str]:
+    """Other names of users (Google: profile id -> e-mail): this import's and every earlier Google import's."""
+    if not any(key[0] == "google" for key in result.apps):
+        return {}
+    known: dict[str, str] = {}
+    for stored in ImportRun.objects.exclude(aliases={}).values_list("aliases", flat=True):
+        if isinstance(stored, dict):
+            known.update({str(k): str(v) for k, v in stored.items()})
+    known.update(result.aliases)
+    return known
+
+
+def _fold_aliased_grants(apps: list, aliases: dict[str, str]) -> None:
+    """A user named by profile id in this import or in a stored grant is the user of that e-mail: one grant."""
+    from vendorvet.engine.discovery.google import fold_grant
+
+    for _app, obs in apps:
+        if obs is None or obs.platform != "google":
+            continue
+        for (user, ptype) in [k for k in obs.grants if k[0] in aliases]:
+            fold_grant(obs, obs.grants.pop((user, ptype)), aliases[user], ptype)
+    ids = {app.pk for app, obs in apps if obs is not None and obs.platform == "google"}
+    names = list(aliases)
+    stored = [g for i in range(0, len(names), 500)  # bounded query parameters (SQLite's limit)
+              for g in Grant.objects.filter(principal__in=names[i:i + 500], app__platform="google")
+              if g.app_id in ids]
+    for g in stored:
+        target = Grant.objects.filter(app_id=g.app_id, principal=aliases[g.principal][:300],
+                                      permission_type=g.permission_type).first()
+        if target is None:
+            g.principal = aliases[g.principal][:300]
+            g.save(update_fields=["principal"])
+            continue
+        target.scopes = {**(g.scopes or {}), **(target.scopes or {})}
+        target.revoked_scopes = {**(g.revoked_scopes or {}), **(target.revoked_scopes or {})}
+        target.first_seen = _min(target.first_seen, g.first_seen)
+        target.last_seen = _max(target.last_seen, g.last_seen)
+        target.last_authorized = _max(target.last_authorized, g.last_authorized)
+        target.last_revoked = _max(target.last_revoked, g.last_revoked)
+        target.last_listed = _max(target.last_listed, g.last_listed)
+        target.events += g.events
+        if g.status == AppStatus.ACTIVE:
+            target.status = AppStatus.ACTIVE
+        target.save()
+        g.delete()
 
 
 def update_granted_access(integration_ids) -> int:
@@ -220,6 +271,8 @@ def _update_app_fields(app: DiscoveredApp, obs: AppObservation, source: str, now
     if obs.extra.get("object_id") and not obs.extra.get("unresolved"):
         app.object_id = str(obs.extra["object_id"])[:100]
     app.sources = sorted(set(app.sources or []) | {source})
+    if obs.extra.get("admin_apis"):
+        app.admin_apis = sorted(set(app.admin_apis or []) | set(obs.extra["admin_apis"]))[:50]
     entry = catalogue.get(obs.catalogue_key) if obs.catalogue_key else None
     if entry is None and not app.catalogue_key:
         entry = next((e for e in map(catalogue.match_url, obs.reply_urls) if e), None) or \
@@ -304,12 +357,14 @@ def _assess(app: DiscoveredApp) -> int:
                                                     tenant_wide, status == AppStatus.ACTIVE)
     active_users = {p for p, _t, _s, status in rows if status == AppStatus.ACTIVE and p != ALL_USERS}
     if rows:
-        app.users_count = len(active_users)
-        app.status = AppStatus.ACTIVE if any(r[3] == AppStatus.ACTIVE for r in rows) else AppStatus.REVOKED
+        any_active = any(r[3] == AppStatus.ACTIVE for r in rows)
+        app.status = AppStatus.ACTIVE if any_active else AppStatus.REVOKED
+        # a revoked app keeps who had it as history (its grants and their scopes stay, marked revoked)
+        app.users_count = len(active_users) if any_active else len({p for p, *_r in rows if p != ALL_USERS})
     verdict = scope_rating.assess(
         app.platform, distinct.values(), verified_publisher=app.verified_publisher, reply_urls=app.reply_urls or (),
         users=app.users_count, required_scopes=app.required_scopes, category=app.category,
-        first_party=app.owner_organization in MICROSOFT_TENANTS)
+        first_party=app.owner_organization in MICROSOFT_TENANTS, admin_apis=app.admin_apis or ())
     app.risk, app.risk_reasons, app.flags = verdict.risk, verdict.reasons, verdict.flags
     app.scopes = [s.as_dict() for s in verdict.scopes]
     app.excess_scopes = verdict.excess_scopes

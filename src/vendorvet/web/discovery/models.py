@@ -27,6 +27,8 @@ class Risk(models.TextChoices):
 class AppStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REVOKED = "revoked", _("Revoked")
+    # an app (Entra service principal) that is present but holds no grant or assignment: not "active"
+    NO_GRANTS = "no_grants", _("No active grants")
 
 
 class ReviewState(models.TextChoices):
@@ -64,6 +66,9 @@ class ImportRun(TenantOwnedModel):
     # "scopes", "whole", "revoked"}] (the first 500), "grants_total": n}
     revoked = models.JSONField(_("revoked"), default=dict, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # other names of users this import proved (Google: numeric profile id -> e-mail), kept so that a later
+    # import naming a user by id lands on the same grant
+    aliases = models.JSONField(_("user aliases"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started", "-pk"]
@@ -110,6 +115,8 @@ class DiscoveredApp(TenantOwnedModel):
     flags = models.JSONField(_("flags"), default=list, blank=True)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)  # ratings, see engine.discovery.scopes
     excess_scopes = models.JSONField(_("excess scopes"), default=list, blank=True)
+    # Google Admin SDK APIs the app was seen calling (token log "activity" events): administrative access
+    admin_apis = models.JSONField(_("Admin SDK APIs called"), default=list, blank=True)
     required_scopes = models.JSONField(_("scopes the business needs"), null=True, blank=True,
                                        help_text=_("Recorded by a person; granted scopes beyond these are "
                                                    "shown as a least-privilege gap."))

@@ -100,3 +100,28 @@ def revoke_unlisted(report: ImportReport, now) -> list[tuple[DiscoveredApp, str]
     Grant.objects.bulk_update(changed, ["scopes", "revoked_scopes", "status", "last_revoked", "last_updated"],
                               batch_size=2000)
     return touched
+
+
+def history_scopes(app: DiscoveredApp, language: str) -> list[dict]:
+    """What a revoked app held, as history: the scopes of its revoked grants and the scopes later snapshots
+    no longer listed, rated as they were (the app's current risk counts active grants only). Empty for an app
+    that still holds a grant."""
+    from vendorvet.engine.discovery import scopes as scope_rating
+    from vendorvet.engine.discovery.model import ALL_USERS
+
+    if app.status != AppStatus.REVOKED:
+        return []
+    best: dict[tuple[str, str], dict] = {}
+    for principal, ptype, scopes, revoked_scopes in Grant.objects.filter(app=app).values_list(
+            "principal", "permission_type", "scopes", "revoked_scopes"):
+        held = dict(scopes or {})
+        held.update({s: (r or {}).get("resource", "") for s, r in (revoked_scopes or {}).items()})
+        kind = "delegated" if ptype == "assignment" else ptype
+        tenant_wide = principal == ALL_USERS and ptype == "delegated"
+        for scope, resource in held.items():
+            rating = scope_rating.rate(app.platform, scope, kind, tenant_wide, resource or "").as_dict()
+            key = (scope, kind)
+            if key not in best or scope_rating.RANK[rating["risk"]] > scope_rating.RANK[best[key]["risk"]]:
+                best[key] = rating
+    rows = sorted(best.values(), key=lambda r: (-scope_rating.RANK[r["risk"]], r["scope"].lower()))
+    return [{**r, "reason_text": (r.get("reason") or {}).get(language, "")} for r in rows]

@@ -27,6 +27,7 @@ from vendorvet.web.discovery.importer import (
     run_import,
 )
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, ReviewState, Risk
+from vendorvet.web.discovery.revocations import history_scopes
 from vendorvet.web.inventory.io.safety import LimitedUploadHandler
 from vendorvet.web.inventory.choices import DataCategory
 from vendorvet.web.inventory.models import Integration
@@ -99,7 +100,9 @@ class AppDetailView(PermissionRequiredMixin, View):
         name, vendor = proposals.suggested_names(app)
         accept_initial = {"name": name, "vendor": vendor,
                           "data_categories": list(proposals.suggestion(app).categories)}
-        return {"app": decorate([app])[0], "grants": grants, "form": form or RequiredScopesForm(initial=initial),
+        app = decorate([app])[0]
+        app.history_rows = history_scopes(app, content_language())
+        return {"app": app, "grants": grants, "form": form or RequiredScopesForm(initial=initial),
                 "accept_form": accept_form or AcceptForm(initial=accept_initial),
                 "reject_form": reject_form or RejectForm()}
 

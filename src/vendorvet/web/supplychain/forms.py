@@ -8,8 +8,8 @@ class SbomUploadForm(forms.Form):
     label = forms.CharField(label=_("Product version"), max_length=100,
                             help_text=_("The version of the vendor's product this SBOM describes, e.g. 2.4.1."))
     file = forms.FileField(label=_("SBOM file"),
-                           help_text=_("CycloneDX 1.4–1.6 (JSON or XML) or SPDX 2.2/2.3 (JSON or tag-value), "
-                                       "at most 100 MB."))
+                           help_text=_("CycloneDX 1.2–1.7 (JSON or XML), SPDX 2.2/2.3 (JSON or tag-value) or "
+                                       "SPDX 3.0 (JSON-LD); UTF-8 or UTF-16; at most 100 MB."))
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -51,7 +51,8 @@ def _rows(qs: QuerySet[Integration]) -> Iterator[Integration]:
     rows = qs.iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         urls: dict[int, list[str]] = defaultdict(list)
-        endpoints = Endpoint.objects.filter(integration_id__in=[i.pk for i in chunk]).order_by("url")
+        # the ids come from the tenant-scoped list; a streamed response runs after the request's tenant scope ended
+        endpoints = Endpoint.all_tenants.filter(integration_id__in=[i.pk for i in chunk]).order_by("url")
         for integration_id, url in endpoints.values_list("integration_id", "url"):
             urls[integration_id].append(url)
         for integration in chunk:
