@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vendorvet.web.core.context_processors.tenancy",
             ],
+            # |human, |engine_text, |pick, |number, |status_label on every page (core.texts)
+            "builtins": ["vendorvet.web.core.templatetags.texts"],
         },
     }
 ]

@@ -165,6 +165,15 @@ class Answer(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.requirement_id}: {self.value}"
 
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of an answer: its requirement and answer in the reader's language."""
+        from vendorvet.engine.scoring_review import requirement_name
+        from vendorvet.web.core.i18n import content_language
+
+        value = dict(AnswerValue.choices).get(data.get("value"), data.get("value"))
+        return f"{requirement_name(str(data['requirement_id']), content_language())}: {value}"
+
     def evidence_changed(self, suggestions) -> bool:
         """The automated evidence differs from what the assessor saw when answering."""
         return bool(self.answered_at) and review.fingerprint(suggestions) != self.evidence_fingerprint

@@ -1,0 +1,98 @@
+"""Every page of the demo, read in German: no English of vendorvet's own, no internals on screen.
+
+The demo is loaded, its administrator logged in with a German browser, and every page reachable by a link from
+the dashboard is fetched (one of each kind of list filter is enough). Each page's visible text must contain no
+English phrase that vendorvet has a German text for (catalogues, engine check texts, bilingual content) and no
+Python structure, ``{placeholder}``, command-line flag or double full stop.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from tests.conftest import PASSWORD
+from tests.web.german_text import demo_texts, english_phrases, internals, untranslated, visible_text, without
+
+pytestmark = pytest.mark.django_db
+
+SKIP = re.compile(r"/logout|/download|\.pdf|\.csv|\.xlsx|\.json|/export|/static/|/media/|/i18n/|/api/schema"
+                  r"|/admin/|/api/docs|/accounts/sso/|[?&](page|sort|order|q)=")
+LIMIT = 700
+
+
+@pytest.fixture
+def demo_client():
+    from django.contrib.auth import get_user_model
+
+    from vendorvet.web.demo import grant_demo_admin, load_demo
+
+    tenants = [tenant for tenant, _ in load_demo()]
+    user = get_user_model().objects.create_user("demo-reader", password=PASSWORD)
+    grant_demo_admin(user, tenants)
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    assert client.login(username="demo-reader", password=PASSWORD)
+    return client
+
+
+def crawl(client: Client, start: str = "/dashboard/"):
+    """(url, html) of every HTML page reachable from ``start`` by same-site links."""
+    seen, queue, filtered = set(), [start], set()
+    while queue and len(seen) < LIMIT:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        assert response.status_code == 200, (url, response.status_code)
+        page = response.content.decode()
+        yield url, page
+        for href in re.findall(r'href="([^"#]+)"', page):
+            parts = urlsplit(htmlmod.unescape(href))
+            if parts.netloc or not parts.path.startswith("/"):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if SKIP.search(target) or target in seen:
+                continue
+            if parts.query:  # list filters: one value of each parameter is enough
+                key = (parts.path, tuple(sorted(k for k, _, _ in (p.partition("=") for p in parts.query.split("&")))))
+                if key in filtered:
+                    continue
+                filtered.add(key)
+            queue.append(target)
+
+
+def test_every_demo_page_reads_german_without_internals(demo_client):
+    phrases = english_phrases()
+    assert len(phrases) > 1000  # the catalogues, engine and content are all read
+    user_data = demo_texts()
+    english, leaked, pages = {}, {}, 0
+    for url, page in crawl(demo_client):
+        pages += 1
+        assert '<html lang="de"' in page, url
+        text = visible_text(page)
+        for phrase in untranslated(without(text, user_data), phrases):
+            english.setdefault(phrase, url)
+        for line in internals(text):
+            leaked.setdefault(line[:160], url)
+    assert pages > 150
+    report = [f"English {url}: {phrase!r}" for phrase, url in sorted(english.items(), key=str)]
+    report += [f"internals {url}: {line!r}" for line, url in sorted(leaked.items(), key=str)]
+    assert not report, "\n".join(report)
+
+
+def test_the_detector_finds_english_and_internals():
+    phrases = english_phrases()
+    page = ("<html lang='de'><main><p>Integrationen</p><p>No changes recorded.</p>"
+            "<td>{'grade': '', 'score': None}</td><p>Bitte --allow-private nutzen</p>"
+            "<script>var x = 'No changes recorded.'</script></main></html>")
+    text = visible_text(page)
+    assert untranslated(text, phrases) == ["No changes recorded"]
+    assert len(internals(text)) == 2
+    assert not untranslated(visible_text("<p>Keine Änderungen erfasst.</p>"), phrases)
