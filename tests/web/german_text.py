@@ -62,11 +62,11 @@ def _english_phrases_of(text: str) -> list[str]:
     return phrases
 
 
-def _bilingual(node, out: list[str]) -> None:
+def _bilingual(node, out: list[tuple[str, str]]) -> None:
     if isinstance(node, dict):
         en, de = node.get("en"), node.get("de")
         if isinstance(en, str) and isinstance(de, str) and en.strip() != de.strip():
-            out.append(en)
+            out.append((en, de))
         for value in node.values():
             _bilingual(value, out)
     elif isinstance(node, list):
@@ -76,36 +76,39 @@ def _bilingual(node, out: list[str]) -> None:
 
 def english_phrases() -> set[str]:
     """Every English phrase vendorvet itself would show, for which a German text exists."""
-    texts: list[str] = []
+    texts: list[tuple[str, str]] = []  # (English, its German)
     for po in SRC.glob("web/**/locale/de/LC_MESSAGES/django.po"):
         for msgid, msgstr in _po_entries(po):
             if msgstr and msgstr.strip() != msgid.strip():
-                texts.append(msgid)
+                texts.append((msgid, msgstr))
     from vendorvet.web.core import checktexts
 
     for check_id in checktexts.german_texts():
         for field in checktexts.FIELDS:
-            texts.append(checktexts.english_text(check_id, field))
+            texts.append((checktexts.english_text(check_id, field), checktexts.check_text(check_id, field, "de")))
     for yaml_file in (SRC / "content").glob("*.yaml"):
         _bilingual(content.load(yaml_file.stem), texts)
     phrases: set[str] = set()
-    for text in texts:
-        phrases.update(_english_phrases_of(text))
+    for english, german in texts:
+        # a phrase the German keeps as it is (a proper name: "HTTP Strict Transport Security") is no English
+        phrases.update(p for p in _english_phrases_of(english) if p not in german)
     return phrases
 
 
-class _Visible(HTMLParser):
-    SKIPPED = {"script", "style", "code", "pre", "kbd", "samp", "option"}
+SKIPPED = frozenset({"script", "style", "code", "pre", "kbd", "samp", "option"})
 
-    def __init__(self):
+
+class _Visible(HTMLParser):
+    def __init__(self, skipped=SKIPPED):
         super().__init__(convert_charrefs=True)
+        self.skipped = skipped
         self.parts: list[str] = []
         self.skip = 0
         self.vendor_data = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in self.SKIPPED:
+        if tag in self.skipped:
             self.skip += 1
         if self.vendor_data or "data-user-text" in attrs or attrs.get("lang", "de").split("-")[0] != "de":
             self.vendor_data += 1 if tag not in ("br", "img", "input", "meta", "link", "hr") else 0
@@ -114,7 +117,7 @@ class _Visible(HTMLParser):
                 self.parts.append(attrs[key])
 
     def handle_endtag(self, tag):
-        if tag in self.SKIPPED and self.skip:
+        if tag in self.skipped and self.skip:
             self.skip -= 1
         if self.vendor_data:
             self.vendor_data -= 1
@@ -124,9 +127,10 @@ class _Visible(HTMLParser):
             self.parts.append(" ".join(data.split()))
 
 
-def visible_text(html: str) -> str:
-    """The text a reader sees (and hears: titles, labels), one line per text node."""
-    parser = _Visible()
+def visible_text(html: str, with_code: bool = False) -> str:
+    """The text a reader sees (and hears: titles, labels), one line per text node; code samples, options of
+    select boxes and scripts only ``with_code`` (options and code: except scripts and styles)."""
+    parser = _Visible(frozenset({"script", "style"}) if with_code else SKIPPED)
     parser.feed(html)
     return "\n".join(parser.parts)
 

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 SKIP = re.compile(r"/logout|/download|\.pdf|\.csv|\.xlsx|\.json|/export|/static/|/media/|/i18n/|/api/schema"
                   r"|/admin/|/api/docs|/accounts/sso/|[?&](page|sort|order|q)=")
 LIMIT = 700
+PER_KIND = 4  # pages of one kind (the same URL with another id) read
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def demo_client():
     from vendorvet.web.demo import grant_demo_admin, load_demo
 
     tenants = [tenant for tenant, _ in load_demo()]
+    scanned(tenants[0])
     user = get_user_model().objects.create_user("demo-reader", password=PASSWORD)
     grant_demo_admin(user, tenants)
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
@@ -39,9 +41,43 @@ def demo_client():
     return client
 
 
+def scanned(tenant) -> None:
+    """A finished scan of a demo integration as the scan service stores it: English engine lines (a grade cap
+    without its German text, as older runs stored it), findings of every status, and a target without grade."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.conftest import acting
+    from vendorvet.engine import registry
+    from vendorvet.web.inventory.models import Integration
+    from vendorvet.web.scans.models import Finding, ScanRun, ScanTarget
+
+    specs = registry.all_checks()
+    with acting(tenant):
+        integration = Integration.objects.get(name="Stripe Payments")
+        for age in (2, 1):
+            run = ScanRun.objects.create(integration=integration, status="done",
+                                         finished=timezone.now() - dt.timedelta(hours=age))
+            target = ScanTarget.objects.create(
+                run=run, target="https://api.stripe.test/", host="api.stripe.test", grade="F", score=71,
+                deductions=[{"reason": "protocol support 95/100 (best TLS 1.2, worst TLS 1.1)", "points": 1.5},
+                            {"reason": "key exchange 90/100 (RSA 2048-bit certificate key)", "points": 3.0},
+                            {"reason": "HTTP header score 55/100 (Mozilla Observatory v6)", "points": 13.5},
+                            {"reason": "capped at F: certificate chain not trusted (T: not trusted)", "points": 0.0,
+                             "cap": "F"}])
+            ScanTarget.objects.create(run=run, target="https://files.stripe.test/", host="files.stripe.test",
+                                      deductions=[{"reason": "no grade: TLS could not be scanned "
+                                                             "(the TLS checks were not selected)", "points": 0}])
+            for check_id, status in (("tls.cert.trust", "fail" if age == 1 else "error"), ("http.hsts", "pass"),
+                                     ("tls.protocol.tls12", "pass"), ("disclosure.security_txt", "warn")):
+                Finding.objects.create(run=run, scan_target=target, check_id=check_id, status=status,
+                                       severity="high", title=specs[check_id].title, detail="")
+
+
 def crawl(client: Client, start: str = "/dashboard/"):
     """(url, html) of every HTML page reachable from ``start`` by same-site links."""
-    seen, queue, filtered = set(), [start], set()
+    seen, queue, filtered, kinds = set(), [start], set(), {}
     while queue and len(seen) < LIMIT:
         url = queue.pop(0)
         if url in seen:
@@ -58,8 +94,12 @@ def crawl(client: Client, start: str = "/dashboard/"):
             if parts.netloc or not parts.path.startswith("/"):
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if SKIP.search(target) or target in seen:
+            if SKIP.search(target) or target in seen or target in queue:
                 continue
+            kind = re.sub(r"\d+", "N", parts.path)
+            if kinds.get(kind, 0) >= PER_KIND:
+                continue
+            kinds[kind] = kinds.get(kind, 0) + 1
             if parts.query:  # list filters: one value of each parameter is enough
                 key = (parts.path, tuple(sorted(k for k, _, _ in (p.partition("=") for p in parts.query.split("&")))))
                 if key in filtered:
@@ -79,9 +119,9 @@ def test_every_demo_page_reads_german_without_internals(demo_client):
         text = visible_text(page)
         for phrase in untranslated(without(text, user_data), phrases):
             english.setdefault(phrase, url)
-        for line in internals(text):
+        for line in internals(visible_text(page, with_code=True)):
             leaked.setdefault(line[:160], url)
-    assert pages > 150
+    assert pages > 100
     report = [f"English {url}: {phrase!r}" for phrase, url in sorted(english.items(), key=str)]
     report += [f"internals {url}: {line!r}" for line, url in sorted(leaked.items(), key=str)]
     assert not report, "\n".join(report)

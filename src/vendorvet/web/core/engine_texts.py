@@ -44,6 +44,18 @@ _LINES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"legacy protocol versions offered: (.+)", N_("legacy protocol versions offered: %(versions)s"),
      ("versions",)),
     (r"(\w+) certificate signature", N_("%(hash)s certificate signature"), ("hash",)),
+    # the SSRF guard (engine.net) as the web application meets it: the operator's policy, no tenant switch
+    (r"Not scanned: (.+)", N_("Not scanned: %(reason)s"), ("reason",)),
+    (r"refused by the SSRF guard: (.+?) → (.+); only the operator can allow internal address ranges "
+     r"\(loopback and cloud metadata services never\)",
+     N_("refused by the SSRF guard: %(host)s → %(address)s; only the operator can allow internal address ranges "
+        "(setting VENDORVET_SCAN_ALLOW_NETWORKS; loopback and cloud metadata services never)"), ("host", "address")),
+    (r"refused by the SSRF guard: (.+?) → (.+); use --allow-private to scan internal systems deliberately",
+     N_("refused by the SSRF guard: %(host)s → %(address)s; only the operator can allow internal address ranges "
+        "(setting VENDORVET_SCAN_ALLOW_NETWORKS; loopback and cloud metadata services never)"), ("host", "address")),
+    (r"IPv6 address embedding (\S+): (.+)", N_("IPv6 address embedding %(inner)s: %(address)s"),
+     ("inner", "address")),
+    (r"([0-9a-fA-F:.]+|'[^']*') is (.+)", N_("%(ip)s: %(range)s"), ("ip", "range")),
 ]
 _WORDS = {
     "the TLS checks were not selected": N_("the TLS checks were not selected"),
@@ -68,6 +80,26 @@ _WORDS = {
     "TLS compression (CRIME)": N_("TLS compression (CRIME)"),
     "vulnerable to Heartbleed": N_("vulnerable to Heartbleed"),
     " (< 2048)": N_(" (< 2048)"),
+    "private (RFC 1918)": N_("private (RFC 1918)"),
+    "carrier-grade NAT (RFC 6598)": N_("carrier-grade NAT (RFC 6598)"),
+    "link-local": N_("link-local"),
+    "unique local (private IPv6)": N_("unique local (private IPv6)"),
+    "multicast": N_("multicast"),
+    "IETF protocol assignments": N_("IETF protocol assignments"),
+    "documentation (TEST-NET-1)": N_("documentation (TEST-NET-1)"),
+    "documentation (TEST-NET-2)": N_("documentation (TEST-NET-2)"),
+    "documentation (TEST-NET-3)": N_("documentation (TEST-NET-3)"),
+    "documentation": N_("documentation"),
+    "benchmarking": N_("benchmarking"),
+    "reserved": N_("reserved"),
+    "broadcast": N_("broadcast"),
+    "cloud metadata service": N_("cloud metadata service"),
+    "cloud metadata service (AWS IPv6)": N_("cloud metadata service (AWS IPv6)"),
+    "cloud metadata service (Alibaba)": N_("cloud metadata service (Alibaba)"),
+    "loopback": N_("loopback"),
+    "'this host' (reaches loopback)": N_("'this host' (reaches loopback)"),
+    "unspecified (reaches loopback)": N_("unspecified (reaches loopback)"),
+    "not a public address (reserved range)": N_("not a public address (reserved range)"),
 }
 
 
@@ -88,10 +120,60 @@ def translate_reason(text: str) -> str:
         params = {}
         for name, value in zip(names, m.groups()):
             value = value or ""
-            if name in ("reason", "why"):
+            if name in ("reason", "why", "address", "range"):
                 value = _key_why(value) if name == "why" and "bit" in value else translate_reason(value)
             elif name == "note" and value:
                 value = gettext(_WORDS[value])
             params[name] = value
         return gettext(msgid) % params
+    return text
+
+
+# ----------------------------------------------------------------------------- stored gettext output
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@lru_cache(maxsize=8)
+def _patterns(language: str) -> list[tuple[re.Pattern, str, list[str]]]:
+    """(regex, msgid, parameter names) of every catalogue msgid with named parameters, longest first."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation(language)._catalog
+    out = []
+    for msgid in list(catalog.keys()):
+        if not isinstance(msgid, str) or "%(" not in msgid or len(msgid) < 8:
+            continue
+        names = _PLACEHOLDER.findall(msgid)
+        parts = _PLACEHOLDER.split(msgid)[::2]
+        if not names or len(parts) != len(names) + 1 or not any(p.strip() for p in parts):
+            continue
+        regex = "".join(re.escape(p) + ("(.+?)" if i < len(names) else "") for i, p in enumerate(parts))
+        out.append((re.compile(regex, re.S), msgid, names))
+    out.sort(key=lambda item: -len(item[1]))
+    return out
+
+
+def retranslate(text: str, depth: int = 0) -> str:
+    """A text some earlier request or background job stored after translating it into English (e.g. the
+    evidence an assessor saw), translated again into the active language: the msgid whose English form it is
+    (its parameters likewise); a text that is no msgid's English form is returned unchanged."""
+    from django.utils.translation import get_language
+
+    if not text or depth > 2:
+        return text
+    direct = gettext(text)
+    if direct != text:
+        return direct
+    language = get_language() or "en"
+    if not language.startswith("de"):
+        return text
+    for regex, msgid, names in _patterns(language):
+        m = regex.fullmatch(text)
+        if m is None:
+            continue
+        params = {name: retranslate(value, depth + 1) for name, value in zip(names, m.groups())}
+        try:
+            return gettext(msgid) % params
+        except (KeyError, ValueError, TypeError):
+            return text
     return text

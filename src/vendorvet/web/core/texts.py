@@ -180,9 +180,10 @@ def tri_state(value: Any) -> str:
 
 
 def _grade_reason(text: str) -> str:
-    from vendorvet.web.core.engine_texts import translate_reason
+    from vendorvet.web.core.engine_texts import retranslate, translate_reason
 
-    return translate_reason(text)
+    translated = translate_reason(text)
+    return retranslate(text) if translated == text else translated
 
 
 def engine_text(text: Any, language: str | None = None) -> str:
