@@ -247,9 +247,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # a routine 403/404/400 is one line, no traceback (core.logfilters)
+    "filters": {"routine_refusals": {"()": "vendorvet.web.core.logfilters.RoutineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VENDORVET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "django.request": {"filters": ["routine_refusals"]}},
 }
 
 # -- the front door: login lockout (django-axes), API throttling, sessions, invitations (accounts.security) ----

@@ -56,6 +56,47 @@ _LINES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"IPv6 address embedding (\S+): (.+)", N_("IPv6 address embedding %(inner)s: %(address)s"),
      ("inner", "address")),
     (r"([0-9a-fA-F:.]+|'[^']*') is (.+)", N_("%(ip)s: %(range)s"), ("ip", "range")),
+    # discovery import warnings (engine.discovery): "<file> line 7: …" / "<file> record 3: …"
+    (r"(.+) line (\d+): (.+)", N_("%(file)s line %(line)s: %(problem)s"), ("file", "line", "problem")),
+    (r"(.+) record (\d+): (.+)", N_("%(file)s record %(line)s: %(problem)s"), ("file", "line", "problem")),
+    (r"not a squid access-log line", N_("not a squid access-log line"), ()),
+    (r"no host in (.+)", N_("no host in %(url)s"), ("url",)),
+    (r"no host column", N_("no host column"), ()),
+    (r"(.+) is not a host name", N_("%(value)s is not a host name"), ("value",)),
+    (r"(.+) is not a domain", N_("%(value)s is not a domain"), ("value",)),
+    (r"(\d+) requests went to hosts that are not in the SaaS catalogue",
+     N_("%(count)s requests went to hosts that are not in the SaaS catalogue"), ("count",)),
+    (r"not a JSON object", N_("not a JSON object"), ()),
+    (r"service principal without id or appId", N_("service principal without id or appId"), ()),
+    (r"permission grant without clientId or resourceId", N_("permission grant without clientId or resourceId"), ()),
+    (r"app role assignment without principalId or resourceId",
+     N_("app role assignment without principalId or resourceId"), ()),
+    (r"not a service principal, permission grant or app role assignment",
+     N_("not a service principal, permission grant or app role assignment"), ()),
+    (r"the (.+) listing in (.+) lacks its last page \(every page has @odata\.nextLink\); what it does not list is "
+     r"not treated as revoked",
+     N_("the %(what)s listing in %(files)s lacks its last page (every page has @odata.nextLink); what it does not "
+        "list is not treated as revoked"), ("what", "files")),
+    (r"app role (\S+) of resource (.+) could not be resolved \(export the resource's service principal with its "
+     r"appRoles\)", N_("app role %(role)s of resource %(resource)s could not be resolved (export the resource's "
+                       "service principal with its appRoles)"), ("role", "resource")),
+    (r"(\d+) client service principal\(s\) referenced by grants are not in the export; export /servicePrincipals "
+     r"too so names, publishers and reply URLs are known",
+     N_("%(count)s client service principal(s) referenced by grants are not in the export; export "
+        "/servicePrincipals too so names, publishers and reply URLs are known"), ("count",)),
+    (r"not an activity object", N_("not an activity object"), ()),
+    (r"activity without events", N_("activity without events"), ()),
+    (r"malformed event", N_("malformed event"), ()),
+    (r"unknown token event (.+)", N_("unknown token event %(name)s"), ("name",)),
+    (r"(.+) event without client_id", N_("%(name)s event without client_id"), ("name",)),
+    (r"(\d+) columns instead of (\d+)", N_("%(found)s columns instead of %(wanted)s"), ("found", "wanted")),
+    (r"unknown event (.+)", N_("unknown event %(name)s"), ("name",)),
+    (r"neither client ID nor app name", N_("neither client ID nor app name"), ()),
+    (r"date (.+) not understood", N_("date %(value)s not understood"), ("value",)),
+    (r"not a token object", N_("not a token object"), ()),
+    (r"token without clientId", N_("token without clientId"), ()),
+    (r"scopes is not a list", N_("scopes is not a list"), ()),
+    (r"… further warnings are not listed", N_("… further warnings are not listed"), ()),
 ]
 _WORDS = {
     "the TLS checks were not selected": N_("the TLS checks were not selected"),
@@ -120,7 +161,7 @@ def translate_reason(text: str) -> str:
         params = {}
         for name, value in zip(names, m.groups()):
             value = value or ""
-            if name in ("reason", "why", "address", "range"):
+            if name in ("reason", "why", "address", "range", "problem"):
                 value = _key_why(value) if name == "why" and "bit" in value else translate_reason(value)
             elif name == "note" and value:
                 value = gettext(_WORDS[value])

@@ -220,6 +220,16 @@ def _labels() -> dict[str, str]:
         "users_at_least": gettext("from users"), "reason": gettext("reason"), "count": gettext("number"),
         "is_active": gettext("active"), "is_staff": gettext("staff"), "is_superuser": gettext("superuser"),
         "action": gettext("action"), "changed_fields": gettext("changed fields"), "role": gettext("role"),
+        # fields without a verbose name of their own, as the change history shows them
+        "accepted_by": gettext("accepted by"), "answer": gettext("answer"), "answered_at": gettext("answered at"),
+        "answered_by": gettext("answered by"), "assessment": gettext("assessment"),
+        "attempts": gettext("attempts"), "claimed_by": gettext("worker"), "content_version": gettext("content version"),
+        "created_by_label": gettext("created by"), "decision": gettext("decision"),
+        "integration": gettext("integration"), "invited_by": gettext("invited by"), "key_id": gettext("key id"),
+        "last_digest": gettext("last digest"), "lease_until": gettext("worker lease until"),
+        "queued_at": gettext("queued at"), "reasoning_de": gettext("reasoning (German)"),
+        "sha256": gettext("SHA-256 checksum"), "signed_by": gettext("signed by"), "task_id": gettext("task"),
+        "user": gettext("user"), "vendor": gettext("vendor"),
     }
 
 
@@ -362,3 +372,12 @@ def mapping_label(mapping: Any, language: str | None = None) -> str:
     if citation.startswith("Step "):
         return f"{legal_act(short, 'de').replace('Rec.', 'Empf.')}, Schritt {control}"
     return mapping.label
+
+
+def known_text(stored: str, bilingual: list[dict]) -> str:
+    """A stored text that is one side of one of ``bilingual`` content texts (a default name created in the
+    installation's language) in the reader's language; any other (user-written) text unchanged."""
+    for text in bilingual:
+        if isinstance(text, dict) and stored in (text.get("en"), text.get("de")):
+            return pick(text)
+    return stored

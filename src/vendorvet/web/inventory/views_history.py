@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
@@ -151,7 +152,8 @@ def describe_changes(changes: list[ObjectChange], parent=None) -> list[Entry]:
                 f = model._meta.get_field(name) if model else None
             except Exception:  # noqa: BLE001
                 f = None
-            label = capfirst(str(getattr(f, "verbose_name", name)) if f is not None else key_label(name))
+            own = f is not None and isinstance(getattr(f, "verbose_name", None), Promise)  # else Django made it up
+            label = capfirst(str(f.verbose_name) if own else key_label(name))
             rows.append((label, _display(f, before, fk_names), _display(f, after, fk_names)))
         entries.append(Entry(
             change=change,
