@@ -208,6 +208,9 @@ def retranslate(text: str, depth: int = 0) -> str:
     language = get_language() or "en"
     if not language.startswith("de"):
         return text
+    titled = _check_title(text)
+    if titled != text:
+        return titled
     for regex, msgid, names in _patterns(language):
         m = regex.fullmatch(text)
         if m is None:
@@ -217,4 +220,23 @@ def retranslate(text: str, depth: int = 0) -> str:
             return gettext(msgid) % params
         except (KeyError, ValueError, TypeError):
             return text
+    return text
+
+
+@lru_cache(maxsize=1)
+def _check_ids_by_title() -> dict[str, str]:
+    from vendorvet.web.core import checktexts
+
+    return {checktexts.english_text(check_id, "title"): check_id for check_id in checktexts.german_texts()}
+
+
+def _check_title(text: str) -> str:
+    """An engine check's English title (alone, or followed by " (where)" / " — where") in the reader's language."""
+    from vendorvet.web.core.checktexts import check_text
+
+    for sep in ("", " (", " — ", ": "):
+        head, found, tail = text.partition(sep) if sep else (text, "", "")
+        check_id = _check_ids_by_title().get(head)
+        if check_id and (found or not sep):
+            return check_text(check_id, "title") + found + tail
     return text
