@@ -136,3 +136,41 @@ def test_the_detector_finds_english_and_internals():
     assert untranslated(text, phrases) == ["No changes recorded"]
     assert len(internals(text)) == 2
     assert not untranslated(visible_text("<p>Keine Änderungen erfasst.</p>"), phrases)
+
+
+def _event_msgids() -> set[str]:
+    """Every text an event is recorded with: the ``_("…")`` calls of the modules that record events through
+    ``core.messages.T`` (rendered in the reader's language when shown)."""
+    import ast
+
+    from tests.web.german_text import SRC
+
+    found = set()
+    for module in (SRC / "web").rglob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        if "import T as _" not in source and "T as _" not in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "T")
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_every_event_message_and_kind_reads_german():
+    from django.utils import translation
+
+    from vendorvet.web.core.registry import registry
+
+    msgids = _event_msgids()
+    assert len(msgids) > 40
+    only_placeholders = re.compile(r"^[\s:→.,;—–()#-]*$")  # "%(integration)s: %(what)s" needs no German
+    with translation.override("de"):
+        untranslated_ids = [m for m in msgids if translation.gettext(m) == m
+                            and not only_placeholders.fullmatch(re.sub(r"%\(\w+\)[sd]", "", m))]
+        kinds = {key: str(kind.label) for key, kind in registry.event_kinds.items()}
+    with translation.override("en"):
+        english_kinds = {key: str(kind.label) for key, kind in registry.event_kinds.items()}
+    assert not untranslated_ids, untranslated_ids
+    same = [k for k in kinds if kinds[k] == english_kinds[k] and " " in kinds[k]]
+    assert not same, same

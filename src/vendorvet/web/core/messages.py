@@ -69,7 +69,20 @@ class Labels:
         return render({"labels": self.key, "values": self.values})
 
 
+class Human:
+    """A stored structure (e.g. facts of a scan: ``{"countries": ["US"]}``) shown as text in the reader's
+    language ("Länder: Vereinigte Staaten"), through :func:`vendorvet.web.core.texts.human`."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __str__(self) -> str:
+        return render({"human": self.value})
+
+
 def _encode(value):
+    if isinstance(value, Human):
+        return {"human": value.value}
     if isinstance(value, Labels):
         return {"labels": value.key, "values": value.values}
     if isinstance(value, Msg):
@@ -96,6 +109,10 @@ def render(data) -> str:
         return ""
     if isinstance(data, (str, int, float)):
         return str(data)
+    if "human" in data:
+        from vendorvet.web.core.texts import human
+
+        return human(data["human"])
     if "labels" in data:
         from vendorvet.web.core.texts import human
 

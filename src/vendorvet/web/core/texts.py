@@ -230,6 +230,9 @@ def _labels() -> dict[str, str]:
         "queued_at": gettext("queued at"), "reasoning_de": gettext("reasoning (German)"),
         "sha256": gettext("SHA-256 checksum"), "signed_by": gettext("signed by"), "task_id": gettext("task"),
         "user": gettext("user"), "vendor": gettext("vendor"),
+        # facts of a scan that monitoring compares (engine.evidence)
+        "countries": gettext("countries"), "not_after": gettext("valid until"), "format": gettext("format"),
+        "limit": gettext("limit"), "deprecation": gettext("deprecated since"), "sunset": gettext("switched off on"),
     }
 
 
