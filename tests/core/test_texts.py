@@ -103,3 +103,19 @@ def test_a_refused_request_is_one_log_line(client, caplog):
     for record in caplog.records:
         if record.name == "django.request":
             assert record.exc_info is None and "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_visit_to_the_api_docs_logs_no_schema_warnings(admin_a, capsys, caplog):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    assert client.login(username=admin_a.get_username(), password=PASSWORD)
+    with caplog.at_level(logging.WARNING):
+        assert client.get("/api/docs/").status_code == 200
+        assert client.get("/api/schema/").status_code == 200
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err and "Error [" not in captured.err, captured.err[:2000]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text[:2000]

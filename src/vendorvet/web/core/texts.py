@@ -241,6 +241,11 @@ def key_label(key: str) -> str:
     return _labels().get(key) or gettext("other")
 
 
+def label_or(key: str) -> str:
+    """A stored key's label, or the key itself when none is known (field names of a setting)."""
+    return _labels().get(key) or key
+
+
 # keys of stored results whose text is shown elsewhere (the reasoning on the legal page) or is internal
 _HIDDEN_KEYS = {"reasoning", "reasoning_de", "destinations", "onward_transfers", "content_version", "sha256",
                 "jurisdiction_warning", "key", "original", "rule", "id", "pk", "base_risk", "raised_because",

@@ -73,3 +73,15 @@ def requirement_name(requirement_id) -> str:
     from vendorvet.engine.scoring_review import requirement_name as name
 
     return name(str(requirement_id), texts.content_language())
+
+
+@register.filter
+def exact_time(value) -> str:
+    """A time to the second in the reader's style: "02.12.2026 00:20:22" (de), "2026-12-02 00:20:22" (en)."""
+    from django.utils import formats, timezone
+
+    if not value:
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "d.m.Y H:i:s" if texts.content_language() == "de" else "Y-m-d H:i:s")
