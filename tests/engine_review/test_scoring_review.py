@@ -123,7 +123,7 @@ def test_bad_inputs_are_refused():
 def test_rubric_is_published_in_both_languages():
     en, de = rubric("en"), rubric("de")
     assert len(en) == len(de) == 7
-    assert "tier 1 ×2" in en[3] and "Stufe 3 ×1.25" in de[3]
+    assert "tier 1 ×2" in en[3] and "Stufe 3 ×1,25" in de[3]  # decimal comma in German
     assert "'unknown' counts like 'not met'" in en[1]
 
 

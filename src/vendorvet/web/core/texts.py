@@ -271,6 +271,8 @@ def _value_label(key: str | None, value: Any) -> str | None:
         return {"none_needed": gettext("no transfer tool needed"), "adequacy": gettext("adequacy decision"),
                 "dpf": gettext("EU-US Data Privacy Framework"),
                 "scc": gettext("standard contractual clauses")}.get(value)
+    if key in ("status", "before_status", "after_status") and value in _STATUSES:
+        return status_label(value)
     if key == "risk":
         return {"high": gettext("high"), "medium": gettext("medium"), "low": gettext("low")}.get(value)
     if key == "adequacy_decision":
@@ -347,6 +349,9 @@ def human_diff(key: str, before: Any, after: Any) -> str:
     removed = [human(v, key) for v in before_list if v not in after_list]
     parts = [f"+ {a}" for a in added] + [f"{MINUS} {r}" for r in removed]
     return f"{label[:1].upper()}{label[1:]}: {', '.join(parts) if parts else human(after_list, key)}"
+
+
+_STATUSES = ("pass", "fail", "warn", "error", "info", "not_applicable", "skipped")
 
 
 def status_label(status: Any) -> str:
