@@ -175,8 +175,9 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 @lru_cache(maxsize=8)
-def _patterns(language: str) -> list[tuple[re.Pattern, str, list[str]]]:
-    """(regex, msgid, parameter names) of every catalogue msgid with named parameters, longest first."""
+def _patterns(language: str) -> dict[str, list[tuple[re.Pattern, str, list[str]]]]:
+    """(regex, msgid, parameter names) of every catalogue msgid with named parameters, longest first, by the
+    first three characters of the msgid ("" for a msgid that starts with a parameter)."""
     from django.utils.translation import trans_real
 
     catalog = trans_real.translation(language)._catalog
@@ -189,9 +190,13 @@ def _patterns(language: str) -> list[tuple[re.Pattern, str, list[str]]]:
         if not names or len(parts) != len(names) + 1 or not any(p.strip() for p in parts):
             continue
         regex = "".join(re.escape(p) + ("(.+?)" if i < len(names) else "") for i, p in enumerate(parts))
-        out.append((re.compile(regex, re.S), msgid, names))
+        out.append((re.compile(regex, re.S), msgid, names, max(parts, key=len)))
     out.sort(key=lambda item: -len(item[1]))
-    return out
+    by_start: dict[str, list] = {}
+    for item in out:
+        start = item[1].split("%(", 1)[0][:3]
+        by_start.setdefault(start if len(start) == 3 else "", []).append(item)
+    return by_start
 
 
 def retranslate(text: str, depth: int = 0) -> str:
@@ -211,7 +216,10 @@ def retranslate(text: str, depth: int = 0) -> str:
     titled = _check_title(text)
     if titled != text:
         return titled
-    for regex, msgid, names in _patterns(language):
+    patterns = _patterns(language)
+    for regex, msgid, names, literal in patterns.get(text[:3], []) + patterns.get("", []):
+        if literal not in text:  # cheap: the msgid's longest fixed part must be there
+            continue
         m = regex.fullmatch(text)
         if m is None:
             continue

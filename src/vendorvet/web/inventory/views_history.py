@@ -31,6 +31,7 @@ from vendorvet.web.core.models import REDACTED, ObjectChange, TenantOwnedModel
 from vendorvet.engine.scoring_review import requirement_name
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.templatetags.vendorvet_ui import actor_kind_labels
+from vendorvet.web.core.registry import registry
 from vendorvet.web.core.texts import human, key_label
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, country_name
@@ -133,7 +134,9 @@ def _display(f: models.Field | None, value: Any, fk_names: dict) -> str:
         return NAMED_BY[f.name](value)
     if isinstance(value, (dt.date, dt.datetime)):
         return formats.localize(value)
-    return human(value, f.name)  # lists, dicts, bilingual texts: as text, never as a Python structure
+    if isinstance(value, str) and f.name not in registry.value_labels:
+        return value  # what someone typed, as typed
+    return human(value, f.name)  # lists, dicts, bilingual texts, stored codes: as text, never a Python structure
 
 
 def describe_changes(changes: list[ObjectChange], parent=None) -> list[Entry]:
