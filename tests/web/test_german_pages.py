@@ -127,6 +127,17 @@ def test_every_demo_page_reads_german_without_internals(demo_client):
     assert not report, "\n".join(report)
 
 
+def test_every_demo_page_in_english_shows_no_internals(demo_client):
+    demo_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    leaked, pages = {}, 0
+    for url, page in crawl(demo_client):
+        pages += 1
+        for line in internals(visible_text(page, with_code=True)):
+            leaked.setdefault(line[:160], url)
+    assert pages > 100
+    assert not leaked, "\n".join(f"{url}: {line!r}" for line, url in sorted(leaked.items(), key=str))
+
+
 def test_the_detector_finds_english_and_internals():
     phrases = english_phrases()
     page = ("<html lang='de'><main><p>Integrationen</p><p>No changes recorded.</p>"
