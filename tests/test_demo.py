@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import sqlite3
 import stat
 import subprocess
@@ -128,6 +129,11 @@ def test_demo_command_prints_the_same_login_twice(tmp_path):
     assert "not a production" in first.stderr
     assert "URL:      http://127.0.0.1:8123/" in first.stdout
     assert "Username: admin" in first.stdout
+    # the printed way to start the server works as written (no bare "vendorvet" that is not on the PATH)
+    hint = re.search(r"Start the server with: (.+) demo --port 8123", first.stdout).group(1)
+    started = subprocess.run([*shlex.split(hint), "demo", "--help"], env=env, capture_output=True, text=True,
+                             timeout=120, stdin=subprocess.DEVNULL)
+    assert started.returncode == 0 and "--no-serve" in started.stdout, (hint, started.stderr)
     password = re.search(r"Password: (\S+)", first.stdout).group(1)
     assert len(password) >= 20
     login_file = tmp_path / "demo-login.txt"

@@ -28,6 +28,11 @@ def test_german_pages(login, admin_a, started):
     client.cookies["django_language"] = "de"
     page = client.get(started.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Bewertung von Acme CRM" in page and "Antwort speichern" in page and "Punktzahl" in page
-    assert "Anforderung cert.recognised unbekannt: −15" in page  # 10 points × tier-2 factor 1.5
+    import html
+
+    from vendorvet.engine.scoring_review import requirement_name
+
+    # the deduction names the requirement by its German text, not its id: 10 points × tier-2 factor 1.5
+    assert f"„{requirement_name('cert.recognised', 'de')}“ unbekannt: −15" in html.unescape(page)
     rubric = client.get(reverse("assessments:rubric"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "18 Monate" in rubric and "„unbekannt“ zählt wie „nicht erfüllt“" in rubric

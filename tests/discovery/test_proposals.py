@@ -31,7 +31,8 @@ def test_scopes_suggest_data_categories_with_their_source():
     assert mail.categories == ("personal",)
     assert mail.kinds[0]["kind"] == "mail" and mail.kinds[0]["communications"]
     assert mail.kinds[0]["label"] == {"en": "mail (communications)", "de": "E-Mails (Kommunikationsinhalte)"}
-    assert "learn.microsoft.com/en-us/graph/permissions-reference" in mail.source
+    assert "learn.microsoft.com/en-us/graph/permissions-reference" in mail.source["en"]
+    assert "Art. 4 Nr. 1 DSGVO" in mail.source["de"] and "Art. 4(1)" in mail.source["en"]
     files = suggest_data("microsoft", ["Files.ReadWrite.All", "Calendars.Read", "Contacts.Read", "User.Read.All"])
     assert files.categories == ("internal", "personal")
     assert [k["kind"] for k in files.kinds] == ["files", "calendar", "contacts", "directory"]

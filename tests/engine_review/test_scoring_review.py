@@ -51,13 +51,19 @@ def test_worked_example_tier_3():
                                                        "de": "TLS 1.0 auf api.example.com angenommen"}, "high")])
     assert result.points_lost == Decimal("31.25")
     assert (result.score, result.grade) == (69, "D")
+    from vendorvet.engine.scoring_review import requirement_name
+
+    iso, tls, sbom = (requirement_name(r) for r in ("cert.iso27001", "enc.transit.tls12", "supply.sbom"))
+    assert iso.startswith("ISO/IEC 27001") or "27001" in iso  # the requirement's text, not its id
     assert result.explain() == [
         "TLS 1.0 accepted on api.example.com: −12.5",
-        "Requirement cert.iso27001 not met: −7.5",
-        "Requirement enc.transit.tls12 partly met: −6.25",
-        "Requirement supply.sbom unknown: −5",
+        f"“{iso}” not met: −7.5",
+        f"“{tls}” partly met: −6.25",
+        f"“{sbom}” unknown: −5",
     ]
-    assert result.explain("de")[1] == "Anforderung cert.iso27001 nicht erfüllt: −7.5"
+    german = result.explain("de")
+    assert german[1] == f"„{requirement_name('cert.iso27001', 'de')}“ nicht erfüllt: −7,5"
+    assert german[0] == "TLS 1.0 auf api.example.com angenommen: −12,5" and "cert.iso27001" not in german[1]
 
 
 def test_unknown_counts_like_not_met_never_for_the_vendor():
@@ -118,7 +124,7 @@ def test_rubric_is_published_in_both_languages():
     en, de = rubric("en"), rubric("de")
     assert len(en) == len(de) == 8
     assert "vendor's statement" in en[5] and "Angabe des Anbieters" in de[5]
-    assert "tier 1 ×2" in en[3] and "Stufe 3 ×1.25" in de[3]
+    assert "tier 1 ×2" in en[3] and "Stufe 3 ×1,25" in de[3]  # decimal comma in German
     assert "'unknown' counts like 'not met'" in en[1]
 
 

@@ -72,7 +72,7 @@ def test_safeguards_only_as_on_file(register, tenant_a):
         rows["Payroll US"]["transfers"]
     crm = rows["Acme CRM"]["transfers"]
     assert "Garantie: nicht erfasst" in crm and "liegen vor" not in crm
-    assert rows["HR Cloud"]["transfers"] == "kein Drittlandtransfer"
+    assert rows["HR Cloud"]["transfers"] == "keine Drittlandübermittlung"
 
 
 def test_personal_data_categories_are_separate_from_other_classes(register, tenant_a):
@@ -132,10 +132,10 @@ def test_xlsx_export_shows_each_rule_and_highlights_gaps(register, assessor_a, l
     col = {c.value: i for i, c in enumerate(header)}
     crm = next(row for row in cells if str(row[0].value).startswith("Acme CRM"))
     assert crm[col["Rechtsgrundlage"]].fill.start_color.rgb.endswith("FFF2CC")  # highlighted gap
-    assert "Garantie: nicht erfasst" in crm[col["Drittlandtransfers und Garantien"]].value
+    assert "Garantie: nicht erfasst" in crm[col["Drittlandübermittlungen und Garantien"]].value
     payroll = next(row for row in cells if str(row[0].value).startswith("Payroll US"))
     assert payroll[col["Rechtsgrundlage"]].fill.fill_type is None
-    assert "Art. 46 Abs. 2 lit. c DSGVO" in payroll[col["Drittlandtransfers und Garantien"]].value
+    assert "Art. 46 Abs. 2 lit. c DSGVO" in payroll[col["Drittlandübermittlungen und Garantien"]].value
     assert not any(str(row[0].value).startswith(("Old Fax", "Rejected Survey", "Shadow Notes")) for row in cells)
     marked = _xlsx(client.get(reverse("legal:ropa_xlsx") + "?lang=en&include=all").content)[1]
     assert any(row[0].value == "Old Fax – Berlin Hosting GmbH" for row in marked)

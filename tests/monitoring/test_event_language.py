@@ -58,7 +58,7 @@ def test_recorded_in_english_read_in_german_and_english(tenant_a, admin_a, audit
     listed_en = english.get("/monitoring/").content.decode()
     assert EN_DPA in listed_en and DE_DPA not in listed_en and "expires in 20 days" in listed_en
     detail_de = german.get(f"/monitoring/events/{dpa.pk}/").content.decode()
-    assert DE_ACTION in detail_de and "Die Integration verarbeitet personenbezogene Daten (personal)" in detail_de
+    assert DE_ACTION in detail_de and "Die Integration verarbeitet personenbezogene Daten (Personenbezogene Daten)" in detail_de  # labels, no keys
     panel_de = german.get(f"/monitoring/integrations/{calendar_integration.pk}/panel/").content.decode()
     assert DE_DPA in panel_de
 

@@ -33,7 +33,10 @@ def _entries(text: str):
             elif ln.startswith('"') and current:
                 fields[current] += ln[1:-1]
         strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-        yield flags, fields.get("msgid", ""), strs
+        msgid = fields.get("msgid", "")
+        if "msgctxt" in fields and msgid:  # gettext keys a text with a context as "context\x04msgid"
+            msgid = fields["msgctxt"] + "\\x04" + msgid
+        yield flags, msgid, strs
 
 
 def test_german_catalogue_is_complete_and_compiled():

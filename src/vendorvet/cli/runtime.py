@@ -65,3 +65,25 @@ def acting_in_tenant(args: argparse.Namespace) -> Iterator[object]:
                   role=membership.role)
     with tenant_session(membership.tenant, actor):
         yield membership.tenant
+
+
+def launcher() -> str:
+    """How to call this installation's ``vendorvet`` from the current directory, for printed hints: plain
+    ``vendorvet`` when that name on the PATH is this one, else the path of the script beside this Python
+    (``.venv/bin/vendorvet``), else ``python -m vendorvet.cli.main``."""
+    import shlex
+    import shutil
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "vendorvet"
+    on_path = shutil.which("vendorvet")
+    if on_path and script.exists() and Path(on_path).resolve() == script.resolve():
+        return "vendorvet"
+    if script.exists():
+        try:
+            shown = str(script.relative_to(Path.cwd()))
+        except ValueError:
+            shown = str(script)
+        return shlex.quote(shown)
+    return f"{shlex.quote(sys.executable)} -m vendorvet.cli.main"

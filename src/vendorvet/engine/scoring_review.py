@@ -49,10 +49,23 @@ def _d(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def fmt(points: Decimal) -> str:
-    """``7.50`` → ``7.5``, ``8.00`` → ``8``, ``6.25`` → ``6.25`` (decimals only when needed)."""
+def fmt(points: Decimal, language: str = "en") -> str:
+    """``7.50`` → ``7.5``, ``8.00`` → ``8``, ``6.25`` → ``6.25`` (decimals only when needed); a decimal comma
+    in German (``6,25``)."""
     q = _d(points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return str(int(q)) if q == q.to_integral_value() else format(q.normalize(), "f")
+    text = str(int(q)) if q == q.to_integral_value() else format(q.normalize(), "f")
+    return text.replace(".", ",") if language.startswith("de") else text
+
+
+def requirement_name(requirement_id: str, language: str = "en") -> str:
+    """A requirement as people read it (its text in ``language``), or its id when the checklist lacks it."""
+    from vendorvet.engine.checklist import load_checklist
+
+    try:
+        text = load_checklist().requirement(requirement_id).text
+    except KeyError:
+        return requirement_id
+    return text.get("de" if language.startswith("de") else "en") or text.get("en") or requirement_id
 
 
 @dataclass(frozen=True)
@@ -95,15 +108,15 @@ class Line:
         r = rules()["score"]
         if self.kind == "requirement":
             answer = r["answers"][self.answer][lang]
-            line = r["lines"]["requirement"][lang].format(requirement=self.subject, answer=answer,
-                                                          points=fmt(self.points))
+            line = r["lines"]["requirement"][lang].format(requirement=requirement_name(self.subject, lang),
+                                                          answer=answer, points=fmt(self.points, lang))
             if self.basis == VENDOR_STATED:
                 line += " " + r["lines"]["vendor_stated"][lang]
         else:
             text = self.finding_text.get(lang) or self.finding_text.get("en") or self.subject
-            line = r["lines"]["finding"][lang].format(text=text, points=fmt(self.points))
+            line = r["lines"]["finding"][lang].format(text=text, points=fmt(self.points, lang))
         if self.override is not None:
-            line += " " + r["lines"]["override"][lang].format(original=fmt(self.original),
+            line += " " + r["lines"]["override"][lang].format(original=fmt(self.original, lang),
                                                                justification=self.override.justification)
         return line
 
@@ -218,17 +231,19 @@ def rubric(language: str = "en") -> list[str]:
     names = {k: v["de" if de else "en"] for k, v in r["answers"].items()}
     grades = ", ".join(f"{g} ≥ {t}" for t, g in r["grades"])
     if de:
+        severity = {"critical": "kritisch", "high": "hoch", "medium": "mittel", "low": "niedrig", "info": "Hinweis"}
         return [
-            "Jede Pflichtanforderung ist Punkte wert, nach ihrer Prüftiefe (max_tier): "
-            + ", ".join(f"max_tier {k}: {v}" for k, v in sorted(pts.items(), reverse=True)) + ".",
-            "Anteil der Abzüge je Antwort: " + ", ".join(f"{names[k]} {fmt(_d(v))}" for k, v in af.items())
+            "Jede Pflichtanforderung ist Punkte wert, nach ihrer Prüftiefe (bis zu welcher Stufe sie Pflicht ist): "
+            + ", ".join(f"Pflicht bis Stufe {k}: {v} Punkte" for k, v in sorted(pts.items(), reverse=True)) + ".",
+            "Anteil der Abzüge je Antwort: " + ", ".join(f"{names[k]} {fmt(_d(v), 'de')}" for k, v in af.items())
             + " — „unbekannt“ zählt wie „nicht erfüllt“.",
-            "Automatische Befunde je Schweregrad: " + ", ".join(f"{k} {v}" for k, v in fp.items()) + ".",
+            "Automatische Befunde je Schweregrad: "
+            + ", ".join(f"{severity.get(k, k)} {fmt(_d(v), 'de')}" for k, v in fp.items()) + ".",
             "Die Stufe der Integration multipliziert jeden Abzug: "
-            + ", ".join(f"Stufe {k} ×{fmt(_d(v))}" for k, v in sorted(tf.items())) + ".",
+            + ", ".join(f"Stufe {k} ×{fmt(_d(v), 'de')}" for k, v in sorted(tf.items())) + ".",
             "Optionale Anforderungen (über die Pflicht der Stufe hinaus) kosten keine Punkte.",
             "Eine Antwort, die nur auf der Angabe des Anbieters beruht (Fragebogen, nicht durch Scan, Spezifikation, "
-            f"SBOM oder Dokument geprüft), verliert mindestens den Anteil {fmt(_d(r['vendor_stated_share']))} "
+            f"SBOM oder Dokument geprüft), verliert mindestens den Anteil {fmt(_d(r['vendor_stated_share']), 'de')} "
             "ihrer Punkte.",
             "Ein Abzug kann mit Begründung übersteuert werden; die Zeile bleibt mit dem ursprünglichen Wert sichtbar.",
             f"Punktzahl = 100 − Summe der Abzüge (begrenzt auf 0 … 100). Note: {grades}, sonst F.",

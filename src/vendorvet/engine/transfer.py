@@ -25,7 +25,7 @@ from vendorvet import content
 
 # The EEA and adequacy content is reference data with one home (engine.reference); these names stay importable.
 from vendorvet.engine.reference import (  # noqa: F401
-    ADEQUACY_CONDITIONS, Adequacy, TransferContent, is_eea, known_countries, load_content, parse_content,
+    ADEQUACY_CONDITIONS, country_in, german_act, Adequacy, TransferContent, is_eea, known_countries, load_content, parse_content,
 )
 
 OUR_ROLES = ("controller", "processor")
@@ -57,8 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Rollen: wir handeln als {our_role_de}, der Anbieter als {vendor_role_de}.",
     },
     "roles_onward": {
-        "en": "Onward transfer: the vendor, as {role}, passes the data to its sub-processor in {country} (a processor).",
-        "de": "Weiterübermittlung: der Anbieter gibt die Daten als {role} an seinen Unterauftragsverarbeiter in {country} (Auftragsverarbeiter) weiter.",
+        "en": "Onward transfer: the vendor, as {role}, passes the data to its sub-processor {country_in} (a processor).",
+        "de": "Weiterübermittlung: der Anbieter gibt die Daten als {role} an seinen Unterauftragsverarbeiter {country_in} (Auftragsverarbeiter) weiter.",
     },
     "role_sub_processor_of_controller": {
         "en": "A sub-processor engaged directly by a controller is treated as the controller's processor.",
@@ -78,23 +78,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "eea": {
         "en": "{country} is in the EEA: no third-country transfer.",
-        "de": "{country} gehört zum EWR: kein Drittlandtransfer.",
+        "de": "{country}: Mitglied des EWR, keine Drittlandübermittlung.",
     },
     "adequacy": {
         "en": "{country} has an adequacy decision (Art. 45 GDPR): {decision} of {adopted}, scope: {scope}.",
-        "de": "Für {country} gilt ein Angemessenheitsbeschluss (Art. 45 DSGVO): {decision} vom {adopted}, Geltungsbereich: {scope}.",
+        "de": "{country}: Angemessenheitsbeschluss nach Art. 45 DSGVO – {decision} vom {adopted}, Geltungsbereich: {scope}.",
     },
     "adequacy_unconfirmed": {
         "en": "Note on {country}: {note}",
-        "de": "Hinweis zu {country}: {note}",
+        "de": "Hinweis ({country}): {note}",
     },
     "adequacy_expired": {
         "en": "The adequacy decision for {country} expired on {until}: it does not cover the transfer.",
-        "de": "Der Angemessenheitsbeschluss für {country} ist am {until} abgelaufen: er deckt den Transfer nicht.",
+        "de": "Der Angemessenheitsbeschluss ({country}) ist am {until} abgelaufen: er deckt die Übermittlung nicht.",
     },
     "adequacy_sector_ok": {
         "en": "The decision for {country} covers only part of the country ({scope}); a commercial vendor normally falls within it — confirm this for the vendor.",
-        "de": "Der Beschluss für {country} gilt nur für einen Teil ({scope}); ein gewerblicher Anbieter fällt in der Regel darunter — für den Anbieter bestätigen.",
+        "de": "Der Beschluss ({country}) gilt nur für einen Teil des Landes ({scope}); ein gewerblicher Anbieter fällt in der Regel darunter — für den Anbieter bestätigen.",
     },
     "canada_pipeda_yes": {
         "en": "The importer in Canada is recorded as subject to PIPEDA: the adequacy decision applies.",
@@ -109,12 +109,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Der US-Empfänger ist laut Erfassung nach dem EU-US Data Privacy Framework zertifiziert: {decision} greift. Den Eintrag auf der DPF-Liste regelmäßig prüfen.",
     },
     "dpf_no": {
-        "en": "The US importer is not recorded as DPF-certified ({status}; unknown counts as not certified): the adequacy decision for the US does not cover it.",
-        "de": "Der US-Empfänger ist laut Erfassung nicht DPF-zertifiziert ({status}; unbekannt gilt als nicht zertifiziert): der Angemessenheitsbeschluss für die USA deckt ihn nicht.",
+        "en": "The US importer is not recorded as DPF-certified (recorded: {status}; unknown counts as not certified): the adequacy decision for the US does not cover it.",
+        "de": "Der US-Empfänger ist laut Erfassung nicht DPF-zertifiziert (erfasst: {status}; „unbekannt“ gilt als nicht zertifiziert): der Angemessenheitsbeschluss für die USA deckt ihn nicht.",
     },
     "no_adequacy": {
         "en": "{country} is a third country without an adequacy decision: appropriate safeguards under Art. 46 GDPR are needed.",
-        "de": "{country} ist ein Drittland ohne Angemessenheitsbeschluss: geeignete Garantien nach Art. 46 DSGVO sind erforderlich.",
+        "de": "{country}: Drittland ohne Angemessenheitsbeschluss; geeignete Garantien nach Art. 46 DSGVO sind erforderlich.",
     },
     "scc_module": {
         "en": "Standard contractual clauses ({decision}), {module}, from the roles: {exporter} exports, {importer} imports.",
@@ -126,35 +126,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tia": {
         "en": "A transfer impact assessment is required (Clause 14 of the SCCs; EDPB Recommendations 01/2020): assess the law and practice of {countries} and decide on supplementary measures.",
-        "de": "Eine Transfer-Folgenabschätzung (TIA) ist erforderlich (Klausel 14 der SCC; EDPB-Empfehlungen 01/2020): Recht und Praxis in {countries} bewerten und über ergänzende Maßnahmen entscheiden.",
+        "de": "Eine Transfer-Folgenabschätzung (TIA) ist erforderlich (Klausel 14 der SCC; EDSA-Empfehlungen 01/2020): Recht und Praxis der Zielländer ({countries}) bewerten und über ergänzende Maßnahmen entscheiden.",
     },
     "special_categories": {
         "en": "Special categories of personal data (Art. 9 GDPR) go to {countries} without an adequacy decision: the transfer must not start before SCCs and strong supplementary measures (e.g. encryption with keys held in the EEA) are in place.",
-        "de": "Besondere Kategorien personenbezogener Daten (Art. 9 DSGVO) gehen nach {countries} ohne Angemessenheitsbeschluss: der Transfer darf erst beginnen, wenn SCC und starke ergänzende Maßnahmen (z. B. Verschlüsselung mit Schlüsseln im EWR) bestehen.",
+        "de": "Besondere Kategorien personenbezogener Daten (Art. 9 DSGVO) gehen in Drittländer ohne Angemessenheitsbeschluss ({countries}): die Übermittlung darf erst beginnen, wenn SCC und starke ergänzende Maßnahmen (z. B. Verschlüsselung mit Schlüsseln im EWR) bestehen.",
     },
     "jurisdiction": {
-        "en": "Jurisdiction risk: the {whom} is established in {country}; {law} can compel it to disclose data under its control even when the data is stored in the EEA.",
-        "de": "Jurisdiktionsrisiko: {whom} hat den Sitz in {country}; {law} kann die Herausgabe von Daten unter seiner Kontrolle erzwingen, auch wenn sie im EWR gespeichert sind.",
+        "en": "Jurisdiction risk: the {whom} is established {country_in}; {law} can compel it to disclose data under its control even when the data is stored in the EEA.",
+        "de": "Jurisdiktionsrisiko: {whom} ist {country_in} ansässig; nach {law} können Behörden die Herausgabe von Daten erzwingen, die unter der Kontrolle des Unternehmens stehen, auch wenn sie im EWR gespeichert sind.",
     },
     "basis": {
         "en": "Result: {basis_text}.",
         "de": "Ergebnis: {basis_text_de}.",
     },
     "onward": {
-        "en": "Sub-processor in {country}: an onward transfer, assessed on its own below.",
-        "de": "Unterauftragsverarbeiter in {country}: eine Weiterübermittlung, unten gesondert bewertet.",
+        "en": "Sub-processor {country_in}: an onward transfer, assessed on its own below.",
+        "de": "Unterauftragsverarbeiter {country_in}: eine Weiterübermittlung, unten gesondert bewertet.",
     },
 }
 
 BASIS_TEXT = {
     "none_needed": {"en": "no third-country transfer — no transfer tool needed",
-                    "de": "kein Drittlandtransfer — kein Transferinstrument nötig"},
+                    "de": "keine Drittlandübermittlung — kein Transferinstrument nötig"},
     "adequacy": {"en": "covered by an adequacy decision", "de": "durch einen Angemessenheitsbeschluss gedeckt"},
     "dpf": {"en": "covered by the EU-US Data Privacy Framework (certification recorded)",
             "de": "durch das EU-US Data Privacy Framework gedeckt (Zertifizierung erfasst)"},
     "scc": {"en": "standard contractual clauses and a transfer impact assessment required",
             "de": "Standardvertragsklauseln und Transfer-Folgenabschätzung erforderlich"},
 }
+TRI = {"yes": {"en": "yes", "de": "ja"}, "no": {"en": "no", "de": "nein"},
+       "unknown": {"en": "unknown", "de": "unbekannt"}}
 ROLE_DE = {"controller": "Verantwortlicher", "processor": "Auftragsverarbeiter",
            "sub-processor": "Unterauftragsverarbeiter"}
 WHOM = {"vendor": {"en": "vendor", "de": "der Anbieter"},
@@ -169,7 +171,19 @@ class Step:
     def render(self, language: str = "en") -> str:
         lang = "de" if language == "de" else "en"
         params = {k: (v.get(lang) or v.get("en")) if isinstance(v, dict) else v for k, v in self.params.items()}
+        if "country_in" not in params and "country_code" in self.params:
+            params["country_in"] = country_in(self.params["country_code"], lang, with_code=True)
+        if lang == "de":  # legal acts by their German names, dates as 16.08.2027
+            params = {k: _german_value(v) for k, v in params.items()}
         return MESSAGES[self.code][lang].format(**params)
+
+
+def _german_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit():
+        return f"{value[8:10]}.{value[5:7]}.{value[:4]}"
+    return german_act(value)
 
 
 # ----------------------------------------------------------------------------- input / output
@@ -289,12 +303,12 @@ def _assess_country(code: str, *, dpf: str, pipeda: str, today: dt.date, tc: Tra
         elif decision.condition == "canada_pipeda":
             covered = pipeda == "yes"
         if decision.condition == "dpf":
-            steps.append(Step("dpf_yes" if covered else "dpf_no", {"decision": decision.decision, "status": dpf}))
+            steps.append(Step("dpf_yes" if covered else "dpf_no", {"decision": decision.decision, "status": TRI[dpf]}))
         elif decision.condition == "canada_pipeda":
             steps.append(Step("adequacy", {"country": name, "decision": decision.decision,
                                            "adopted": decision.adopted.isoformat(),
                                            "scope": decision.scope}))
-            steps.append(Step("canada_pipeda_yes" if covered else "canada_pipeda_no", {"status": pipeda}))
+            steps.append(Step("canada_pipeda_yes" if covered else "canada_pipeda_no", {"status": TRI[pipeda]}))
         else:
             steps.append(Step("adequacy", {"country": name, "decision": decision.decision,
                                            "adopted": decision.adopted.isoformat(),
@@ -314,7 +328,7 @@ def _jurisdiction(vendor_country: str, parent_country: str | None, tc: TransferC
     for whom, code in (("vendor", vendor_country), ("parent", parent_country)):
         if code and code in tc.extraterritorial:
             law = tc.extraterritorial[code]["law"]
-            return Step("jurisdiction", {"whom": WHOM[whom], "country": _cname(code), "law": law})
+            return Step("jurisdiction", {"whom": WHOM[whom], "country": _cname(code), "country_code": code, "law": law})
     return None
 
 
@@ -397,9 +411,9 @@ def check(inp: TransferInput, tc: TransferContent | None = None) -> TransferResu
     vendor_as_exporter = "controller" if inp.vendor_role == "controller" else "processor"
     for sub in inp.sub_processors:
         code = normalise_country(sub.country, tc)
-        result.steps.append(Step("onward", {"country": _cname(code)}))
+        result.steps.append(Step("onward", {"country": _cname(code), "country_code": code}))
         sub_steps = [Step("roles_onward", {"role": {"en": vendor_as_exporter, "de": ROLE_DE[vendor_as_exporter]},
-                                           "country": _cname(code)})]
+                                           "country": _cname(code), "country_code": code})]
         onward = _evaluate(exporter_role=vendor_as_exporter, importer_role="sub-processor", importer_country=code,
                            countries=[code], dpf=_tri(sub.dpf, "dpf"), pipeda=_tri(sub.canada_pipeda, "pipeda"),
                            categories=categories, parent_country=None, today=today, tc=tc, steps=sub_steps)

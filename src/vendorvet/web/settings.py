@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vendorvet.web.core.context_processors.tenancy",
             ],
+            # |human, |engine_text, |pick, |number, |status_label on every page (core.texts)
+            "builtins": ["vendorvet.web.core.templatetags.texts"],
         },
     }
 ]
@@ -265,9 +267,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # a routine 403/404/400 is one line, no traceback (core.logfilters)
+    "filters": {"routine_refusals": {"()": "vendorvet.web.core.logfilters.RoutineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VENDORVET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "django.request": {"filters": ["routine_refusals"]}},
 }
 
 # -- the front door: login lockout (django-axes), API throttling, sessions, invitations (accounts.security) ----

@@ -135,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"  (kept in {data_dir / LOGIN_FILE})")
     print()
     if args.no_serve:
-        print(f"Start the server with: vendorvet demo --port {args.port}")
+        from vendorvet.cli.runtime import launcher
+
+        print(f"Start the server with: {launcher()} demo --port {args.port}")
         return 0
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("WARNING: listening beyond localhost exposes the demo login to your network.", file=sys.stderr)

@@ -9,7 +9,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from vendorvet import content
 
@@ -274,18 +274,21 @@ class DataSuggestion:
 
     categories: tuple[str, ...] = ()
     kinds: tuple[dict, ...] = ()  # {"kind", "communications", "scopes", "label": {"en", "de"}}
-    source: str = ""
+    source: Any = ""  # {"en", "de"}: the public sources of the rules ("" when nothing is suggested)
 
     def as_dict(self) -> dict:
         return {"categories": list(self.categories), "kinds": [dict(k) for k in self.kinds], "source": self.source}
 
 
 @lru_cache(maxsize=None)
-def _data_rules(platform: str) -> tuple[tuple[tuple[re.Pattern, dict], ...], str]:
+def _data_rules(platform: str) -> tuple[tuple[tuple[re.Pattern, dict], ...], Any]:
     name = {"google": "oauth_scopes_google", "microsoft": "oauth_scopes_microsoft"}[platform]
     section = content.load(name).get("data_categories") or {}
     rules = tuple((re.compile(fnmatch.translate(r["match"]), re.I), r) for r in section.get("rules", []))
-    return rules, " ".join(str(section.get("source", "")).split())
+    source = section.get("source", "")  # {en, de} (or one text): who says which scope reads what
+    if isinstance(source, dict):
+        return rules, {lang: " ".join(str(text).split()) for lang, text in source.items()}
+    return rules, " ".join(str(source).split())
 
 
 def suggest_data(platform: str, scopes: Iterable[str]) -> DataSuggestion:

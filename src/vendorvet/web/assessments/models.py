@@ -167,6 +167,15 @@ class Answer(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.requirement_id}: {self.value}"
 
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of an answer: its requirement and answer in the reader's language."""
+        from vendorvet.engine.scoring_review import requirement_name
+        from vendorvet.web.core.i18n import content_language
+
+        value = dict(AnswerValue.choices).get(data.get("value"), data.get("value"))
+        return f"{requirement_name(str(data['requirement_id']), content_language())}: {value}"
+
     def evidence_changed(self, suggestions) -> bool:
         """The automated evidence differs from what the assessor saw when answering."""
         return bool(self.answered_at) and review.fingerprint(suggestions) != self.evidence_fingerprint
@@ -198,6 +207,18 @@ class ScoreOverride(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.key} → −{self.points}"
+
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of an override: the requirement (or finding) and the points, localised."""
+        from vendorvet.engine.scoring_review import requirement_name
+        from vendorvet.web.core.i18n import content_language
+        from vendorvet.web.core.texts import MINUS, number
+
+        key = str(data.get("key", ""))
+        subject = requirement_name(key.split(":", 1)[1], content_language()) if key.startswith("answer:") else \
+            key.split(":", 1)[-1]
+        return f"{subject} → {MINUS}{number(data.get('points'))}"
 
     def clean(self) -> None:
         if not (self.justification or "").strip():
@@ -274,6 +295,16 @@ class Decision(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.decided_on})"
+
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of a decision in the reader's language: outcome and date."""
+        from django.utils import formats
+        from django.utils.dateparse import parse_date
+
+        day = parse_date(str(data.get("decided_on") or ""))
+        outcome = dict(Outcome.choices).get(data.get("outcome"), data.get("outcome"))
+        return f"{outcome} ({formats.date_format(day, 'SHORT_DATE_FORMAT')})" if day else str(outcome)
 
     def clean(self) -> None:
         if not (self.justification or "").strip():

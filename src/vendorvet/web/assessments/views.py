@@ -35,6 +35,7 @@ from vendorvet.web.assessments.models import (
 )
 from vendorvet.web.core import review
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core.texts import mapping_label
 from vendorvet.web.core.registry import registry
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
@@ -50,7 +51,7 @@ def describe_requirement(requirement, language: str) -> dict:
         "point": requirement.point,
         "point_title": checklist.point(requirement.point).title_for(language),
         "evidence_types": [checklist.evidence_types[e][language] for e in requirement.evidence_types],
-        "mappings": [m.label for m in requirement.mappings],
+        "mappings": [mapping_label(m) for m in requirement.mappings],
         "check_ids": list(requirement.check_ids),
     }
 

@@ -17,6 +17,7 @@ from django.views import View
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import Membership, Tenant
 from vendorvet.web.audit.models import AuditEvent
+from vendorvet.web.core import texts
 
 PAGE_SIZE = 50
 KINDS = {
@@ -57,6 +58,7 @@ SETTING_LABELS = {
     "monitoring.alertrule": _("Alert rule"), "scans.tenantscansettings": _("Scan settings"),
     "legal.ropasettings": _("Record of processing activities (header)"),
 }
+ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
 ACTOR_KINDS = {"user": _("web"), "token": _("API"), "cli": _("command line"), "task": _("task"),
                "system": _("system")}
 
@@ -68,15 +70,19 @@ def _text(key: str, value) -> str:
         return str(SETTING_LABELS.get(value, value))
     if key in ("role", "from_role", "to_role") and value in roles.Role.values:
         return str(roles.Role(value).label)
+    if key == "action" and value in ACTIONS:
+        return str(ACTIONS[value])
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(k, v)}" for k, v in value.items())
+        return ", ".join(f"{texts.label_or(k)}: {_text(k, v)}" for k, v in value.items())
     if isinstance(value, list):
+        if key == "fields":
+            return ", ".join(texts.label_or(str(v)) for v in value) or "—"
         return ", ".join(_text(key, v) for v in value) or "—"
     return "—" if value in (None, "") else str(value)
 
 
 def presented(event: AuditEvent) -> dict:
-    details = [(DETAIL_LABELS.get(key, key.replace("_", " ")), _text(key, value))
+    details = [(DETAIL_LABELS.get(key) or texts.label_or(key), _text(key, value))
                for key, value in sorted(event.details.items()) if not key.endswith("_id")]
     return {"event": event, "label": KINDS.get(event.kind, event.kind), "details": details,
             "actor": ACTOR_KINDS.get(event.actor_kind, event.actor_kind)}

@@ -58,7 +58,33 @@ class CheckTitle:
         return render({"check_title": self.check_id})
 
 
+class Labels:
+    """Stored codes shown by their labels in the reader's language, e.g. ``Labels("data_categories",
+    ["personal"])`` → "personenbezogene Daten" (labels from ``registry.value_labels``)."""
+
+    def __init__(self, key: str, values):
+        self.key, self.values = key, [str(v) for v in values]
+
+    def __str__(self) -> str:
+        return render({"labels": self.key, "values": self.values})
+
+
+class Human:
+    """A stored structure (e.g. facts of a scan: ``{"countries": ["US"]}``) shown as text in the reader's
+    language ("Länder: Vereinigte Staaten"), through :func:`vendorvet.web.core.texts.human`."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __str__(self) -> str:
+        return render({"human": self.value})
+
+
 def _encode(value):
+    if isinstance(value, Human):
+        return {"human": value.value}
+    if isinstance(value, Labels):
+        return {"labels": value.key, "values": value.values}
     if isinstance(value, Msg):
         return value.as_data()
     if isinstance(value, CheckRemediation):
@@ -83,6 +109,14 @@ def render(data) -> str:
         return ""
     if isinstance(data, (str, int, float)):
         return str(data)
+    if "human" in data:
+        from vendorvet.web.core.texts import human
+
+        return human(data["human"])
+    if "labels" in data:
+        from vendorvet.web.core.texts import human
+
+        return human(list(data.get("values") or []), str(data["labels"]))
     if "remediation" in data or "check_title" in data:  # in the active language (German content or the engine's)
         from vendorvet.web.core.checktexts import check_text
 

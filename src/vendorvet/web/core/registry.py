@@ -160,6 +160,9 @@ class Registry:
     integration_facets: Collection = field(default_factory=lambda: Collection("integration list facets"))
     # per-tenant work the monitoring tick runs on every pass (e.g. the dashboard's weekly snapshot)
     periodic_hooks: Collection = field(default_factory=lambda: Collection("periodic hooks"))
+    # stored key -> callable(code) -> its label in the active language (e.g. "data_categories": "personal" ->
+    # "personenbezogene Daten"), for core.texts.human and stored event texts (core.messages.Labels)
+    value_labels: Collection = field(default_factory=lambda: Collection("value labels"))
     # free-form hooks: name -> callable (e.g. the monitoring sink, the tenant memberships of a user)
     hooks: Collection = field(default_factory=lambda: Collection("hooks"))
 

@@ -22,6 +22,10 @@ class DiscoveryConfig(AppConfig):
         from vendorvet.web.discovery import sources
 
         sources.mirror()  # the engine's discovery sources, also those registered later
+        # stored codes as the change history shows them (core.texts.human)
+        for key in ("sources", "source"):
+            registry.value_labels.register(key, lambda v: sources.label(v) if sources.get(v) else v)
+        registry.value_labels.register("flags", _flag_label)
 
         from vendorvet.web.discovery import api
 
@@ -34,3 +38,14 @@ class DiscoveryConfig(AppConfig):
         from vendorvet.web.discovery import dashboard
 
         dashboard.register()  # dashboard figures
+
+
+def _flag_label(flag: str) -> str:
+    from django.utils.translation import gettext
+
+    return {"unverified_publisher": gettext("unverified publisher"), "reply_url_not_https": gettext("reply URL not HTTPS"),
+            "tenant_wide_consent": gettext("admin consent for all users"),
+            "application_permissions": gettext("application permissions"), "offline_access": gettext("offline access"),
+            "restricted_scopes": gettext("restricted scopes"), "many_users": gettext("many users"),
+            "least_privilege_gap": gettext("more than needed"),
+            "admin_api": gettext("calls Admin SDK APIs")}.get(flag, flag)

@@ -49,7 +49,10 @@ def _suggestion(app: DiscoveredApp, language: str) -> dict:
     from vendorvet.web.discovery.proposals import suggestion
 
     found = suggestion(app)
-    return {"categories": list(found.categories), "source": found.source,
+    source = found.source
+    if isinstance(source, dict):
+        source = source.get(language) or source.get("en", "")
+    return {"categories": list(found.categories), "source": source,
             "kinds": [{"kind": k["kind"], "communications": k["communications"], "scopes": k["scopes"],
                        "label": k["label"].get(language) or k["label"]["en"]} for k in found.kinds]}
 

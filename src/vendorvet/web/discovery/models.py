@@ -78,6 +78,17 @@ class ImportRun(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.source_label} {self.started:%Y-%m-%d %H:%M}"
 
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of an import in the reader's language (source and local start time)."""
+        from django.utils import formats, timezone
+        from django.utils.dateparse import parse_datetime
+
+        started = parse_datetime(str(data.get("started") or ""))
+        when = formats.date_format(timezone.localtime(started) if started and timezone.is_aware(started)
+                                   else started, "SHORT_DATETIME_FORMAT") if started else ""
+        return f"{label_of(str(data.get('source', '')))} {when}".strip()
+
     @property
     def source_label(self) -> str:
         """The source's name in the active language."""

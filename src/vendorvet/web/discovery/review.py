@@ -124,8 +124,10 @@ class DiscoveryEvidence:
         inputs = []
         for finding in latest_openapi_findings(integration):
             if finding.status in PROBLEM_STATUSES:
-                text = f"{finding.title} — {finding.where}"
-                inputs.append(scoring_review.FindingInput(finding.key, {"en": text, "de": text}, finding.severity))
+                from vendorvet.web.core.checktexts import shown_title
+
+                text = {lang: f"{shown_title(finding, lang)} — {finding.where}" for lang in ("en", "de")}
+                inputs.append(scoring_review.FindingInput(finding.key, text, finding.severity))
         return inputs
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +28,11 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import APIToken, Membership
 from vendorvet.web.core.context import ACTOR_KINDS
 from vendorvet.web.core.models import REDACTED, ObjectChange, TenantOwnedModel
+from vendorvet.engine.scoring_review import requirement_name
+from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.templatetags.vendorvet_ui import actor_kind_labels
+from vendorvet.web.core.registry import registry
+from vendorvet.web.core.texts import human, key_label
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.choices import DataCategory, DataSubject, country_name
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
@@ -38,6 +43,10 @@ LIST_LABELS = {
     "data_categories": lambda v: str(dict(DataCategory.choices).get(v, v)),
     "data_subjects": lambda v: str(dict(DataSubject.choices).get(v, v)),
     "processing_countries": lambda v: country_name(v),
+}
+# fields that store an id people know by another name
+NAMED_BY = {
+    "requirement_id": lambda v: requirement_name(str(v), content_language()),
 }
 # object types offered as a filter on the tenant-wide change log
 LOGGED_MODELS = {
@@ -58,6 +67,7 @@ class Entry:
     actor_kind_label: str
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     url: str = ""
+    object_repr: str = ""
 
 
 def changes_for(obj: models.Model) -> models.QuerySet[ObjectChange]:
@@ -105,7 +115,7 @@ def _display(f: models.Field | None, value: Any, fk_names: dict) -> str:
     if getattr(f, "change_log_secret", False) or (isinstance(value, str) and value.startswith(REDACTED)):
         return _("set (secret, not shown)")  # the history holds a marker, never the value
     if f is None:
-        return str(value)
+        return human(value)
     if isinstance(f, models.ForeignKey):
         return fk_names.get((f.related_model, value), f"#{value}")
     if f.choices:
@@ -118,12 +128,15 @@ def _display(f: models.Field | None, value: Any, fk_names: dict) -> str:
             if timezone.is_aware(parsed):
                 parsed = timezone.localtime(parsed)
             return formats.date_format(parsed, "SHORT_DATETIME_FORMAT")
-    if isinstance(value, list):
-        label = LIST_LABELS.get(f.name, str)
-        return ", ".join(label(v) for v in value)
+    if isinstance(value, list) and f.name in LIST_LABELS:
+        return ", ".join(LIST_LABELS[f.name](v) for v in value)
+    if f.name in NAMED_BY:
+        return NAMED_BY[f.name](value)
     if isinstance(value, (dt.date, dt.datetime)):
         return formats.localize(value)
-    return str(value)
+    if isinstance(value, str) and f.name not in registry.value_labels:
+        return value  # what someone typed, as typed
+    return human(value, f.name)  # lists, dicts, bilingual texts, stored codes: as text, never a Python structure
 
 
 def describe_changes(changes: list[ObjectChange], parent=None) -> list[Entry]:
@@ -142,7 +155,8 @@ def describe_changes(changes: list[ObjectChange], parent=None) -> list[Entry]:
                 f = model._meta.get_field(name) if model else None
             except Exception:  # noqa: BLE001
                 f = None
-            label = capfirst(str(getattr(f, "verbose_name", name))) if f is not None else name
+            own = f is not None and isinstance(getattr(f, "verbose_name", None), Promise)  # else Django made it up
+            label = capfirst(str(f.verbose_name) if own else key_label(name))
             rows.append((label, _display(f, before, fk_names), _display(f, after, fk_names)))
         entries.append(Entry(
             change=change,
@@ -150,8 +164,22 @@ def describe_changes(changes: list[ObjectChange], parent=None) -> list[Entry]:
             actor_kind_label=kinds.get(change.actor_kind, change.actor_kind),
             rows=rows,
             url=_object_url(change, existing, parent),
+            object_repr=_repr(model, change),
         ))
     return entries
+
+
+def _repr(model, change: ObjectChange) -> str:
+    """The changed object's name; a model may name it from the logged data in the reader's language
+    (``history_repr``: an answer by its requirement, not its id)."""
+    named = getattr(model, "history_repr", None)
+    data = change.postchange_data or change.prechange_data
+    if named is not None and isinstance(data, dict):
+        try:
+            return named(data)
+        except Exception:  # noqa: BLE001 - fields renamed since: the stored name
+            pass
+    return change.object_repr
 
 
 def _target(change: ObjectChange) -> tuple[type | None, int | None]:

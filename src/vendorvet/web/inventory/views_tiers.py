@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -29,7 +31,9 @@ def _rows(policy_rules: dict, data=None, language: str = "en") -> list[dict]:
                 thresholds.append({"key": key, "field": field, "default": rule["when"][key], "value": value})
         rows.append({
             "id": rule["id"],
-            "reason": rule["reason"].get(language) or rule["reason"]["en"],
+            # the placeholder ("{granted_scopes}") is filled in when the rule matches; here it is described
+            "reason": re.sub(r"\{\w+\}", _("the permissions concerned"),
+                             rule["reason"].get(language) or rule["reason"]["en"]),
             "default_tier": int(rule["tier"]),
             "tier": (data.get(f"tier__{rule['id']}") if data is not None else own.get("tier", int(rule["tier"]))),
             "enabled": (f"enabled__{rule['id']}" in data) if data is not None else own.get("enabled", True),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from vendorvet.web.core import events
 from vendorvet.web.core.events import CalendarCheck, Recorded, record
-from vendorvet.web.core.messages import T as _  # texts rendered in the reader's language when shown
+from vendorvet.web.core.messages import Labels, T as _  # texts rendered in the reader's language when shown
 from vendorvet.web.core.registry import registry
 from vendorvet.web.legal.kinds import CONTRACT_DEADLINE, DPA_MISSING, KINDS
 
@@ -49,7 +49,8 @@ def missing_dpa(today, occurrence, now) -> list[Recorded]:
             kind=DPA_MISSING, severity="high", key=f"dpa_missing:{integration.pk}", occurrence=occurrence,
             title=_("%(integration)s: no AVV/DPA recorded") % {"integration": integration},
             detail=_("The integration processes personal data (%(categories)s), but no AVV/DPA with %(vendor)s "
-                     "is recorded.") % {"categories": ", ".join(sorted(personal)), "vendor": integration.vendor},
+                     "is recorded.") % {"categories": Labels("data_categories", sorted(personal)),
+                                        "vendor": integration.vendor},
             action=_("Conclude an AVV/DPA under Art. 28 GDPR and record it in the vendor's contracts."),
             after={"data_categories": sorted(personal)}, integration=integration, now=now))
     return out

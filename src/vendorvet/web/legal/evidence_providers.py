@@ -324,17 +324,10 @@ def _basis_text(basis: str) -> str:
 
 
 def _article_de_aware(article: str) -> str:
-    """The AVV checklist's article reference in the reader's citation style."""
-    from django.utils.translation import get_language
+    """The AVV checklist's article reference in the reader's citation style (core.texts.citation)."""
+    from vendorvet.web.core.texts import citation
 
-    if not (get_language() or "").startswith("de"):
-        return f"{article} GDPR"
-    import re
-
-    text = article.replace("last subparagraph", "letzter Unterabsatz").replace("sentence", "Satz")
-    text = re.sub(r"Art\. (\d+)\((\d+)\)\(([a-z])\)", r"Art. \1 Abs. \2 lit. \3", text)
-    text = re.sub(r"Art\. (\d+)\((\d+)\)", r"Art. \1 Abs. \2", text)
-    return f"{text} DSGVO"
+    return citation(f"{article} GDPR")
 
 
 def _date(value) -> str:

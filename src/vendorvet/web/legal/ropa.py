@@ -36,11 +36,10 @@ DISCOVERED_SOURCES = ("oauth_grant", "proxy_log")
 
 def cite(article: int, paragraph: int | None = None, letter: str = "", language: str | None = None) -> str:
     """A GDPR citation: "Art. 46(2)(c) GDPR" in English, "Art. 46 Abs. 2 lit. c DSGVO" in German."""
-    german = (language or translation.get_language() or "en")[:2] == "de"
-    if german:
-        text = f"Art. {article}" + (f" Abs. {paragraph}" if paragraph else "") + (f" lit. {letter}" if letter else "")
-        return text + " DSGVO"
-    return f"Art. {article}" + (f"({paragraph})" if paragraph else "") + (f"({letter})" if letter else "") + " GDPR"
+    from vendorvet.web.core import texts
+
+    lang = "de" if (language or translation.get_language() or "en")[:2] == "de" else "en"
+    return texts.cite(article, paragraph or None, letter or None, law="GDPR", language=lang)
 
 
 @dataclass

@@ -190,7 +190,9 @@ class DpaRow:
 
 def dpa_rows(vendor: Vendor) -> list[DpaRow]:
     items = {i.key: i for i in DpaItem.objects.filter(vendor=vendor)}
-    return [DpaRow(p.key, p.article, str(p.text), items.get(p.key)) for p in DPA_POINTS]
+    from vendorvet.web.core.texts import citation
+
+    return [DpaRow(p.key, citation(f"{p.article} GDPR"), str(p.text), items.get(p.key)) for p in DPA_POINTS]
 
 
 def dpa_status(vendor: Vendor) -> dict:

@@ -197,6 +197,14 @@ class AlertRule(TenantOwnedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_name(self) -> str:
+        """The name; a default rule's name (created in the installation's language) in the reader's."""
+        from vendorvet.web.core.texts import known_text
+        from vendorvet.web.monitoring.conf import config
+
+        return known_text(self.name, [r.get("name") for r in config().get("default_rules", [])])
+
     def get_channel_display(self):
         from vendorvet.web.monitoring.channels import label
 
@@ -240,6 +248,14 @@ class AlertDelivery(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.rule} → {self.event} ({self.state})"
+
+    @property
+    def shown_name(self) -> str:
+        """The name; a default rule's name (created in the installation's language) in the reader's."""
+        from vendorvet.web.core.texts import known_text
+        from vendorvet.web.monitoring.conf import config
+
+        return known_text(self.name, [r.get("name") for r in config().get("default_rules", [])])
 
     def get_channel_display(self):
         from vendorvet.web.monitoring.channels import label

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from vendorvet.engine.evidence import ApiLifecycle, CertificateValidity, RateLimitPolicy, ServerCountries
 from vendorvet.web.core import events
 from vendorvet.web.core.events import CalendarCheck, EventKind, Recorded, record, resolve_where
-from vendorvet.web.core.messages import CheckRemediation, CheckTitle, encode
+from vendorvet.web.core.messages import CheckRemediation, CheckTitle, Human, encode
 from vendorvet.web.core.messages import T as _  # texts rendered in the reader's language when shown
 from vendorvet.web.core.registry import registry
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun
@@ -244,14 +244,9 @@ def _fact_changes(integration, run, found, previously, status_changed, common) -
                 kind=kind, severity=severity, key=f"{kind}:{integration.pk}:{target}:{run.pk}",
                 title=_("%(integration)s: %(what)s") % {"integration": integration, "what": label},
                 detail=_("%(target)s: %(before)s → %(after)s") % {
-                    "target": target, "before": _facts_text(before), "after": _facts_text(after)},
+                    "target": target, "before": Human(before), "after": Human(after)},
                 action=_remediation(check_id), before=before, after=after, **common))
     return out
-
-
-def _facts_text(facts: dict) -> str:
-    return "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else ('–' if v in (None, '') else v)}"
-                     for k, v in facts.items())
 
 
 def _title(change):

@@ -67,6 +67,16 @@ class ScanRun(TenantOwnedModel):
     def __str__(self) -> str:
         return f"scan #{self.pk} of {self.integration}"
 
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of a run, in the reader's language: "Scan von <integration>"."""
+        from django.utils.translation import gettext
+
+        from vendorvet.web.inventory.models import Integration
+
+        integration = Integration.objects.filter(pk=data.get("integration")).first()
+        return gettext("Scan of %(integration)s") % {"integration": integration or "—"}
+
     @property
     def active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

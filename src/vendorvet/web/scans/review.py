@@ -87,9 +87,8 @@ class ScanEvidence:
             if finding.status not in ("fail", "warn"):
                 continue
             where = finding.scan_target.target
-            text = f"{finding.title} — {where}"
-            inputs.append(scoring_review.FindingInput(f"{finding.check_id}@{where}", {"en": text, "de": text},
-                                                      finding.severity))
+            text = {lang: f"{shown_title(finding, lang)} — {where}" for lang in ("en", "de")}
+            inputs.append(scoring_review.FindingInput(f"{finding.check_id}@{where}", text, finding.severity))
         return inputs
 
 

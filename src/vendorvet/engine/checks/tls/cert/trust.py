@@ -13,7 +13,7 @@ METADATA = {
     "risk": "An untrusted chain cannot be told apart from an attacker's certificate; clients must either fail "
             "or disable verification.",
     "remediation": "Use a certificate from a publicly trusted CA and send the complete intermediate chain. "
-                   "For internal CAs, pass the CA with --ca-file.",
+                   "For a system behind an internal CA, give the scanner that CA as trusted (a CA file).",
     "requires": ["tls"],
     "mappings": {**ISO_TRANSPORT, "ssl_labs": "untrusted or self-signed: grade T; chain issues cap at B"},
     "sources": ["badssl.com self-signed, untrusted-root, incomplete-chain"],
