@@ -62,6 +62,7 @@ class AuditPackViewSet(TenantContextMixin, viewsets.GenericViewSet):
     required_permissions = {"retrieve": "export", "list": "export"}
 
     @extend_schema(summary="Integrations with an audit pack (their ids and download paths)",
+                   operation_id="reports_audit_packs_list",
                    responses=OpenApiTypes.OBJECT)
     def list(self, request):
         page = self.paginate_queryset(Integration.objects.select_related("vendor").order_by("name", "pk"))
