@@ -190,3 +190,14 @@ def test_the_provider_view_reads_few_queries(seeded_all, inventory_b, tenant_b, 
     rows = {r["tenant"]: r for r in response.context["rows"]}
     assert rows[tenant_b.name]["overdue"] is None  # no review decided there: unknown, not 0
     assert rows["Nordlicht Maschinenbau GmbH"]["overdue"] == 1
+    # the grouped queries give the same key figures as the tenant's own dashboard
+    from vendorvet.web.dashboard import figures
+    from vendorvet.web.dashboard.snapshots import series_values
+    from vendorvet.web.dashboard.views import tenant_row
+
+    for tenant in (seeded_all["Acme CRM"].tenant, tenant_b):
+        with acting(tenant):
+            own = tenant_row(tenant, figures.flat(figures.collect()))
+        assert {k: rows[tenant.name][k] for k in own} == own
+        with acting(tenant):
+            assert own["risk"] == series_values(figures.flat(figures.collect()))["risk"]

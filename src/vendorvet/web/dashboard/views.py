@@ -56,12 +56,15 @@ LIGHTS = {"red": gettext_lazy("Action needed"), "amber": gettext_lazy("Watch"), 
 def tenant_row(tenant, flat: dict) -> dict:
     """The key figures of one tenant from its flat figures (the caller has checked the membership)."""
     series = snapshots.series_values(flat)
-    integrations = sum(v or 0 for k, v in flat.items() if k.startswith("inventory.tier")
-                       and k.rsplit(".", 1)[1] in figures.ACTIVE_STATUSES)
+    integrations = flat.get("inventory.active")
+    if integrations is None:
+        integrations = sum(v or 0 for k, v in flat.items() if k.startswith("inventory.tier")
+                           and k.rsplit(".", 1)[1] in figures.ACTIVE_STATUSES)
+    risk = flat.get("inventory.risk", series["risk"])
     severe = (flat.get("monitoring.severity.critical") or 0) + (flat.get("monitoring.severity.high") or 0)
     overdue = flat.get("assessments.review_overdue", series["overdue"])  # None: no review decided yet
-    light = "red" if severe or overdue else "amber" if series["open"] or series["risk"] else "green"
-    return {"tenant": tenant.name, "tenant_id": tenant.pk, "integrations": integrations, "risk": series["risk"],
+    light = "red" if severe or overdue else "amber" if series["open"] or risk else "green"
+    return {"tenant": tenant.name, "tenant_id": tenant.pk, "integrations": integrations, "risk": risk,
             "open": series["open"], "severe": severe, "overdue": overdue, "light": light}
 
 
