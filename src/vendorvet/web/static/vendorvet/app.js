@@ -5,6 +5,61 @@
 
   document.documentElement.classList.add("js");
 
+  // The menu button of narrow windows (CSS shows it below the breakpoint; without JS the menu stays open).
+  function setupMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!toggle || !menu) {
+      return;
+    }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        menu.classList.remove("open");
+        toggle.focus();
+      }
+    });
+  }
+
+  // A card or table box that scrolls sideways (a wide table on a narrow window) must be reachable by keyboard:
+  // it gets tabindex="0" while it overflows, and loses it again when the window is wide enough.
+  function markScrollable() {
+    var boxes = document.querySelectorAll(".card, .table-scroll, .table-wrap, .scroll-x");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollable, 100);
+  });
+  document.addEventListener("htmx:afterSettle", markScrollable);
+
+  function ready() {
+    setupMenu();
+    markScrollable();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+
   // <select data-autosubmit> submits its form on change (language and tenant switchers).
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -1,0 +1,137 @@
+"""Every page of the demo, in German and English, through axe-core (0 serious or critical violations) and at
+390, 1024 and 1366 px wide (nothing wider than the window: ``scrollWidth <= innerWidth``).
+
+One browser, one page, reused for the whole walk; axe runs once per page and language at 1366 px, the other widths
+only re-measure the layout (no reload)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (390, 1024, 1366)
+SEVERE = {"serious", "critical"}
+
+
+@pytest.fixture
+def demo(db):
+    from django.contrib.auth import get_user_model
+
+    from vendorvet.web.demo import grant_demo_admin, load_demo
+
+    tenants = [tenant for tenant, _created in load_demo()]
+    user = get_user_model().objects.create_superuser(username="demo.walker", password=PASSWORD,
+                                                     email="walker@example.test")
+    grant_demo_admin(user, tenants)
+    return user, tenants
+
+
+def _first(model, tenant, **filters):
+    obj = model.all_tenants.filter(tenant=tenant, **filters).order_by("pk").first()
+    assert obj is not None, f"the demo has no {model.__name__}"
+    return obj.pk
+
+
+def demo_pages(tenant) -> list[str]:
+    """The pages a person reaches in the demo: lists, one detail of each kind, forms, review, legal, settings."""
+    from vendorvet.web.assessments.models import Assessment, Certification
+    from vendorvet.web.discovery.models import DiscoveredApp, ImportRun
+    from vendorvet.web.inventory.models import Integration, Vendor
+    from vendorvet.web.monitoring.models import AlertRule, MonitoringEvent
+    from vendorvet.web.supplychain.models import SbomVersion
+
+    integration = _first(Integration, tenant)
+    vendor = _first(Vendor, tenant)
+    assessment = _first(Assessment, tenant)
+    sbom = SbomVersion.all_tenants.filter(tenant=tenant).order_by("pk").first()
+    pages = [
+        "/dashboard/", "/dashboard/tenants/",
+        "/integrations/", "/integrations/add/", f"/integrations/{integration}/", f"/integrations/{integration}/edit/",
+        f"/integrations/{integration}/history/", f"/integrations/{integration}/delete/", "/integrations/import/",
+        "/vendors/", "/vendors/add/", f"/vendors/{vendor}/", f"/vendors/{vendor}/edit/", f"/vendors/{vendor}/history/",
+        "/changes/", "/tier-policy/",
+        "/assessments/", "/assessments/rubric/", f"/assessments/{assessment}/",
+        "/assessments/policy/", "/assessments/risk-acceptances/", "/assessments/conditions/",
+        "/assessments/certifications/", f"/assessments/certifications/{_first(Certification, tenant)}/",
+        "/scans/", "/scans/settings/", "/scans/checks/", f"/scans/integrations/{integration}/history/",
+        "/discovery/", "/discovery/import/", f"/discovery/imports/{_first(ImportRun, tenant)}/",
+        f"/discovery/apps/{_first(DiscoveredApp, tenant)}/",
+        "/legal/", f"/legal/integrations/{integration}/", f"/legal/vendors/{vendor}/",
+        f"/legal/vendors/{vendor}/contracts/add/", "/legal/ropa/",
+        "/monitoring/", f"/monitoring/events/{_first(MonitoringEvent, tenant)}/", "/monitoring/rules/",
+        "/monitoring/rules/new/", f"/monitoring/rules/{_first(AlertRule, tenant)}/", "/monitoring/settings/",
+        "/supply-chain/", f"/supply-chain/integrations/{sbom and SbomVersion.all_tenants.get(pk=sbom.pk).integration_id}/",
+        f"/supply-chain/sboms/{sbom.pk}/", "/supply-chain/vulnerability-data/",
+        "/audit/", "/accounts/tokens/", "/accounts/members/", "/accounts/account/", "/accounts/password/",
+        "/accounts/lockouts/", "/accounts/mfa/", "/accounts/mfa/totp/add/", "/accounts/mfa/passkeys/add/",
+        "/no-such-page/",
+    ]
+    return pages
+
+
+def _violations(axe, page) -> list[str]:
+    results = axe.run(page, options={"resultTypes": ["violations"]})
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in SEVERE:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+def _overflow(page) -> list[str]:
+    wide = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            wide.append(f"{width} px: {scroll} > {inner}")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    return wide
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard/")
+
+
+def test_every_demo_page_is_accessible_and_fits_the_window(live_server, demo, browser_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    user, tenants = demo
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    axe = Axe()
+    problems: list[str] = []
+
+    for language in ("en", "de"):
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto(f"{live_server.url}/accounts/login/")
+        for issue in _violations(axe, page) + _overflow(page):
+            problems.append(f"[{language}] /accounts/login/ {issue}")
+        _login(page, live_server.url, user.username)
+        assert page.locator("html").get_attribute("lang") == language
+        active = page.locator(".tenant-name, #tenant-switch option[selected]").first.inner_text().strip()
+        tenant = next(t for t in tenants if t.name == active)
+        for path in demo_pages(tenant):
+            try:
+                response = page.goto(f"{live_server.url}{path}")
+            except Exception as exc:  # exploratory
+                problems.append(f"[{language}] {path} {exc}")
+                continue
+            expected = 404 if path == "/no-such-page/" else 200
+            if response is None or response.status != expected:
+                problems.append(f"[{language}] {path} answered {response and response.status}")
+                continue
+            for issue in _violations(axe, page) + _overflow(page):
+                problems.append(f"[{language}] {path} {issue}")
+
+    assert problems == [], "\n".join(problems)
+    assert page.console_errors == []
