@@ -50,8 +50,61 @@
   });
   document.addEventListener("htmx:afterSettle", markScrollable);
 
+  // <select data-filter data-filter-label="…">: a labelled search box before the select hides the options that
+  // do not match (name without accents, or the code); Enter picks the only match of a single select.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function setupFilters() {
+    var selects = document.querySelectorAll("select[data-filter]");
+    for (var i = 0; i < selects.length; i++) {
+      (function (select) {
+        if (!select.id || select.hasAttribute("data-filter-ready")) {
+          return;
+        }
+        select.setAttribute("data-filter-ready", "");
+        var wrap = document.createElement("div");
+        wrap.className = "select-filter";
+        var label = document.createElement("label");
+        label.className = "select-filter-label";
+        label.htmlFor = select.id + "-filter";
+        label.textContent = select.getAttribute("data-filter-label") || "";
+        var input = document.createElement("input");
+        input.type = "search";
+        input.id = select.id + "-filter";
+        input.autocomplete = "off";
+        input.setAttribute("aria-controls", select.id);
+        wrap.appendChild(label);
+        wrap.appendChild(input);
+        select.parentNode.insertBefore(wrap, select);
+        input.addEventListener("input", function () {
+          var query = fold(input.value.trim());
+          for (var k = 0; k < select.options.length; k++) {
+            var option = select.options[k];
+            var match = !query || option.value === "" || fold(option.text).indexOf(query) !== -1 ||
+              fold(option.value) === query;
+            option.hidden = !match && !option.selected;
+          }
+        });
+        input.addEventListener("keydown", function (event) {
+          if (event.key !== "Enter") {
+            return;
+          }
+          event.preventDefault();
+          var visible = Array.prototype.filter.call(select.options, function (o) { return !o.hidden && o.value; });
+          if (visible.length === 1) {
+            visible[0].selected = true;
+            select.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+          select.focus();
+        });
+      })(selects[i]);
+    }
+  }
+
   function ready() {
     setupMenu();
+    setupFilters();
     markScrollable();
   }
   if (document.readyState === "loading") {
