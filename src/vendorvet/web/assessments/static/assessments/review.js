@@ -35,8 +35,11 @@
       }
     }
 
+    // the answer's form is swapped out with its card, so the event reaches the document from an ancestor:
+    // the request's own element tells which form it was
     document.addEventListener("htmx:afterRequest", function (event) {
-      if (current && event.detail && event.detail.elt === current) {
+      var config = event.detail && event.detail.requestConfig;
+      if (current && config && config.elt === current) {
         next();
       }
     });
