@@ -64,7 +64,7 @@ def shrink(path: Path) -> None:
 
 def settle(page) -> None:
     try:  # the detail pages load their panels by HTMX after the page
-        page.wait_for_function("!document.querySelector('[hx-trigger=load]')", timeout=15_000)
+        page.wait_for_selector("[hx-trigger=load]", state="detached", timeout=15_000)
     except Exception:  # noqa: BLE001 (a slow panel is photographed as it stands)
         pass
     page.wait_for_timeout(300)

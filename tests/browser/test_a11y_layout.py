@@ -85,9 +85,10 @@ document.addEventListener('securitypolicyviolation', e => {
 
 
 def _wait_for_panels(page) -> None:
-    """The detail pages load their panels by HTMX after the page; wait until they are swapped in."""
+    """The detail pages load their panels by HTMX after the page; wait until they are swapped in.
+    (wait_for_selector, not wait_for_function: a string predicate is evaluated in the page and trips its CSP.)"""
     try:
-        page.wait_for_function("!document.querySelector('[hx-trigger=load]')", timeout=10_000)
+        page.wait_for_selector("[hx-trigger=load]", state="detached", timeout=10_000)
     except Exception:  # a slow panel is checked as it stands (still a page the user sees)
         pass
 
