@@ -206,7 +206,11 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
     required_permission = roles.VIEW
 
     def get(self, request, pk: int):
-        assessment = assessment_or_404(pk)
+        return self.render_sheet(request, assessment_or_404(pk))
+
+    @staticmethod
+    def render_sheet(request, assessment, evidence_form=None, answer_pk=None, status=200):
+        """The answer sheet; ``evidence_form`` (bound, with errors) is shown on the answer ``answer_pk``."""
         language = content_language()
         answers = list(assessment.answers.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
@@ -218,7 +222,9 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
             req = answer.requirement
             title = checklist.point(req.point).title_for(language) if req else _("Retired requirements")
             key = (not answer.mandatory, title)
-            groups.setdefault(key, []).append(answer_context(answer, language, auto=auto.get(answer.requirement_id, [])))
+            bound = evidence_form if answer.pk == answer_pk else None
+            groups.setdefault(key, []).append(answer_context(answer, language, evidence_form=bound,
+                                                             auto=auto.get(answer.requirement_id, [])))
         counts = {v: 0 for v, _label in Answer._meta.get_field("value").choices}
         for a in answers:
             counts[a.value] += 1
@@ -237,7 +243,7 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
             "flags": certification_flags(integration.vendor),
             "decision": getattr(assessment, "decision", None) if assessment.is_decided else None,
             "language": language,
-        })
+        }, status=status)
 
 
 class AssessmentUpdateView(PermissionRequiredMixin, View):

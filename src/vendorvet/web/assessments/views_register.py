@@ -15,7 +15,7 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import services
 from vendorvet.web.assessments.forms import CertificationForm, EvidenceForm
 from vendorvet.web.assessments.models import Answer, Certification, Evidence
-from vendorvet.web.assessments.views import certification_flags, score_context
+from vendorvet.web.assessments.views import AssessmentDetailView, certification_flags, score_context
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
@@ -31,14 +31,15 @@ class EvidenceUploadView(PermissionRequiredMixin, View):
         answer = get_object_or_404(Answer.objects.select_related("assessment"), pk=pk)
         form = EvidenceForm(request.POST, request.FILES, prefix=f"e{answer.pk}")
         target = f"{answer.assessment.get_absolute_url()}#answer-{answer.pk}"
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-            return redirect(target)
-        try:
-            item = services.add_evidence(answer, form.cleaned_data["file"], form.cleaned_data["description"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(target)
+        if form.is_valid():
+            try:
+                item = services.add_evidence(answer, form.cleaned_data["file"], form.cleaned_data["description"])
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+        if form.errors:
+            # the sheet again, with the error next to the file field of this answer (focused, so in view)
+            return AssessmentDetailView.render_sheet(request, answer.assessment, evidence_form=form,
+                                                     answer_pk=answer.pk, status=400)
         messages.success(request, _("Evidence “%(name)s” was uploaded.") % {"name": item.original_name})
         return redirect(target)
 

@@ -42,6 +42,10 @@ class IntegrationForm(forms.ModelForm):
         label=_("Tags"), required=False, max_length=1000,
         help_text=_("Separate tags with commas, e.g. crm, sales, eu-hosted."),
     )
+    new_vendor = forms.CharField(
+        label=_("New vendor"), required=False, max_length=200,
+        help_text=_("Vendor not in the list? Enter its name here; it is created together with the integration."),
+    )
     endpoints = forms.CharField(
         label=_("Endpoints"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Base URLs of the app or API, one per line (https://…). Automated checks scan these."),
@@ -63,10 +67,11 @@ class IntegrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.only("id", "name").order_by("name")
+        self.fields["vendor"].required = False  # or a new vendor by name (clean)
         chosen = set(self.instance.processing_countries or []) if self.instance.pk else set()
         # the countries already chosen first, so they are visible without scrolling the list
         self.fields["processing_countries"].choices = sorted(country_choices(), key=lambda c: c[0] not in chosen)
-        self.fields["processing_countries"].widget.attrs["size"] = 10
+        self.fields["processing_countries"].widget.attrs.update(COUNTRY_FILTER, size=10)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tags or [])
             self.initial["endpoints"] = "\n".join(self.instance.endpoints.values_list("url", flat=True))
@@ -101,12 +106,27 @@ class IntegrationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        new_vendor = " ".join((cleaned.get("new_vendor") or "").split())
+        cleaned["new_vendor"] = new_vendor
+        if cleaned.get("vendor") is None and "vendor" not in self.errors:
+            if not new_vendor:
+                self.add_error("vendor", _("Choose a vendor or enter the name of a new one."))
+            else:
+                # a vendor of that name already on file is used rather than duplicated
+                cleaned["vendor"] = Vendor.objects.filter(name__iexact=new_vendor).first()
+        elif new_vendor:
+            self.add_error("new_vendor", _("Choose a vendor from the list or enter a new one, not both."))
         vendor, name = cleaned.get("vendor"), cleaned.get("name")
         if vendor is not None and name:
             clash = Integration.objects.filter(vendor=vendor, name=name).exclude(pk=self.instance.pk)
             if clash.exists():
                 self.add_error("name", _("This vendor already has an integration with this name."))
         return cleaned
+
+
+# app.js puts a labelled search box before such a select that narrows its options (names in the page's
+# language, or the ISO code); without JavaScript the plain select stays.
+COUNTRY_FILTER = {"data-filter": "", "data-filter-label": _("Search countries")}
 
 
 class VendorForm(forms.ModelForm):
@@ -122,6 +142,7 @@ class VendorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *country_choices()]
+        self.fields["country"].widget.attrs.update(COUNTRY_FILTER)
         for name in ("website", "trust_center_url", "status_page_url", "dpa_url", "subprocessors_url"):
             self.fields[name].widget.attrs["placeholder"] = "https://"
 

@@ -136,6 +136,12 @@ class IntegrationFormMixin(PermissionRequiredMixin):
         try:
             with transaction.atomic():
                 obj = form.save(commit=False)
+                if form.cleaned_data.get("vendor") is None:  # a new vendor, entered by name on this form
+                    vendor = Vendor(name=form.cleaned_data["new_vendor"])
+                    services.save_object(vendor, creating=True)
+                    obj.vendor = vendor
+                else:
+                    obj.vendor = form.cleaned_data["vendor"]
                 services.save_object(obj, creating=integration is None)
                 services.set_endpoints(obj, form.cleaned_data["endpoints"])
         except ValidationError as exc:

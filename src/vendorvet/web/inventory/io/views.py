@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -227,3 +227,24 @@ class ExportView(PermissionRequiredMixin, View):
         response = StreamingHttpResponse(exporter.iter_bytes(lines), content_type=exporter.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    """The empty spreadsheet to fill in, headed in the page's language (or ``?lang=de|en``); no tenant data."""
+
+    required_permission = roles.IMPORT
+
+    def get(self, request, fmt):
+        from vendorvet.web.inventory.io import template
+
+        if fmt not in template.FORMATS:
+            raise Http404(gettext("Unknown export format."))
+        language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else translation.get_language()
+        stem = "vendorvet-import-vorlage" if language[:2] == "de" else "vendorvet-import-template"
+        if fmt == "csv":
+            response = HttpResponse(template.template_csv(language), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(template.template_xlsx(language), content_type=exporter.CONTENT_TYPES["xlsx"])
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        return response
+

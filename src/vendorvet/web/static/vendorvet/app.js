@@ -5,6 +5,114 @@
 
   document.documentElement.classList.add("js");
 
+  // The menu button of narrow windows (CSS shows it below the breakpoint; without JS the menu stays open).
+  function setupMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!toggle || !menu) {
+      return;
+    }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        menu.classList.remove("open");
+        toggle.focus();
+      }
+    });
+  }
+
+  // A card or table box that scrolls sideways (a wide table on a narrow window) must be reachable by keyboard:
+  // it gets tabindex="0" while it overflows, and loses it again when the window is wide enough.
+  function markScrollable() {
+    var boxes = document.querySelectorAll(".card, .table-scroll, .table-wrap, .scroll-x");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollable, 100);
+  });
+  document.addEventListener("htmx:afterSettle", markScrollable);
+
+  // <select data-filter data-filter-label="…">: a labelled search box before the select hides the options that
+  // do not match (name without accents, or the code); Enter picks the only match of a single select.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function setupFilters() {
+    var selects = document.querySelectorAll("select[data-filter]");
+    for (var i = 0; i < selects.length; i++) {
+      (function (select) {
+        if (!select.id || select.hasAttribute("data-filter-ready")) {
+          return;
+        }
+        select.setAttribute("data-filter-ready", "");
+        var wrap = document.createElement("div");
+        wrap.className = "select-filter";
+        var label = document.createElement("label");
+        label.className = "select-filter-label";
+        label.htmlFor = select.id + "-filter";
+        label.textContent = select.getAttribute("data-filter-label") || "";
+        var input = document.createElement("input");
+        input.type = "search";
+        input.id = select.id + "-filter";
+        input.autocomplete = "off";
+        input.setAttribute("aria-controls", select.id);
+        wrap.appendChild(label);
+        wrap.appendChild(input);
+        select.parentNode.insertBefore(wrap, select);
+        input.addEventListener("input", function () {
+          var query = fold(input.value.trim());
+          for (var k = 0; k < select.options.length; k++) {
+            var option = select.options[k];
+            var match = !query || option.value === "" || fold(option.text).indexOf(query) !== -1 ||
+              fold(option.value) === query;
+            option.hidden = !match && !option.selected;
+          }
+        });
+        input.addEventListener("keydown", function (event) {
+          if (event.key !== "Enter") {
+            return;
+          }
+          event.preventDefault();
+          var visible = Array.prototype.filter.call(select.options, function (o) { return !o.hidden && o.value; });
+          if (visible.length === 1) {
+            visible[0].selected = true;
+            select.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+          select.focus();
+        });
+      })(selects[i]);
+    }
+  }
+
+  function ready() {
+    setupMenu();
+    setupFilters();
+    markScrollable();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+
   // <select data-autosubmit> submits its form on change (language and tenant switchers).
   document.addEventListener("change", function (event) {
     var el = event.target;
