@@ -37,6 +37,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.monitoring": INFRA | {"web.monitoring"},
     # the other apps' figures reach the dashboard through registry.dashboard_sections
     "web.dashboard": INFRA | {"web.dashboard"},
+    # watching vendors' published pages: compares with the sub-processors and transfer checks on record (legal)
+    "web.watch": INFRA | {"web.legal", "web.watch"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
     "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "cli": TOP,
 }

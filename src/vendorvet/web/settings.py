@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vendorvet.web.monitoring",
     "vendorvet.web.supplychain",
     "vendorvet.web.dashboard",
+    "vendorvet.web.watch",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("monitoring/", include("vendorvet.web.monitoring.urls")),
     path("supply-chain/", include("vendorvet.web.supplychain.urls")),
     path("dashboard/", include("vendorvet.web.dashboard.urls")),
+    path("watch/", include("vendorvet.web.watch.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]
