@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 
 from vendorvet.engine import reference
 from vendorvet.engine.net import Resolver
@@ -63,9 +63,9 @@ def add_page(vendor, url: str, kind: str) -> WatchedPage:
     roles.require(roles.ADD)
     url = (url or "").strip()
     if not url.lower().startswith(("https://", "http://")):
-        raise ValidationError({"url": [gettext_now("Enter an address that starts with https://.")]})
+        raise ValidationError({"url": [gettext("Enter an address that starts with https://.")]})
     if WatchedPage.objects.filter(vendor=vendor, url=url).exists():
-        raise ValidationError({"url": [gettext_now("This address is watched for this vendor already.")]})
+        raise ValidationError({"url": [gettext("This address is watched for this vendor already.")]})
     page = WatchedPage(vendor=vendor, tenant=vendor.tenant, url=url, kind=kind, next_due=timezone.now())
     return inventory_services.save_object(page, creating=True)
 
