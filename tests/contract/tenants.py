@@ -30,6 +30,7 @@ SEGMENT_MODELS = {
     "tokens": "accounts.APIToken",
     "members": "accounts.Membership",
     "invitations": "accounts_security.Invitation",
+    "pages": "watch.WatchedPage",
 }
 
 # Routes with an id that the tenant contract does not apply to, and why.
