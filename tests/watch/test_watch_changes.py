@@ -175,3 +175,17 @@ def test_monitoring_tick_checks_due_pages_once(tenant_a, page, server, settings)
     hits = server.hits["/subprocessors"]
     tick(tenants=[tenant_a])  # not due again yet
     assert server.hits["/subprocessors"] == hits
+
+
+def test_robots_txt_disallowing_the_page_is_respected(tenant_a, page, server):
+    server.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /subprocessors\n")
+    outcome, after = check(tenant_a, page)
+    assert outcome.state == "could_not_check" and "robots.txt" in after.reason
+    assert server.hits.get("/subprocessors") is None and not after.fingerprint
+
+
+def test_vendor_page_loads_the_watch_panel(tenant_a, admin_a, vendor, login):
+    from django.urls import reverse
+
+    html = login(admin_a).get(reverse("inventory:vendor_detail", args=[vendor.pk])).content.decode()
+    assert reverse("watch:vendor_panel", args=[vendor.pk]) in html

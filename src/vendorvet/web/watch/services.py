@@ -89,7 +89,7 @@ def check_page(page: WatchedPage, *, now=None, resolver_=None, robots=None, limi
     now = now or timezone.now()
     result = engine_fetch.fetch(page.url, resolver_ or resolver(), etag=page.etag,
                                 last_modified=page.http_last_modified, max_bytes=max_bytes(), timeout=timeout(),
-                                robots=robots, limiter=limiter)
+                                robots=robots if robots is not None else engine_fetch.Robots(), limiter=limiter)
     due = now + interval()
     if not result.ok:
         return _could_not_check(page, now, due, result.reason)
