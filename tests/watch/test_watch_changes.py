@@ -90,9 +90,12 @@ def test_event_text_in_german(tenant_a, page, server):
     server.html("/subprocessors", subprocessor_page(ROWS + [("Mailgun Technologies", "E-Mail-Versand", "USA")]))
     check(tenant_a, page)
     [added] = events_of(tenant_a, kind=kinds.SUBPROCESSOR_ADDED)
+    [changed] = events_of(tenant_a, kind=kinds.PAGE_CHANGED)
     with translation.override("de"):
         assert "Art. 28 Abs. 2 DSGVO" in added.shown_action
         assert "neuen Unterauftragsverarbeiter" in added.shown_title
+        assert "Liste der Unterauftragsverarbeiter" in changed.shown_title
+    assert "Sub-processor list" in changed.shown_title
 
 
 def test_first_check_compares_with_the_sub_processors_on_record(tenant_a, vendor, page):

@@ -38,6 +38,9 @@ FOLLOW_UP_NEW = _("Check the transfer (transfer check) and the AVV/DPA. The AVV'
 FOLLOW_UP_TRANSFER = _("Run a transfer check for this country and record the transfer basis (adequacy decision, "
                        "SCCs with a transfer impact assessment); until then the transfer has no recorded basis "
                        "(Art. 44 ff. GDPR). You may object to the sub-processor (Art. 28(2) GDPR).")
+# the kinds' labels as messages (the same msgids as the model's choices), so an event names them in the reader's language
+KIND_LABELS = {"subprocessors": _("Sub-processor list"), "dpa": _("Data processing agreement (AVV/DPA)"),
+               "security": _("Security or trust page"), "status": _("Status page")}
 
 
 def interval() -> dt.timedelta:
@@ -144,7 +147,7 @@ def _record(page, kind, key, severity, title, detail, action, now, before=None, 
 
 
 def _page_changed(page, diff: str, fingerprint: str, now) -> int:
-    title = _("%(vendor)s changed its %(kind)s") % {"vendor": page.vendor.name, "kind": page.get_kind_display()}
+    title = _("%(vendor)s changed its %(kind)s") % {"vendor": page.vendor.name, "kind": KIND_LABELS.get(page.kind, page.kind)}
     detail = _("%(url)s changed (seen %(date)s):\n%(diff)s") % {
         "url": page.url, "date": now.date().isoformat(), "diff": diff}
     action = FOLLOW_UP_NEW if page.kind in (WatchedPage.Kind.SUBPROCESSORS, WatchedPage.Kind.DPA) else \
