@@ -43,6 +43,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.dora": INFRA | {"web.legal", "web.dora"},
     # the documents (audit pack, management report, Art. 30 register, TIA) print what the other apps hold
     "web.reports": INFRA | FEATURES | {"web.assessments", "web.monitoring", "web.dashboard", "web.reports"},
+    # watching vendors' published pages: compares with the sub-processors and transfer checks on record (legal)
+    "web.watch": INFRA | {"web.legal", "web.watch"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
     "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "web.demo_dora": TOP,
     "cli": TOP,

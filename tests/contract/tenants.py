@@ -35,6 +35,7 @@ SEGMENT_MODELS = {
     "items": "questionnaires.QuestionnaireItem",
     "recipients": "questionnaires.Recipient",
     "files": "questionnaires.VendorFile",
+    "pages": "watch.WatchedPage",
 }
 
 # Routes with an id that the tenant contract does not apply to, and why.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "vendorvet.web.dora",
     "vendorvet.web.reports",
     "vendorvet.web.questionnaires",
+    "vendorvet.web.watch",
 ]
 
 MIDDLEWARE = [

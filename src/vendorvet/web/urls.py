@@ -22,6 +22,7 @@ urlpatterns = [
     path("dora/", include("vendorvet.web.dora.urls")),
     path("reports/", include("vendorvet.web.reports.urls")),
     path("", include("vendorvet.web.questionnaires.urls")),
+    path("watch/", include("vendorvet.web.watch.urls")),
     path("", include("vendorvet.web.inventory.io.urls")),
     path("", include("vendorvet.web.inventory.urls")),
 ]
