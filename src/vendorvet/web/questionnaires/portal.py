@@ -16,8 +16,8 @@ from django.views import View
 
 from vendorvet.web.core.context import tenant_session
 from vendorvet.web.core.security import client_ip
-from vendorvet.web.questionnaires import links, services
-from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm
+from vendorvet.web.questionnaires import links, services, standard
+from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm, SheetUploadForm
 from vendorvet.web.questionnaires.models import ItemState, VendorAnswer
 
 SESSION_PREFIX = "vv_questionnaire_code_"
@@ -37,6 +37,10 @@ def refused(request, status: int = 404, wait: int | None = None):
     if wait:
         response["Retry-After"] = str(wait)
     return _private(response)
+
+
+def sheet_upload_form(data=None, files=None):
+    return SheetUploadForm(data, files, label=_("Filled-in questionnaire spreadsheet (XLSX)"), prefix="xlsx")
 
 
 class PortalView(View):
@@ -86,7 +90,7 @@ class PortalView(View):
                       status=400 if form.errors else 200)
 
     # ----------------------------------------------------------------- the questionnaire
-    def _context(self, posted=None, problems=(), forward_form=None):
+    def _context(self, posted=None, problems=(), forward_form=None, sheet_form=None):
         recipient = self.recipient
         q = recipient.questionnaire
         language = recipient.language
@@ -103,7 +107,8 @@ class PortalView(View):
                 "editable": any(r["editable"] for r in rows), "done": done, "total": len(asked),
                 "problems": problems, "forward_form": forward_form or ForwardForm(initial={"language": language}),
                 "vendor": q.assessment.integration.vendor, "integration": q.assessment.integration,
-                "tenant": q.tenant, "item_state": ItemState}
+                "tenant": q.tenant, "item_state": ItemState, "token": self.token,
+                "sheet_form": sheet_form or sheet_upload_form()}
 
     def get(self, request, token):
         services.mark_opened(self.recipient)
@@ -148,3 +153,27 @@ class PortalView(View):
                 messages.success(request, _("%(name)s received a personal link by e-mail.") % {"name": colleague.name})
                 return redirect(request.path)
         return render(request, "questionnaires/portal.html", self._context(forward_form=form), status=400)
+
+
+class PortalSheetView(PortalView):
+    """The questionnaire as a spreadsheet for the vendor, and the filled spreadsheet read back (as a draft the
+    vendor then checks and submits on the page). Same link check, throttling, code step and headers."""
+
+    def get(self, request, token):
+        from vendorvet.web.questionnaires.views_standard import xlsx_response
+
+        return xlsx_response(self.recipient.questionnaire, vendor=True)
+
+    def post(self, request, token):
+        form = sheet_upload_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                stored = standard.import_xlsx(self.recipient.questionnaire,
+                                              standard.read_upload(form.cleaned_data["sheet"]), vendor=True)
+            except ValidationError as exc:
+                form.add_error("sheet", " ".join(exc.messages))
+            else:
+                messages.success(request, _("The spreadsheet was read: %(n)d answer(s) saved as a draft. Check "
+                                            "them below and submit.") % {"n": stored})
+                return redirect("questionnaires:portal", token=token)
+        return render(request, "questionnaires/portal.html", self._context(sheet_form=form), status=400)
