@@ -35,8 +35,6 @@ PUBLIC_ROUTES = {
     "accounts:invitation_accept": "the invitation link from the e-mail (keyed hash, expiring, single use)",
     "questionnaires:portal": "the vendor's questionnaire page: the personal link (signed, keyed hash, expiring, "
                              "revocable, throttled) opens exactly one questionnaire; refused links get one neutral page",
-    "questionnaires:portal_xlsx": "the same personal link's spreadsheet download and filled-sheet upload (same link "
-                                  "check, throttling and code step as the questionnaire page)",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<rxname>\w+)>[^)]*\)")

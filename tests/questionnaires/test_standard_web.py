@@ -127,9 +127,8 @@ def test_vendor_portal_spreadsheet_round_trip_through_the_link(tenant_a, send, d
     link = path_of(link_of(mail.outbox[-1]))
     vendor = Client()
     page = vendor.get(link).content.decode()
-    sheet_url = link + "xlsx/"
-    assert sheet_url in page
-    response = vendor.get(sheet_url)
+    assert 'href="?format=xlsx"' in page and 'value="import_sheet"' in page
+    response = vendor.get(link + "?format=xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert response["Cache-Control"] == "no-store" and "Content-Security-Policy" in response
     wb = load_workbook(io.BytesIO(response.content))
@@ -138,14 +137,14 @@ def test_vendor_portal_spreadsheet_round_trip_through_the_link(tenant_a, send, d
     ws["D2"] = "maybe"  # not an allowed answer: refused next to the field, nothing stored
     bad = io.BytesIO()
     wb.save(bad)
-    refused = vendor.post(sheet_url, {"xlsx-sheet": _upload(bad.getvalue(), "q.xlsx")})
+    refused = vendor.post(link, {"action": "import_sheet", "xlsx-sheet": _upload(bad.getvalue(), "q.xlsx")})
     assert refused.status_code == 400 and "Row 2, column D" in refused.content.decode()
     with acting(tenant_a):
         assert not q.items.exclude(vendor_answer="").exists()
     ws["D2"], ws["E2"] = "partial", "Pen test planned for Q1"
     good = io.BytesIO()
     wb.save(good)
-    stored = vendor.post(sheet_url, {"xlsx-sheet": _upload(good.getvalue(), "q.xlsx")})
+    stored = vendor.post(link, {"action": "import_sheet", "xlsx-sheet": _upload(good.getvalue(), "q.xlsx")})
     assert stored.status_code == 302 and stored["Location"] == link
     q.refresh_from_db()
     with acting(tenant_a):
@@ -154,8 +153,9 @@ def test_vendor_portal_spreadsheet_round_trip_through_the_link(tenant_a, send, d
     # the answers are a draft the vendor sees on the page and submits there
     assert "Pen test planned for Q1" in vendor.get(link).content.decode()
     # a tampered link reaches neither the download nor the upload
-    assert vendor.get(link[:-3] + "xx/xlsx/").status_code == 404
-    assert vendor.post(link[:-3] + "xx/xlsx/", {"xlsx-sheet": _upload(good.getvalue())}).status_code == 404
+    tampered = link[:-3] + "xx/"
+    assert vendor.get(tampered + "?format=xlsx").status_code == 404
+    assert vendor.post(tampered, {"action": "import_sheet", "xlsx-sheet": _upload(good.getvalue())}).status_code == 404
 
 
 @pytest.fixture

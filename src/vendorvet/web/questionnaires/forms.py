@@ -70,3 +70,11 @@ class SheetUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["sheet"].label = label
+
+
+def caiq_form(data=None, files=None):
+    return SheetUploadForm(data, files, label=_("Completed CSA CAIQ v4 (XLSX)"), prefix="caiq")
+
+
+def xlsx_form(data=None, files=None):
+    return SheetUploadForm(data, files, label=_("Filled-in questionnaire spreadsheet (XLSX)"), prefix="xlsx")

@@ -17,7 +17,7 @@ from django.views import View
 from vendorvet.web.core.context import tenant_session
 from vendorvet.web.core.security import client_ip
 from vendorvet.web.questionnaires import links, services, standard
-from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm, SheetUploadForm
+from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm, xlsx_form
 from vendorvet.web.questionnaires.models import ItemState, VendorAnswer
 
 SESSION_PREFIX = "vv_questionnaire_code_"
@@ -37,10 +37,6 @@ def refused(request, status: int = 404, wait: int | None = None):
     if wait:
         response["Retry-After"] = str(wait)
     return _private(response)
-
-
-def sheet_upload_form(data=None, files=None):
-    return SheetUploadForm(data, files, label=_("Filled-in questionnaire spreadsheet (XLSX)"), prefix="xlsx")
 
 
 class PortalView(View):
@@ -107,10 +103,14 @@ class PortalView(View):
                 "editable": any(r["editable"] for r in rows), "done": done, "total": len(asked),
                 "problems": problems, "forward_form": forward_form or ForwardForm(initial={"language": language}),
                 "vendor": q.assessment.integration.vendor, "integration": q.assessment.integration,
-                "tenant": q.tenant, "item_state": ItemState, "token": self.token,
-                "sheet_form": sheet_form or sheet_upload_form()}
+                "tenant": q.tenant, "item_state": ItemState,
+                "sheet_form": sheet_form or xlsx_form()}
 
     def get(self, request, token):
+        if request.GET.get("format") == "xlsx":  # the questionnaire as a spreadsheet (same link check as the page)
+            from vendorvet.web.questionnaires.views_standard import xlsx_response
+
+            return xlsx_response(self.recipient.questionnaire, vendor=True)
         services.mark_opened(self.recipient)
         return render(request, "questionnaires/portal.html", self._context())
 
@@ -118,6 +118,8 @@ class PortalView(View):
         action = request.POST.get("action", "")
         if action == "forward":
             return self.forward(request)
+        if action == "import_sheet":
+            return self.import_sheet(request)
         if action not in ("save", "submit"):
             return refused(request, 400)
         q = self.recipient.questionnaire
@@ -155,17 +157,9 @@ class PortalView(View):
         return render(request, "questionnaires/portal.html", self._context(forward_form=form), status=400)
 
 
-class PortalSheetView(PortalView):
-    """The questionnaire as a spreadsheet for the vendor, and the filled spreadsheet read back (as a draft the
-    vendor then checks and submits on the page). Same link check, throttling, code step and headers."""
-
-    def get(self, request, token):
-        from vendorvet.web.questionnaires.views_standard import xlsx_response
-
-        return xlsx_response(self.recipient.questionnaire, vendor=True)
-
-    def post(self, request, token):
-        form = sheet_upload_form(request.POST, request.FILES)
+    def import_sheet(self, request):
+        """The filled spreadsheet read back as a draft, which the vendor then checks and submits on the page."""
+        form = xlsx_form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 stored = standard.import_xlsx(self.recipient.questionnaire,
@@ -175,5 +169,5 @@ class PortalSheetView(PortalView):
             else:
                 messages.success(request, _("The spreadsheet was read: %(n)d answer(s) saved as a draft. Check "
                                             "them below and submit.") % {"n": stored})
-                return redirect("questionnaires:portal", token=token)
+                return redirect(request.path)
         return render(request, "questionnaires/portal.html", self._context(sheet_form=form), status=400)

@@ -20,5 +20,4 @@ urlpatterns = [
          name="integration_panel"),
     # the vendor's page: no login, the personal link is the key
     path("q/<str:token>/", portal.PortalView.as_view(), name="portal"),
-    path("q/<str:token>/xlsx/", portal.PortalSheetView.as_view(), name="portal_xlsx"),
 ]

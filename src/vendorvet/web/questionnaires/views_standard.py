@@ -9,7 +9,7 @@ import io
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
@@ -17,20 +17,10 @@ from vendorvet.web.assessments.models import Assessment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.questionnaires import standard
-from vendorvet.web.questionnaires.forms import SheetUploadForm
+from vendorvet.web.questionnaires.forms import caiq_form, xlsx_form
 from vendorvet.web.questionnaires.models import Questionnaire
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CAIQ_LABEL = gettext_lazy("Completed CSA CAIQ v4 (XLSX)")
-FILLED_LABEL = gettext_lazy("Filled-in questionnaire spreadsheet (XLSX)")
-
-
-def caiq_form(data=None, files=None):
-    return SheetUploadForm(data, files, label=CAIQ_LABEL, prefix="caiq")
-
-
-def xlsx_form(data=None, files=None):
-    return SheetUploadForm(data, files, label=FILLED_LABEL, prefix="xlsx")
 
 
 def xlsx_response(questionnaire, *, vendor: bool = False) -> HttpResponse:
