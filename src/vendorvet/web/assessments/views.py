@@ -230,7 +230,7 @@ class AssessmentDetailView(PermissionRequiredMixin, View):
             counts[a.value] += 1
         integration = assessment.integration
         return render(request, "assessments/detail.html", {
-            "assessment": assessment, "integration": integration,
+            "assessment": assessment, "integration": integration, "review_actions": review.review_actions(assessment),
             "groups": [{"optional": k[0], "title": k[1], "items": v} for k, v in groups.items()],
             "counts": counts, "total": len(answers),
             **score_context(assessment, suggestions=auto),

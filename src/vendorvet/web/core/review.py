@@ -29,6 +29,16 @@ VERIFIED, VENDOR_STATED = "verified", scoring_review.VENDOR_STATED
 PROVENANCES = (VERIFIED, VENDOR_STATED)
 # registry.hooks: (assessment) -> {requirement id: basis} of the answers that rest on a vendor statement
 HOOK_ANSWER_BASIS = "review.answer_basis"
+# registry.hooks: (assessment) -> [(label, url)] — actions other apps offer on the review page (the assessments app
+# imports no feature app; e.g. "Ask the vendor" from the questionnaires app)
+HOOK_REVIEW_ACTIONS = "review.actions"
+
+
+def review_actions(assessment) -> list[tuple[str, str]]:
+    from vendorvet.web.core.registry import registry
+
+    hook = registry.hooks.get(HOOK_REVIEW_ACTIONS)
+    return list(hook(assessment)) if hook else []
 
 
 @dataclass(frozen=True)

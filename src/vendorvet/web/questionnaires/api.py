@@ -4,11 +4,13 @@ follow-ups, close, send the due reminders)."""
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from vendorvet.web.accounts import roles
@@ -16,8 +18,9 @@ from vendorvet.web.api.base import TenantContextMixin
 from vendorvet.web.api.filtersets import MAX_ID, IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.assessments.models import Assessment
-from vendorvet.web.questionnaires import provider, services
+from vendorvet.web.questionnaires import provider, services, standard
 from vendorvet.web.questionnaires.models import LANGUAGES, Questionnaire, QuestionnaireItem, Status
+from vendorvet.web.questionnaires.views_standard import XLSX
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -95,6 +98,35 @@ class RemindResultSerializer(serializers.Serializer):
     reminders = ReminderSerializer(many=True)
 
 
+class CaiqImportSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    file = serializers.FileField(help_text=_("The vendor's completed CSA CAIQ v4 (XLSX, at most 10 MB)"))
+    due_date = serializers.DateField(required=False)
+
+
+class XlsxImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("Our questionnaire spreadsheet, filled in (XLSX, at most 10 MB)"))
+
+
+class FileErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+    code = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+
+
+class XlsxImportResultSerializer(serializers.Serializer):
+    stored = serializers.IntegerField()
+    questionnaire = QuestionnaireDetailSerializer()
+
+
+def _refused(exc) -> Response:
+    """A refused file: the message in the request's language, the engine's code, row and column (400)."""
+    return Response({"error": " ".join(exc.messages), "code": getattr(exc, "error_code", "invalid"),
+                     "row": getattr(exc, "row", None), "column": getattr(exc, "column", None)},
+                    status=status.HTTP_400_BAD_REQUEST)
+
+
 class QuestionnaireFilterSet(django_filters.FilterSet):
     assessment = IdFilter(label=_("Only questionnaires of this assessment"))
     status = django_filters.ChoiceFilter(choices=Status.choices)
@@ -121,7 +153,8 @@ class QuestionnaireViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Ret
     serializer_class = QuestionnaireSerializer
     filterset_class = QuestionnaireFilterSet
     required_permissions = {"create": roles.CHANGE, "decide": roles.CHANGE, "clarify": roles.CHANGE,
-                            "close": roles.CHANGE, "remind": roles.CHANGE}
+                            "close": roles.CHANGE, "remind": roles.CHANGE,
+                            "import_caiq": roles.CHANGE, "import_xlsx": roles.CHANGE, "xlsx": roles.EXPORT}
 
     def get_serializer_class(self):
         return {"create": SendSerializer, "retrieve": QuestionnaireDetailSerializer,
@@ -179,6 +212,46 @@ class QuestionnaireViewSet(TenantContextMixin, mixins.ListModelMixin, mixins.Ret
     def remind(self, request):
         sent = services.due_reminders(base_url=_base_url(request))
         return Response({"reminders": [{"questionnaire": q.pk, "kind": kind} for q, kind in sent]})
+
+    @extend_schema(summary=_("Import a vendor's completed CSA CAIQ v4"), request=CaiqImportSerializer,
+                   responses={201: QuestionnaireDetailSerializer, 400: FileErrorSerializer},
+                   description=_("The answers become a submitted questionnaire of the assessment whose points "
+                                 "arrive on the review as vendor-stated suggestions. A malformed file is refused "
+                                 "with the row and column named, and nothing is stored."))
+    @action(detail=False, methods=["post"], url_path="import-caiq", parser_classes=[MultiPartParser, FormParser])
+    def import_caiq(self, request):
+        data = CaiqImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        assessment = get_object_or_404(Assessment.objects.select_related("integration"), pk=v["assessment"])
+        try:
+            q = standard.import_caiq(assessment, standard.read_upload(v["file"]), due_date=v.get("due_date"))
+        except DjangoValidationError as exc:
+            return _refused(exc)
+        return self._detail(q, status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("Download the questionnaire as a spreadsheet (XLSX)"), request=None,
+                   responses={(200, XLSX): bytes})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        from vendorvet.web.questionnaires.views_standard import xlsx_response
+
+        return xlsx_response(self.get_object())
+
+    @extend_schema(summary=_("Read the filled-in questionnaire spreadsheet back"), request=XlsxImportSerializer,
+                   responses={200: XlsxImportResultSerializer, 400: FileErrorSerializer})
+    @action(detail=True, methods=["post"], url_path="import-xlsx", parser_classes=[MultiPartParser, FormParser])
+    def import_xlsx(self, request, pk=None):
+        q = self.get_object()
+        data = XlsxImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            stored = standard.import_xlsx(q, standard.read_upload(data.validated_data["file"]))
+        except DjangoValidationError as exc:
+            return _refused(exc)
+        q = self.get_queryset().get(pk=q.pk)
+        return Response({"stored": stored, "questionnaire": QuestionnaireDetailSerializer(
+            q, context=self.get_serializer_context()).data})
 
 
 ROUTES = ApiRoutes("questionnaires", (Resource("questionnaires", QuestionnaireViewSet, "questionnaires-questionnaire"),))

@@ -18,5 +18,6 @@ class QuestionnairesConfig(AppConfig):
                                              Panel("questionnaires:integration_panel", order=12))
         registry.evidence_providers.register(provider.QuestionnaireEvidence.key, provider.QuestionnaireEvidence())
         registry.hooks.register(review.HOOK_ANSWER_BASIS, provider.answer_bases)
+        registry.hooks.register(review.HOOK_REVIEW_ACTIONS, provider.review_actions)
         calendar.register()  # reminder event kinds and the due-date check
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/questionnaires/…

@@ -58,3 +58,23 @@ class ForwardForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Code from the e-mail"), max_length=12)
+
+
+class SheetUploadForm(forms.Form):
+    """One XLSX upload (a completed CSA CAIQ v4 or our own questionnaire filled in); the size cap is checked when
+    the file is read (standard.read_upload), the content by the engine reader."""
+
+    sheet = forms.FileField(label=_("Spreadsheet (XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["sheet"].label = label
+
+
+def caiq_form(data=None, files=None):
+    return SheetUploadForm(data, files, label=_("Completed CSA CAIQ v4 (XLSX)"), prefix="caiq")
+
+
+def xlsx_form(data=None, files=None):
+    return SheetUploadForm(data, files, label=_("Filled-in questionnaire spreadsheet (XLSX)"), prefix="xlsx")

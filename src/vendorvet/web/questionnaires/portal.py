@@ -16,8 +16,8 @@ from django.views import View
 
 from vendorvet.web.core.context import tenant_session
 from vendorvet.web.core.security import client_ip
-from vendorvet.web.questionnaires import links, services
-from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm
+from vendorvet.web.questionnaires import links, services, standard
+from vendorvet.web.questionnaires.forms import CodeForm, ForwardForm, xlsx_form
 from vendorvet.web.questionnaires.models import ItemState, VendorAnswer
 
 SESSION_PREFIX = "vv_questionnaire_code_"
@@ -86,7 +86,7 @@ class PortalView(View):
                       status=400 if form.errors else 200)
 
     # ----------------------------------------------------------------- the questionnaire
-    def _context(self, posted=None, problems=(), forward_form=None):
+    def _context(self, posted=None, problems=(), forward_form=None, sheet_form=None):
         recipient = self.recipient
         q = recipient.questionnaire
         language = recipient.language
@@ -103,9 +103,14 @@ class PortalView(View):
                 "editable": any(r["editable"] for r in rows), "done": done, "total": len(asked),
                 "problems": problems, "forward_form": forward_form or ForwardForm(initial={"language": language}),
                 "vendor": q.assessment.integration.vendor, "integration": q.assessment.integration,
-                "tenant": q.tenant, "item_state": ItemState}
+                "tenant": q.tenant, "item_state": ItemState,
+                "sheet_form": sheet_form or xlsx_form()}
 
     def get(self, request, token):
+        if request.GET.get("format") == "xlsx":  # the questionnaire as a spreadsheet (same link check as the page)
+            from vendorvet.web.questionnaires.views_standard import xlsx_response
+
+            return xlsx_response(self.recipient.questionnaire, vendor=True)
         services.mark_opened(self.recipient)
         return render(request, "questionnaires/portal.html", self._context())
 
@@ -113,6 +118,8 @@ class PortalView(View):
         action = request.POST.get("action", "")
         if action == "forward":
             return self.forward(request)
+        if action == "import_sheet":
+            return self.import_sheet(request)
         if action not in ("save", "submit"):
             return refused(request, 400)
         q = self.recipient.questionnaire
@@ -148,3 +155,19 @@ class PortalView(View):
                 messages.success(request, _("%(name)s received a personal link by e-mail.") % {"name": colleague.name})
                 return redirect(request.path)
         return render(request, "questionnaires/portal.html", self._context(forward_form=form), status=400)
+
+
+    def import_sheet(self, request):
+        """The filled spreadsheet read back as a draft, which the vendor then checks and submits on the page."""
+        form = xlsx_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                stored = standard.import_xlsx(self.recipient.questionnaire,
+                                              standard.read_upload(form.cleaned_data["sheet"]), vendor=True)
+            except ValidationError as exc:
+                form.add_error("sheet", " ".join(exc.messages))
+            else:
+                messages.success(request, _("The spreadsheet was read: %(n)d answer(s) saved as a draft. Check "
+                                            "them below and submit.") % {"n": stored})
+                return redirect(request.path)
+        return render(request, "questionnaires/portal.html", self._context(sheet_form=form), status=400)

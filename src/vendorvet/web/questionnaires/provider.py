@@ -81,3 +81,15 @@ def answer_bases(assessment) -> dict[str, str]:
         if answered_at is not None and answered_at == applied[rid]:
             out[rid] = VENDOR_STATED
     return out
+
+
+def review_actions(assessment) -> list[tuple[str, str]]:
+    """On the review page: "Ask the vendor" (the send form) and the CAIQ import, for those who may change it."""
+    from django.urls import reverse
+
+    from vendorvet.web.accounts import roles
+
+    if not roles.has_perm(roles.CHANGE) or assessment.is_decided:
+        return []
+    return [(gettext("Ask the vendor"), reverse("questionnaires:send", args=[assessment.pk])),
+            (gettext("Import a completed CSA CAIQ v4"), reverse("questionnaires:caiq_import", args=[assessment.pk]))]

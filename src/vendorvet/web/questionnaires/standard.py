@@ -20,7 +20,8 @@ import hmac
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
+
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.context import require_actor
@@ -49,6 +50,74 @@ def available() -> bool:
     return True
 
 
+# uploads through the web and the API are capped below the engine's own 20 MB limit
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# the engine's stable error codes → people-facing text (no English engine text reaches a German page)
+ERROR_TEXTS = {
+    "unreadable": gettext_lazy("The file cannot be read."),
+    "too_large": gettext_lazy("The file is too large."),
+    "legacy_or_encrypted": gettext_lazy("This is an old Excel file (.xls) or a password-protected workbook; "
+                                        "save it as .xlsx without a password."),
+    "not_xlsx": gettext_lazy("The file is not an XLSX workbook."),
+    "damaged": gettext_lazy("The workbook is damaged or incomplete."),
+    "too_many_parts": gettext_lazy("The workbook has too many parts."),
+    "zip_bomb": gettext_lazy("The workbook would expand to an unreasonable size."),
+    "forbidden_xml": gettext_lazy("The workbook contains forbidden XML constructs."),
+    "too_many_sheets": gettext_lazy("The workbook has too many sheets."),
+    "too_many_rows": gettext_lazy("The sheet has too many rows."),
+    "missing_sheet": gettext_lazy("An expected sheet is missing."),
+    "missing_header": gettext_lazy("An expected column heading is missing or was changed."),
+    "wrong_version": gettext_lazy("Only CAIQ version 4 can be read."),
+    "no_questions": gettext_lazy("The sheet contains no questions."),
+    "duplicate_question": gettext_lazy("This question appears twice."),
+    "bad_answer": gettext_lazy("This is not an allowed answer."),
+    "not_our_questionnaire": gettext_lazy("This is not a questionnaire exported by vendorvet."),
+    "tampered": gettext_lazy("The rows or the control data of the workbook were altered."),
+    "tampered_id": gettext_lazy("The ID of a point was changed; rows and IDs must stay as sent."),
+}
+
+
+class FileRefused(ValidationError):
+    """A refused upload: the translated message plus where (``row``, ``column``) and the engine's ``code``."""
+
+    def __init__(self, message: str, *, code: str = "invalid", row: int | None = None, column: str | None = None):
+        super().__init__(message, code=code)
+        self.error_code, self.row, self.column = code, row, column
+
+
+def describe(exc) -> str:
+    """The engine error in the active language, naming row and column where a cell is at fault."""
+    text = str(ERROR_TEXTS.get(getattr(exc, "code", ""), _("The file could not be read.")))
+    row, column = getattr(exc, "row", None), getattr(exc, "column", None)
+    if row is not None and column:
+        return _("Row %(row)s, column %(column)s: %(error)s") % {"row": row, "column": column, "error": text}
+    if row is not None:
+        return _("Row %(row)s: %(error)s") % {"row": row, "error": text}
+    if column:
+        return _("Column %(column)s: %(error)s") % {"column": column, "error": text}
+    return text
+
+
+def refused(exc, prefix: str) -> FileRefused:
+    return FileRefused(prefix % {"error": describe(exc)}, code=getattr(exc, "code", "invalid"),
+                       row=getattr(exc, "row", None), column=getattr(exc, "column", None))
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded file's bytes, refused (nothing read beyond the cap) when larger than MAX_UPLOAD_BYTES."""
+    if upload is None:
+        raise FileRefused(_("Choose a file."), code="required")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        raise FileRefused(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                          code="too_large")
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileRefused(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                          code="too_large")
+    return data
+
+
 # the engine's answer words (CAIQ and our spreadsheet) → the checklist's answer values; "unknown" stores nothing
 ENGINE_ANSWERS = {"yes": VendorAnswer.MET, "partial": VendorAnswer.PARTLY_MET, "no": VendorAnswer.NOT_MET,
                   "not_applicable": VendorAnswer.NOT_APPLICABLE}
@@ -58,7 +127,7 @@ def _value(answer: str) -> str | None:
     return ENGINE_ANSWERS.get(answer) or (answer if answer in VendorAnswer.values else None)
 
 
-def _apply(q: Questionnaire, answers, source: str) -> int:
+def _apply(q: Questionnaire, answers, source: str, vendor: bool = False) -> int:
     """Write (requirement id → vendor answer) into the questionnaire's points; returns how many were stored."""
     items = {i.requirement_id: i for i in q.items.all()}
     now, stored = timezone.now(), 0
@@ -68,6 +137,8 @@ def _apply(q: Questionnaire, answers, source: str) -> int:
             continue
         item = items.get(a.requirement_id)
         if item is None or item.state in (ItemState.ACCEPTED, ItemState.REJECTED):
+            continue
+        if vendor and not item.vendor_may_answer:
             continue
         ref = f" [{a.source_ref}]" if getattr(a, "source_ref", "") else ""
         item.vendor_answer, item.vendor_comment = value, f"{a.comment or ''}{ref}".strip()
@@ -85,7 +156,7 @@ def import_caiq(assessment, path, due_date: dt.date | None = None) -> Questionna
     try:
         parsed = caiq.read_caiq(path)
     except caiq.CaiqError as exc:
-        raise ValidationError(_("The CAIQ file was not imported: %(error)s") % {"error": exc}) from None
+        raise refused(exc, _("The CAIQ file was not imported: %(error)s")) from None
     wanted = set(assessment.answers.values_list("requirement_id", flat=True))
     mapped = [a for a in parsed.answers if a.requirement_id in wanted and _value(a.answer)]
     if not mapped:
@@ -102,9 +173,13 @@ def import_caiq(assessment, path, due_date: dt.date | None = None) -> Questionna
 
 
 @transaction.atomic
-def import_xlsx(questionnaire: Questionnaire, path) -> int:
-    """Read our exported spreadsheet back, filled in by the vendor, into the questionnaire's open points."""
-    roles.require(roles.CHANGE)
+def import_xlsx(questionnaire: Questionnaire, path, *, vendor: bool = False) -> int:
+    """Read our exported spreadsheet back, filled in by the vendor, into the questionnaire's open points.
+
+    ``vendor``: called from the vendor portal, where the personal link (checked by the caller) is the permission;
+    the points the vendor may no longer answer are left alone there."""
+    if not vendor:
+        roles.require(roles.CHANGE)
     xlsx = _engine("xlsx")
     try:
         answers = xlsx.read_questionnaire_xlsx(
@@ -113,7 +188,16 @@ def import_xlsx(questionnaire: Questionnaire, path) -> int:
     except Exception as exc:  # the reader's own error type names row and column
         if isinstance(exc, (OSError, MemoryError)):
             raise
-        raise ValidationError(_("The spreadsheet was not imported: %(error)s") % {"error": exc}) from None
+        raise refused(exc, _("The spreadsheet was not imported: %(error)s")) from None
+    if vendor:
+        if not questionnaire.vendor_may_write:
+            raise FileRefused(_("This questionnaire can no longer be answered."), code="closed")
+        stored = _apply(questionnaire, answers, _("spreadsheet"), vendor=True)
+        if stored and questionnaire.status in (Status.SENT, Status.OPENED):
+            # a draft: the vendor checks the answers on the page and submits them there
+            questionnaire.status = Status.IN_PROGRESS
+            questionnaire.save()
+        return stored
     stored = _apply(questionnaire, answers, _("spreadsheet"))
     if stored and questionnaire.status != Status.CLOSED:
         questionnaire.status, questionnaire.submitted_at = Status.SUBMITTED, timezone.now()
@@ -121,9 +205,10 @@ def import_xlsx(questionnaire: Questionnaire, path) -> int:
     return stored
 
 
-def export_xlsx(questionnaire: Questionnaire, out, language: str | None = None) -> None:
+def export_xlsx(questionnaire: Questionnaire, out, language: str | None = None, *, vendor: bool = False) -> None:
     """The points (requirement id, question, what we observed) as a spreadsheet in the questionnaire's language."""
-    roles.require(roles.EXPORT)
+    if not vendor:
+        roles.require(roles.EXPORT)
     language = language or questionnaire.language
     models = _engine("models")
     points = [models.QuestionPoint(requirement_id=i.requirement_id, question=i.question_in(language),

@@ -19,7 +19,7 @@ from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Contact, Integration
 from vendorvet.web.inventory.views_common import PAGE_SIZE
-from vendorvet.web.questionnaires import provider, services
+from vendorvet.web.questionnaires import forms, provider, services
 from vendorvet.web.questionnaires.forms import ClarifyForm, DecideForm, SendForm
 from vendorvet.web.questionnaires.models import (
     OPEN_STATUSES,
@@ -130,12 +130,16 @@ class DetailView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         q = get_object_or_404(Questionnaire.objects.select_related("assessment__integration__vendor"), pk=pk)
+        return self.page(request, q)
+
+    def page(self, request, q, *, xlsx_form=None, status=200):
         rows = _item_rows(q, content_language())
         return render(request, "questionnaires/detail.html", {
             "q": q, "rows": rows, "recipients": list(q.recipients.all()),
             "follow_ups": sum(1 for r in rows if r["item"].state == ItemState.FOLLOW_UP),
             "answered": sum(1 for r in rows if r["item"].answered_at), "clarify_form": ClarifyForm(),
-            "integration": q.assessment.integration})
+            "integration": q.assessment.integration, "xlsx_form": xlsx_form or forms.xlsx_form(),
+            "caiq_form": forms.caiq_form()}, status=status)
 
 
 class DecideView(PermissionRequiredMixin, View):

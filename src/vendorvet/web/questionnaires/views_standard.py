@@ -1,0 +1,90 @@
+"""Standard questionnaires on the assessor's pages: import a vendor's completed CSA CAIQ v4 into a review, download
+a questionnaire as a spreadsheet and read the filled spreadsheet back. A refused file is named inline next to the
+field (row and column), and nothing is stored (see :mod:`~vendorvet.web.questionnaires.standard`)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from vendorvet.web.accounts import roles
+from vendorvet.web.assessments.models import Assessment
+from vendorvet.web.core.security import audit
+from vendorvet.web.core.views import PermissionRequiredMixin
+from vendorvet.web.questionnaires import standard
+from vendorvet.web.questionnaires.forms import caiq_form, xlsx_form
+from vendorvet.web.questionnaires.models import Questionnaire
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(questionnaire, *, vendor: bool = False) -> HttpResponse:
+    out = io.BytesIO()
+    standard.export_xlsx(questionnaire, out, vendor=vendor)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class CaiqImportView(PermissionRequiredMixin, View):
+    """"Import a completed CSA CAIQ v4": its answers become a submitted, vendor-stated questionnaire of the review."""
+
+    required_permission = roles.CHANGE
+
+    def _render(self, request, assessment, form, status=200):
+        return render(request, "questionnaires/caiq.html", {"assessment": assessment, "form": form,
+                                                            "integration": assessment.integration}, status=status)
+
+    def get(self, request, pk: int):
+        assessment = get_object_or_404(Assessment.objects.select_related("integration"), pk=pk)
+        return self._render(request, assessment, caiq_form())
+
+    def post(self, request, pk: int):
+        assessment = get_object_or_404(Assessment.objects.select_related("integration"), pk=pk)
+        form = caiq_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, assessment, form, 400)
+        try:
+            q = standard.import_caiq(assessment, standard.read_upload(form.cleaned_data["sheet"]))
+        except standard.ValidationError as exc:
+            form.add_error("sheet", " ".join(exc.messages))
+            return self._render(request, assessment, form, 400)
+        audit("import.caiq", request=request, questionnaire_id=q.pk)
+        messages.success(request, _("The CAIQ answers arrived as vendor-stated suggestions on %(n)d point(s).")
+                         % {"n": q.items.count()})
+        return redirect(q)
+
+
+class XlsxExportView(PermissionRequiredMixin, View):
+    required_permission = roles.EXPORT
+
+    def get(self, request, pk: int):
+        q = get_object_or_404(Questionnaire, pk=pk)
+        audit("download.questionnaire_xlsx", request=request, questionnaire_id=q.pk)
+        return xlsx_response(q)
+
+
+class XlsxImportView(PermissionRequiredMixin, View):
+    required_permission = roles.CHANGE
+
+    def post(self, request, pk: int):
+        from vendorvet.web.questionnaires.views import DetailView
+
+        q = get_object_or_404(Questionnaire, pk=pk)
+        form = xlsx_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                stored = standard.import_xlsx(q, standard.read_upload(form.cleaned_data["sheet"]))
+            except standard.ValidationError as exc:
+                form.add_error("sheet", " ".join(exc.messages))
+            else:
+                messages.success(request, _("The spreadsheet was read: %(n)d answer(s) stored.") % {"n": stored})
+                return redirect(q)
+        return DetailView().page(request, q, xlsx_form=form, status=400)
