@@ -30,6 +30,8 @@ class AssessmentsConfig(AppConfig):
 
         calendar.register()  # event kinds and calendar checks for monitoring
 
-        from vendorvet.web.assessments import api
+        from vendorvet.web.assessments import api, evidence_providers
+
+        evidence_providers.register()  # point 1 from the certification register
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/assessments/…

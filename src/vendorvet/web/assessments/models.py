@@ -313,7 +313,11 @@ class Certification(TenantOwnedModel):
     vendor = models.ForeignKey("inventory.Vendor", on_delete=models.PROTECT, related_name="certifications",
                                verbose_name=_("vendor"))
     kind = models.CharField(_("kind"), max_length=20, choices=CertificationKind.choices)
+    standard = models.CharField(_("standard"), max_length=100, blank=True,
+                                help_text=_("For example ISO/IEC 27001:2022 or SOC 2 Type 2."))
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    holder = models.CharField(_("holder / service organisation"), max_length=300, blank=True)
+    valid_from = models.DateField(_("valid from / period start"), null=True, blank=True)
     issuer = models.CharField(_("issuer / auditor"), max_length=200, blank=True)
     scope = models.TextField(_("scope"), blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -367,6 +371,8 @@ class Certification(TenantOwnedModel):
     def is_expiring(self) -> bool:
         return self.state() == scoring_review.EXPIRING
 
+
+from vendorvet.web.assessments.models_documents import CertificationDocument  # noqa: E402,F401
 
 from vendorvet.web.assessments.models_policy import (  # noqa: E402,F401  (models of the decision side)
     AcceptanceState,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vendorvet.web.assessments import views, views_decide, views_register
+from vendorvet.web.assessments import views, views_decide, views_documents, views_register
 
 app_name = "assessments"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),
     path("vendors/<int:pk>/certifications/", views_register.VendorCertificationsView.as_view(),
          name="vendor_certifications"),
+    path("vendors/<int:pk>/certificate-documents/", views_documents.DocumentUploadView.as_view(),
+         name="certificate_document_upload"),
+    path("certificate-documents/<int:pk>/", views_documents.DocumentView.as_view(), name="certificate_document"),
     path("vendors/<int:pk>/panel/", views_register.VendorPanelView.as_view(), name="vendor_panel"),
     path("integrations/<int:pk>/panel/", views_register.IntegrationPanelView.as_view(), name="integration_panel"),
 ]
