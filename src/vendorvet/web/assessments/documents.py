@@ -46,7 +46,9 @@ FIELD_MAP = {
 }
 DATE_FIELDS = {"valid_from", "valid_until", "period_end", "bridge_letter_until"}
 CUEC_HEAD = re.compile(r"complementary user[- ]entity controls|komplementäre kontrollen|CUECs?\b", re.IGNORECASE)
-CUEC_LINE = re.compile(r"^\s*(?:[-•*]|\d+[.)]|CUEC[- ]?\d+:?)\s*(.{8,})$")
+CUEC_STOP = re.compile(r"^\s*(section|abschnitt|teil)\s+\d|^\s*\d+(\.\d+)*\s+[A-ZÄÖÜ]", re.IGNORECASE)
+CUEC_SPLIT = re.compile(r"(?<=\.)\s+(?=[A-ZÄÖÜ])|\s+(?=[-•*]\s)|\s+(?=CUEC[- ]?\d)")
+CUEC_BULLET = re.compile(r"^(?:[-•*]|\d+[.)]|CUEC[- ]?\d+:?)\s*")
 
 
 def field_labels() -> dict:
@@ -68,22 +70,22 @@ def kind_label(kind: str) -> str:
 
 
 def _cuecs(pages) -> list[str]:
-    """Lines listed under a 'complementary user entity controls' heading (bullets or numbered)."""
+    """The controls listed under a 'complementary user entity controls' heading: bullets, numbers or sentences."""
     found: list[str] = []
     for page in pages:
-        inside = False
+        inside, block = False, []
         for line in page.lines:
             if CUEC_HEAD.search(line):
-                inside = True
+                inside, block = True, []
                 continue
-            if inside:
-                m = CUEC_LINE.match(line)
-                if m:
-                    found.append(m.group(1).strip())
-                elif found and line.strip() and not re.match(r"^[A-ZÄÖÜ0-9]", line.strip()):
-                    found[-1] += " " + line.strip()
-                elif line.strip() and found:
-                    inside = False
+            if inside and CUEC_STOP.match(line):
+                break
+            if inside and line.strip():
+                block.append(line.strip())
+        for item in CUEC_SPLIT.split(" ".join(block)):
+            item = CUEC_BULLET.sub("", item).strip()
+            if len(item) >= 12:
+                found.append(item)
     return list(dict.fromkeys(found))[:50]
 
 
