@@ -7,13 +7,10 @@ Writes go through :mod:`vendorvet.web.assessments.services` (role check + ``full
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -202,27 +199,7 @@ class ScoreOverride(TenantOwnedModel):
             raise ValidationError({"justification": _("An override needs a justification.")})
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Evidence lives under ``MEDIA_ROOT/evidence`` (read at use, so tests can move it) and has no URL:
-    files are served only by the permission-checked download view."""
-
-    def __init__(self):
-        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
-
-    @property
-    def base_location(self):
-        return str(Path(settings.MEDIA_ROOT) / "evidence")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("evidence files have no public URL; use the download view")
-
-
-def evidence_storage() -> FileSystemStorage:
-    return EvidenceStorage()
+from vendorvet.web.assessments.storage import EvidenceStorage, evidence_storage  # noqa: E402,F401
 
 
 class Evidence(TenantOwnedModel):

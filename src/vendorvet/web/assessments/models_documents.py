@@ -12,13 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
+from vendorvet.web.assessments.storage import evidence_storage
 from vendorvet.web.core.models import TenantOwnedModel
-
-
-def _storage():
-    from vendorvet.web.assessments.models import evidence_storage
-
-    return evidence_storage()
 
 
 class DocumentState(models.TextChoices):
@@ -32,7 +27,7 @@ class CertificationDocument(TenantOwnedModel):
     certification = models.ForeignKey("assessments.Certification", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="documents",
                                       verbose_name=_("certification"))
-    file = models.FileField(storage=_storage, max_length=200, editable=False)
+    file = models.FileField(storage=evidence_storage, max_length=200, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))

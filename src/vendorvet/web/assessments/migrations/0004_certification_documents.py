@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.manager
-import vendorvet.web.assessments.models_documents
+import vendorvet.web.assessments.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('last_updated', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('file', models.FileField(editable=False, max_length=200, storage=vendorvet.web.assessments.models_documents._storage, upload_to='')),
+                ('file', models.FileField(editable=False, max_length=200, storage=vendorvet.web.assessments.storage.evidence_storage, upload_to='')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),
