@@ -189,3 +189,51 @@ def test_other_tenant_cannot_see_or_confirm(login, assessor_a, admin_b, vendor, 
     assert api.post(f"/api/assessments/certificate-documents/{doc.pk}/confirm/", {"fields": {}},
                     format="json").status_code == 404
     assert Certification.all_tenants.count() == 0
+
+
+def test_bridge_letter_extends_the_soc2_entry_and_c5_needs_a_date_entered(login, assessor_a, vendor, tmp_path):
+    client = login(assessor_a)
+    upload(client, vendor, pdf_upload(tmp_path, builders.bridge_en))
+    bridge = CertificationDocument.all_tenants.get()
+    refused = client.post(bridge.get_absolute_url(), {"take_all": "1"})
+    assert refused.status_code == 400 and "add the report first" in refused.content.decode()
+    upload(client, vendor, pdf_upload(tmp_path, builders.soc2_type2_en))
+    soc2 = CertificationDocument.all_tenants.get(kind="soc2_report")
+    assert client.post(soc2.get_absolute_url(), {"take_all": "1"}).status_code == 302
+    end = bridge.reading["fields"]["period_end"]["value"]
+    assert client.post(bridge.get_absolute_url(), {"take_all": "1"}).status_code == 302
+    cert = Certification.all_tenants.get()
+    assert cert.bridge_letter_until == dt.date.fromisoformat(end) and cert.period_end == dt.date(2026, 3, 31)
+
+    upload(client, vendor, pdf_upload(tmp_path, builders.c5_type2_de))
+    c5 = CertificationDocument.all_tenants.get(kind="c5_attestation")
+    html = client.get(c5.get_absolute_url()).content.decode()
+    assert "not in the document" in html  # the expiry date an attestation does not state
+    missing = client.post(c5.get_absolute_url(), {"take_all": "1"})
+    assert missing.status_code == 400 and Certification.all_tenants.filter(kind="bsi_c5").count() == 0
+    assert client.post(c5.get_absolute_url(), {"take_all": "1", "value_valid_until": "2027-12-31"}).status_code == 302
+    entry = Certification.all_tenants.get(kind="bsi_c5")
+    assert entry.valid_until == dt.date(2027, 12, 31) and entry.standard.startswith("BSI C5 ")
+    c5.refresh_from_db()
+    assert c5.confirmed["fields"]["valid_until"]["page"] is None  # entered, not read
+
+
+def test_german_page_and_docx_certificate(login, assessor_a, vendor, tmp_path):
+    client = login(assessor_a)
+    path = tmp_path / "zertifikat.docx"
+    builders.iso_docx_de(path)
+    response = upload(client, vendor, SimpleUploadedFile(path.name, path.read_bytes()))
+    assert response.status_code == 302 and CertificationDocument.all_tenants.get().kind == "iso27001_certificate"
+    client.post(reverse("set_language"), {"language": "de", "next": "/"})
+    html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Alle gelesenen Felder übernehmen" in html and "Zertifikatsnummer" in html
+    assert "Seite 1" in html
+
+
+def test_stored_file_downloads_only_as_attachment(login, assessor_a, vendor, tmp_path):
+    client = login(assessor_a)
+    upload(client, vendor, pdf_upload(tmp_path, builders.iso_centred_en, "cert.pdf"))
+    doc = CertificationDocument.all_tenants.get()
+    response = client.get(reverse("assessments:certificate_document_file", args=[doc.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"

@@ -44,7 +44,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         mapping = documents.FIELD_MAP.get(obj.kind, {})
         return [{"field": name, "value": entry.get("value"), "page": entry.get("page"), "text": entry.get("text"),
                  "register_field": mapping.get(name, "")}
-                for name, entry in obj.reading.get("fields", {}).items()]
+                for name, entry in documents.ordered(obj.reading.get("fields", {}))]
 
     def get_warnings(self, obj) -> list[str]:
         return [str(w) for w in documents.warnings(obj.reading)]

@@ -63,6 +63,18 @@ def field_labels() -> dict:
             "valid_until": _("Valid until")}
 
 
+FIELD_ORDER = ("standard", "report_type", "type", "certificate_number", "certification_body", "accreditation_body",
+               "service_auditor", "auditor", "holder", "service_organization", "scope", "issue_date", "expiry_date",
+               "period_start", "period_end", "valid_until", "opinion", "exceptions", "trust_services_criteria",
+               "subservice_organizations")
+
+
+def ordered(fields: dict) -> list[tuple[str, dict]]:
+    """The fields read in a fixed order (a JSON column need not keep the order of its keys)."""
+    rank = {name: i for i, name in enumerate(FIELD_ORDER)}
+    return sorted(fields.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def kind_label(kind: str) -> str:
     return {"iso27001_certificate": _("ISO/IEC 27001 certificate"), "soc2_report": _("SOC 2 report"),
             "soc2_bridge_letter": _("SOC 2 bridge letter"), "c5_attestation": _("BSI C5 attestation")}.get(

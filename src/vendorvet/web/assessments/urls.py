@@ -30,6 +30,8 @@ urlpatterns = [
     path("vendors/<int:pk>/certificate-documents/", views_documents.DocumentUploadView.as_view(),
          name="certificate_document_upload"),
     path("certificate-documents/<int:pk>/", views_documents.DocumentView.as_view(), name="certificate_document"),
+    path("certificate-documents/<int:pk>/file/", views_documents.DocumentFileView.as_view(),
+         name="certificate_document_file"),
     path("vendors/<int:pk>/panel/", views_register.VendorPanelView.as_view(), name="vendor_panel"),
     path("integrations/<int:pk>/panel/", views_register.IntegrationPanelView.as_view(), name="integration_panel"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
@@ -12,6 +13,7 @@ from django.views import View
 from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import documents
 from vendorvet.web.assessments.models_documents import CertificationDocument, DocumentState
+from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Vendor
 
@@ -46,7 +48,7 @@ def info_rows(doc: CertificationDocument) -> list[dict]:
     mapped = documents.FIELD_MAP.get(doc.kind, {})
     return [{"label": labels.get(name, name), "value": _value_text(entry.get("value")), "page": entry.get("page"),
              "text": entry.get("text", "")}
-            for name, entry in doc.reading.get("fields", {}).items()
+            for name, entry in documents.ordered(doc.reading.get("fields", {}))
             if name not in mapped and name != "subservice_organizations"]
 
 
@@ -105,3 +107,23 @@ class DocumentView(PermissionRequiredMixin, View):
             return render(request, "assessments/certificate_document.html", document_context(doc), status=400)
         messages.success(request, _("The confirmed fields were taken over into “%(name)s”.") % {"name": cert})
         return redirect("assessments:vendor_certifications", pk=doc.vendor_id)
+
+
+class DocumentFileView(PermissionRequiredMixin, View):
+    """The stored file: role-checked, tenant-scoped, always a download, never sniffed (as evidence files)."""
+
+    required_permission = roles.VIEW
+
+    def get(self, request, pk: int):
+        doc = get_object_or_404(CertificationDocument, pk=pk)
+        try:
+            handle = doc.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file is missing from storage.")) from None
+        audit("download.certificate_document", request=request, document_id=doc.pk, file_name=doc.original_name)
+        response = FileResponse(handle, as_attachment=True, filename=doc.original_name,
+                                content_type=doc.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "no-store"
+        return response
