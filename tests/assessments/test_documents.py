@@ -237,3 +237,23 @@ def test_stored_file_downloads_only_as_attachment(login, assessor_a, vendor, tmp
     response = client.get(reverse("assessments:certificate_document_file", args=[doc.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_existing_evidence_file_read_into_suggestions(login, assessor_a, started, vendor, tmp_path, media_root):
+    from tests.assessments.test_web_api import answer_of
+
+    answer = answer_of(started)
+    client = login(assessor_a)
+    file = pdf_upload(tmp_path, builders.iso_centred_en, "from-vendor.pdf")
+    client.post(reverse("assessments:evidence_upload", args=[answer.pk]), {f"e{answer.pk}-file": file})
+    page = client.get(started.get_absolute_url()).content.decode()
+    assert "Read into the certification register" in page
+    from vendorvet.web.assessments.models import Evidence
+
+    item = Evidence.all_tenants.get(answer=answer)
+    response = client.post(reverse("assessments:evidence_read", args=[item.pk]))
+    doc = CertificationDocument.all_tenants.get()
+    assert response["Location"] == doc.get_absolute_url()
+    assert doc.original_name == "from-vendor.pdf" and doc.vendor == vendor and doc.sha256 == item.sha256
+    assert len(stored_files(media_root)) == 2  # the evidence file is kept; the document has its own copy
+    assert Certification.all_tenants.count() == 0

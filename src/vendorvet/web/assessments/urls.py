@@ -22,6 +22,7 @@ urlpatterns = [
     path("answers/<int:pk>/", views.AnswerView.as_view(), name="answer"),
     path("answers/<int:pk>/evidence/", views_register.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("evidence/<int:pk>/", views_register.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("evidence/<int:pk>/read/", views_documents.EvidenceReadView.as_view(), name="evidence_read"),
     path("evidence/<int:pk>/delete/", views_register.EvidenceDeleteView.as_view(), name="evidence_delete"),
     path("certifications/", views_register.CertificationRegisterView.as_view(), name="certifications"),
     path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),

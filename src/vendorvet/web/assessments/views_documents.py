@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
@@ -12,6 +13,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import documents
+from vendorvet.web.assessments.models import Evidence
 from vendorvet.web.assessments.models_documents import CertificationDocument, DocumentState
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
@@ -78,6 +80,28 @@ class DocumentUploadView(PermissionRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("assessments:vendor_certifications", pk=vendor.pk)
+        return redirect(doc.get_absolute_url())
+
+
+class EvidenceReadView(PermissionRequiredMixin, View):
+    """Read an evidence file already on an answer (point 1) into suggestions for the vendor's register."""
+
+    required_permission = roles.CHANGE
+
+    def post(self, request, pk: int):
+        item = get_object_or_404(Evidence.objects.select_related("answer__assessment__integration"), pk=pk)
+        answer = item.answer
+        target = f"{answer.assessment.get_absolute_url()}#answer-{answer.pk}"
+        try:
+            with item.file.open("rb") as handle:
+                doc = documents.read_upload(answer.assessment.integration.vendor,
+                                            File(handle, name=item.original_name))
+        except FileNotFoundError:
+            messages.error(request, _("The file is missing from storage."))
+            return redirect(target)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(target)
         return redirect(doc.get_absolute_url())
 
 
