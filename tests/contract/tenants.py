@@ -17,6 +17,7 @@ SEGMENT_MODELS = {
     "answers": "assessments.Answer",
     "evidence": "assessments.Evidence",
     "certifications": "assessments.Certification",
+    "certificate-documents": "assessments.CertificationDocument",
     "conditions": "assessments.Condition",
     "runs": "scans.ScanRun",
     "imports": "discovery.ImportRun",

@@ -22,7 +22,7 @@ from vendorvet.web.api.filtersets import IdFilter
 from vendorvet.web.api.routes import ApiRoutes, Resource
 from vendorvet.web.api.serializers import ServiceModelSerializer, TenantPrimaryKeyRelatedField
 from vendorvet.web.api.views.common import TenantModelViewSet
-from vendorvet.web.assessments import api_decide, services
+from vendorvet.web.assessments import api_decide, api_documents, services
 from vendorvet.web.assessments.forms import member_users
 from vendorvet.web.assessments.models import (
     Answer,
@@ -258,8 +258,8 @@ class CertificationSerializer(ServiceModelSerializer):
 
     class Meta:
         model = Certification
-        fields = ["id", "vendor", "kind", "certificate_number", "issuer", "scope", "valid_until", "period_end",
-                  "bridge_letter_until", "test_date", "notes", "expires_on", "state", "created", "last_updated"]
+        fields = ["id", "vendor", "kind", "standard", "certificate_number", "holder", "issuer", "scope", "valid_from", "valid_until",
+                  "period_end", "bridge_letter_until", "test_date", "notes", "expires_on", "state", "created", "last_updated"]
         read_only_fields = ["created", "last_updated"]
 
     def get_state(self, obj) -> str:
@@ -307,4 +307,5 @@ ROUTES = ApiRoutes("assessments", (
     Resource("assessments", AssessmentViewSet, "assessments-assessment", old_paths=("assessments",)),
     Resource("certifications", CertificationViewSet, "assessments-certification", old_paths=("certifications",)),
     *api_decide.RESOURCES,
+    *api_documents.RESOURCES,
 ))

@@ -34,6 +34,8 @@ class AssessmentsConfig(AppConfig):
 
         dashboard.register()  # dashboard figures and the integration-list facets behind them
 
-        from vendorvet.web.assessments import api
+        from vendorvet.web.assessments import api, evidence_providers
+
+        evidence_providers.register()  # point 1 from the certification register
 
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/assessments/…

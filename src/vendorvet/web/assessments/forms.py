@@ -102,10 +102,10 @@ class ScoreOverrideForm(forms.Form):
 class CertificationForm(forms.ModelForm):
     class Meta:
         model = Certification
-        fields = ["kind", "certificate_number", "issuer", "scope", "valid_until", "period_end", "bridge_letter_until",
+        fields = ["kind", "standard", "certificate_number", "holder", "issuer", "scope", "valid_from", "valid_until", "period_end", "bridge_letter_until",
                   "test_date", "notes"]
         widgets = {
-            "valid_until": DateInput(), "period_end": DateInput(), "bridge_letter_until": DateInput(),
+            "valid_from": DateInput(), "valid_until": DateInput(), "period_end": DateInput(), "bridge_letter_until": DateInput(),
             "test_date": DateInput(), "scope": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }

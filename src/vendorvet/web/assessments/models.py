@@ -7,13 +7,10 @@ Writes go through :mod:`vendorvet.web.assessments.services` (role check + ``full
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -225,27 +222,7 @@ class ScoreOverride(TenantOwnedModel):
             raise ValidationError({"justification": _("An override needs a justification.")})
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Evidence lives under ``MEDIA_ROOT/evidence`` (read at use, so tests can move it) and has no URL:
-    files are served only by the permission-checked download view."""
-
-    def __init__(self):
-        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
-
-    @property
-    def base_location(self):
-        return str(Path(settings.MEDIA_ROOT) / "evidence")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("evidence files have no public URL; use the download view")
-
-
-def evidence_storage() -> FileSystemStorage:
-    return EvidenceStorage()
+from vendorvet.web.assessments.storage import EvidenceStorage, evidence_storage  # noqa: E402,F401
 
 
 class Evidence(TenantOwnedModel):
@@ -346,7 +323,11 @@ class Certification(TenantOwnedModel):
     vendor = models.ForeignKey("inventory.Vendor", on_delete=models.PROTECT, related_name="certifications",
                                verbose_name=_("vendor"))
     kind = models.CharField(_("kind"), max_length=20, choices=CertificationKind.choices)
+    standard = models.CharField(_("standard"), max_length=100, blank=True,
+                                help_text=_("For example ISO/IEC 27001:2022 or SOC 2 Type 2."))
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    holder = models.CharField(_("holder / service organisation"), max_length=300, blank=True)
+    valid_from = models.DateField(_("valid from / period start"), null=True, blank=True)
     issuer = models.CharField(_("issuer / auditor"), max_length=200, blank=True)
     scope = models.TextField(_("scope"), blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -400,6 +381,8 @@ class Certification(TenantOwnedModel):
     def is_expiring(self) -> bool:
         return self.state() == scoring_review.EXPIRING
 
+
+from vendorvet.web.assessments.models_documents import CertificationDocument  # noqa: E402,F401
 
 from vendorvet.web.assessments.models_policy import (  # noqa: E402,F401  (models of the decision side)
     AcceptanceState,

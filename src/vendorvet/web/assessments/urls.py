@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vendorvet.web.assessments import views, views_decide, views_points, views_register
+from vendorvet.web.assessments import views, views_decide, views_documents, views_points, views_register
 
 app_name = "assessments"
 urlpatterns = [
@@ -22,12 +22,18 @@ urlpatterns = [
     path("answers/<int:pk>/", views.AnswerView.as_view(), name="answer"),
     path("answers/<int:pk>/evidence/", views_register.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("evidence/<int:pk>/", views_register.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("evidence/<int:pk>/read/", views_documents.EvidenceReadView.as_view(), name="evidence_read"),
     path("evidence/<int:pk>/delete/", views_register.EvidenceDeleteView.as_view(), name="evidence_delete"),
     path("points/", views_points.PointListView.as_view(), name="points"),
     path("certifications/", views_register.CertificationRegisterView.as_view(), name="certifications"),
     path("certifications/<int:pk>/", views_register.CertificationEditView.as_view(), name="certification_edit"),
     path("vendors/<int:pk>/certifications/", views_register.VendorCertificationsView.as_view(),
          name="vendor_certifications"),
+    path("vendors/<int:pk>/certificate-documents/", views_documents.DocumentUploadView.as_view(),
+         name="certificate_document_upload"),
+    path("certificate-documents/<int:pk>/", views_documents.DocumentView.as_view(), name="certificate_document"),
+    path("certificate-documents/<int:pk>/file/", views_documents.DocumentFileView.as_view(),
+         name="certificate_document_file"),
     path("vendors/<int:pk>/panel/", views_register.VendorPanelView.as_view(), name="vendor_panel"),
     path("integrations/<int:pk>/panel/", views_register.IntegrationPanelView.as_view(), name="integration_panel"),
 ]

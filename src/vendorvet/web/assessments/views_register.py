@@ -15,7 +15,9 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import services
 from vendorvet.web.assessments.forms import CertificationForm, EvidenceForm
 from vendorvet.web.assessments.models import Answer, Certification, Evidence
+from vendorvet.web.assessments.models_documents import CertificationDocument
 from vendorvet.web.assessments.views import AssessmentDetailView, certification_flags, score_context
+from vendorvet.web.assessments.views_documents import DocumentUploadForm
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
@@ -112,7 +114,8 @@ class VendorCertificationsView(PermissionRequiredMixin, View):
     def _render(self, request, vendor, form=None, status=200):
         return render(request, "assessments/vendor_certifications.html", {
             "vendor": vendor, "certifications": decorate(Certification.objects.filter(vendor=vendor)),
-            "form": form or CertificationForm(),
+            "form": form or CertificationForm(), "upload_form": DocumentUploadForm(),
+            "documents": CertificationDocument.objects.filter(vendor=vendor)[:20],
         }, status=status)
 
     def get(self, request, pk: int):
