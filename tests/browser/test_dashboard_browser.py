@@ -22,14 +22,15 @@ def demo_user(db):
 
     from vendorvet.web.accounts.models import Tenant
 
-    tenants = [tenant for tenant, _created in load_demo()]
+    demo = [tenant for tenant, _created in load_demo()]
+    tenants, others = demo[:2], demo[2:]  # a member of two demo tenants; the third (if any) is not theirs
     user = get_user_model().objects.create_user(username="demo.lead", password=PASSWORD)
     grant_demo_admin(user, tenants)
     Tenant.objects.create(name="Drittfirma Geheim GmbH", slug="drittfirma")  # the user is not a member
     for tenant in tenants:
         with tenant_session(tenant, task_actor()):
             take_snapshot()
-    return user, tenants
+    return user, tenants, others
 
 
 def _login(page, base, username):
@@ -58,7 +59,7 @@ def _follow_every_figure(page, base) -> int:
 def test_dashboard_in_english_and_german(live_server, demo_user, browser_page):
     from playwright.sync_api import expect
 
-    user, tenants = demo_user
+    user, tenants, others = demo_user
     page = browser_page
     _login(page, live_server.url, user.username)
     expect(page.locator("h1")).to_have_text("Dashboard")
@@ -95,6 +96,7 @@ def test_dashboard_in_english_and_german(live_server, demo_user, browser_page):
         for tenant in tenants:
             expect(page.locator("tbody th", has_text=tenant.name)).to_be_visible()
         assert "Drittfirma" not in page.content()
+        assert all(other.name not in page.content() for other in others)
         box = page.locator(".table-scroll").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.console_errors == []

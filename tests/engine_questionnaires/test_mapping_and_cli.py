@@ -117,5 +117,5 @@ def test_questionnaire_group_can_be_shared_by_another_module():
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     actions = add_group(sub, "questionnaire", help="again")
     assert "caiq-check" in actions.choices  # the same group, not a conflicting second one
-    actions.add_parser("status")
-    assert parser.parse_args(["questionnaire", "status"]).questionnaire_action == "status"
+    actions.add_parser("probe")
+    assert parser.parse_args(["questionnaire", "probe"]).questionnaire_action == "probe"

@@ -82,4 +82,4 @@ def test_a_fact_change_without_a_status_change_is_reported(tenant_a, assessor_a,
     [event] = MonitoringEvent.all_tenants.all()
     assert (event.kind, event.run_id) == ("ratelimit_changed", second.pk)
     assert event.before["limit"] == 100 and event.after["limit"] == 20
-    assert "limit: 100" in event.detail and "limit: 20" in event.detail
+    assert "limit: 100" in event.detail.lower() and "limit: 20" in event.detail.lower()
