@@ -272,7 +272,9 @@ LOGGING = {
     "filters": {"routine_refusals": {"()": "vendorvet.web.core.logfilters.RoutineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VENDORVET_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools report every layout step and font subset at INFO: noise for a normal print
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
                 "django.request": {"filters": ["routine_refusals"]}},
 }
 
