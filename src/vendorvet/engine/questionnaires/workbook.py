@@ -9,7 +9,6 @@ columns beyond ``Limits.max_columns`` are never materialised.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any, Union
 
+from vendorvet.engine import spreadsheet
 from vendorvet.engine.questionnaires.models import DEFAULT_LIMITS, Limits, QuestionnaireFileError
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, IO[bytes]]
@@ -25,26 +25,16 @@ Source = Union[str, os.PathLike, bytes, bytearray, memoryview, IO[bytes]]
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an XLSX encrypted with a password
 
-# OWASP CSV/formula injection: a text starting with = + - @ tab or CR gets a leading apostrophe (the same
-# rule as the inventory export, web/inventory/io/columns.py; texts already quoted get one more so
-# unneutralize() restores them exactly).
-FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
-ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 # characters XML 1.0 (and so XLSX) cannot hold
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 def neutralize(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula, made inert with a leading ``'``."""
+    """A text that a spreadsheet would run as a formula, made inert with a leading ``'`` (the rule of
+    ``engine.spreadsheet``, after dropping the characters an XLSX cannot hold)."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS.sub("", value)
-        if FORMULA_START.match(value):
-            return "'" + value
-    return value
-
-
-def unneutralize(text: str) -> str:
-    return text[1:] if ESCAPED_FORMULA.match(text) else text
+    return spreadsheet.neutralize(value)
 
 
 def column_letter(index: int) -> str:
@@ -57,18 +47,8 @@ def column_letter(index: int) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A cell value as text the way a person reads it (``1.0`` → ``1``, dates ISO)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value).strip()
+    """A cell value as text the way a person reads it (``1.0`` → ``1``, dates ISO), stripped."""
+    return spreadsheet.cell_text(value).strip()
 
 
 def _fail(message: str, code: str, **params: Any) -> QuestionnaireFileError:

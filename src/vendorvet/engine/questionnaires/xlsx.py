@@ -32,8 +32,9 @@ from vendorvet.engine.questionnaires.models import (
     QuestionPoint, VendorAnswer,
 )
 from vendorvet.engine.questionnaires.workbook import (
-    Source, cell_text, iter_rows, neutralize, normalise_header, open_workbook, unneutralize,
+    Source, cell_text, iter_rows, neutralize, normalise_header, open_workbook,
 )
+from vendorvet.engine.spreadsheet import unneutralize
 
 FORMAT = "vendorvet-questionnaire/1"
 CONTROL_SHEET = "_vendorvet"

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vendorvet import content
+from vendorvet.engine import spreadsheet
 from vendorvet.web.inventory import choices as choice_module
 
 
@@ -297,24 +298,6 @@ def join_multi(values: list[str]) -> str:
     return " | ".join(values)
 
 
-# -- formula injection ----------------------------------------------------------
+# -- formula injection: one rule for every spreadsheet we write and read (engine.spreadsheet) ----------------
 
-FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
-ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def neutralize(value: Any) -> Any:
-    """OWASP CSV injection defence: a text starting with = + - @ tab or CR gets a leading '.
-
-    Texts that already start with quotes before such a character get one more, so
-    :func:`unneutralize` restores every value exactly.
-    """
-    if isinstance(value, str) and FORMULA_START.match(value):
-        return "'" + value
-    return value
-
-
-def unneutralize(text: str) -> str:
-    if ESCAPED_FORMULA.match(text):
-        return text[1:]
-    return text
+neutralize, unneutralize = spreadsheet.neutralize, spreadsheet.unneutralize

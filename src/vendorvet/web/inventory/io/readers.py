@@ -9,7 +9,6 @@ may follow up to a few title rows. Every limit (bytes, rows, columns) is enforce
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorvet.engine import csvreader
 from vendorvet.engine.csvreader import InputFileError
+from vendorvet.engine.spreadsheet import cell_text
 from vendorvet.web.inventory.io import safety
 from vendorvet.web.inventory.io.columns import Column, column_set, match_headers, unneutralize
 from vendorvet.web.inventory.io.safety import ImportFileError
@@ -114,20 +114,6 @@ def _csv_rows(fh, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 # -- XLSX --------------------------------------------------------------------
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def _unreadable(exc: BaseException) -> ImportFileError:
     """A user-facing error for a workbook openpyxl gave up on; names forbidden XML explicitly."""
     from defusedxml import DefusedXmlException
@@ -172,7 +158,7 @@ def _xlsx_rows(path: str | os.PathLike) -> Iterator[tuple[int, list[str]]]:
                         raise ImportFileError(_("Row %(row)d has more than %(max)d columns.")
                                               % {"row": number, "max": max_cols})
                     values = values[:max_cols]
-                yield number, [_cell_text(v) for v in values]
+                yield number, [cell_text(v) for v in values]
         except ImportFileError:
             raise
         except Exception as exc:
