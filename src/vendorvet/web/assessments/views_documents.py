@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
@@ -15,6 +14,7 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.assessments import documents
 from vendorvet.web.assessments.models import Evidence
 from vendorvet.web.assessments.models_documents import CertificationDocument, DocumentState
+from vendorvet.web.core import uploads
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Vendor
@@ -140,14 +140,6 @@ class DocumentFileView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         doc = get_object_or_404(CertificationDocument, pk=pk)
-        try:
-            handle = doc.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file is missing from storage.")) from None
+        response = uploads.download_response(doc.file, doc.original_name, doc.content_type)
         audit("download.certificate_document", request=request, document_id=doc.pk, file_name=doc.original_name)
-        response = FileResponse(handle, as_attachment=True, filename=doc.original_name,
-                                content_type=doc.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "no-store"
         return response

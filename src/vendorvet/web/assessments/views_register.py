@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,6 +18,7 @@ from vendorvet.web.assessments.models_documents import CertificationDocument
 from vendorvet.web.assessments.views import AssessmentDetailView, certification_flags, score_context
 from vendorvet.web.assessments.views_documents import DocumentUploadForm
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core import uploads
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services as inventory_services
@@ -53,16 +53,8 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         item = get_object_or_404(Evidence, pk=pk)
-        try:
-            handle = item.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file is missing from storage.")) from None
+        response = uploads.download_response(item.file, item.original_name, item.content_type)
         audit("download.evidence", request=request, evidence_id=item.pk, file_name=item.original_name)
-        response = FileResponse(handle, as_attachment=True, filename=item.original_name,
-                                content_type=item.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -122,3 +122,23 @@ def validate_upload(upload, rules: UploadRules) -> tuple[str, str]:
         raise ValidationError(_("The file's content does not match its type “%(ext)s”."), code="content",
                               params={"ext": ext})
     return name, content_type
+
+
+def download_response(stored, name: str, content_type: str = ""):
+    """An uploaded file handed back: always a download, never sniffed, rendered in no context, not cached.
+
+    ``stored`` is the model's file field; a file missing from storage is a 404. Callers check the role and the
+    tenant (``get_object_or_404`` on a tenant-scoped model) and write their audit event once this returned.
+    """
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,6 +14,7 @@ from vendorvet.engine.checklist import load_checklist
 from vendorvet.web.accounts import roles
 from vendorvet.web.assessments.models import Assessment
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core import uploads
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Contact, Integration
@@ -202,16 +202,8 @@ class FileDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         item = get_object_or_404(VendorFile, pk=pk)
-        try:
-            handle = item.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file is missing from storage.")) from None
+        response = uploads.download_response(item.file, item.original_name, item.content_type)
         audit("download.vendor_file", request=request, vendor_file_id=item.pk, file_name=item.original_name)
-        response = FileResponse(handle, as_attachment=True, filename=item.original_name,
-                                content_type=item.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "no-store"
         return response
 
 
