@@ -61,9 +61,6 @@ def _rows(qs: QuerySet[Integration]) -> Iterator[Integration]:
         del chunk
 
 
-def endpoint_urls(integration: Integration) -> list[str]:
-    urls = getattr(integration, "export_endpoint_urls", None)
-    return urls if urls is not None else [e.url for e in integration.endpoints.order_by("url")]
 
 
 def export_columns() -> list[Column]:
@@ -72,7 +69,7 @@ def export_columns() -> list[Column]:
 
 def _value(col: Column, integration: Integration):
     if col.target == "endpoints":
-        return endpoint_urls(integration)
+        return integration.export_endpoint_urls
     model, name = col.model, col.field
     obj = integration.vendor if model == "vendor" else integration
     return getattr(obj, name)
@@ -128,7 +125,7 @@ def integration_dict(i: Integration) -> dict:
         "discovery_source": i.discovery_source,
         "tags": list(i.tags or []),
         "notes": i.notes,
-        "endpoints": endpoint_urls(i),
+        "endpoints": i.export_endpoint_urls,
         "created": i.created.isoformat() if i.created else None,
         "last_updated": i.last_updated.isoformat() if i.last_updated else None,
     }
