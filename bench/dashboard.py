@@ -119,9 +119,12 @@ def _fill_feature_data(tenant, vendors, ids, findings, now, today, dt) -> None:
         [TransferAssessment(tenant=tenant, integration_id=pk, basis=bases[n % 3][0],
                             third_country_transfer=bases[n % 3][1], content_version="bench")
          for n, pk in enumerate(ids[::3])], batch_size=2000)
+    # a finished run carries its summary as the scan task writes it (scans.dashboard.summarise); checked below
     runs = ScanRun.all_tenants.bulk_create(
-        [ScanRun(tenant=tenant, integration_id=pk, status="done", started=now, finished=now) for pk in ids],
-        batch_size=2000)
+        [ScanRun(tenant=tenant, integration_id=pk, status="done", started=now, finished=now,
+                 worst_grade="ABCDEF "[n % 7].strip() or "-",
+                 cert_day=(now + dt.timedelta(days=n % 200)).isoformat()[:10] if findings >= len(ids) else "")
+         for n, pk in enumerate(ids)], batch_size=2000)
     targets = ScanTarget.all_tenants.bulk_create(
         [ScanTarget(tenant=tenant, run=r, target=f"https://api{n}.example", grade="ABCDEF "[n % 7].strip())
          for n, r in enumerate(runs)], batch_size=2000)
@@ -135,6 +138,7 @@ def _fill_feature_data(tenant, vendors, ids, findings, now, today, dt) -> None:
                                          status="pass" if k % 4 else "fail", severity="medium",
                                          title=f"check {k}", evidence=evidence))
     Finding.all_tenants.bulk_create(scan_findings, batch_size=5000)
+    _check_run_summaries(tenant, runs[::97])
     assessments = Assessment.all_tenants.bulk_create(
         [Assessment(tenant=tenant, integration_id=pk, checklist_version="bench", tier_at_start=2)
          for pk in ids[::5]], batch_size=2000)
@@ -157,6 +161,20 @@ def _fill_feature_data(tenant, vendors, ids, findings, now, today, dt) -> None:
         [Snapshot(tenant=tenant, week=today - dt.timedelta(days=today.weekday(), weeks=w),
                   figures={"monitoring.open": 1000 + w, "assessments.review_overdue": w % 17,
                            "inventory.tier1.proposed": 40 + w % 9}) for w in range(53)])
+
+
+def _check_run_summaries(tenant, runs) -> None:
+    """The summaries written above equal what the scan task would have written for these runs."""
+    from vendorvet.web.core.context import use_tenant
+    from vendorvet.web.scans.dashboard import summarise
+    from vendorvet.web.scans.models import ScanRun
+
+    with use_tenant(tenant):
+        for run in runs:
+            stored = (run.worst_grade, run.cert_day)
+            fresh = ScanRun(pk=run.pk, tenant=tenant)
+            summarise(fresh)
+            assert (fresh.worst_grade, fresh.cert_day) == stored, (run.pk, stored, fresh.worst_grade, fresh.cert_day)
 
 
 def _p95(client, path: str, runs: int) -> tuple[float, float]:

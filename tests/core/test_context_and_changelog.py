@@ -123,6 +123,21 @@ def test_has_lookup_on_json_lists(tenant_a, make_integration):
         assert names("financial") == []
 
 
+def test_has_lookup_is_exact_for_lookalikes_and_escaped_values(tenant_a, make_integration):
+    """The text pre-check on SQLite never decides alone: a value that is only part of an element or written escaped
+    in JSON (umlauts, quotes) is matched by the element test on both databases."""
+    make_integration(tenant_a, name="A", data_categories=["personal_extra", "x personal"], tags=["Büro"])
+    make_integration(tenant_a, name="B", data_categories=["personal"], tags=['say "hi"', "\\back"])
+    make_integration(tenant_a, name="C", data_categories=["internal"], tags=["Bürokratie", "x Büro"])
+    with use_tenant(tenant_a):
+        names = lambda **kw: sorted(Integration.objects.filter(**kw).values_list("name", flat=True))  # noqa: E731
+        assert names(data_categories__has="personal") == ["B"]
+        assert names(tags__has="Büro") == ["A"]
+        assert names(tags__has='say "hi"') == ["B"]
+        assert names(tags__has="\\back") == ["B"]
+        assert names(tags__has="Bürokratie") == ["C"]
+
+
 def test_actor_context_is_reset_after_use(tenant_a):
     with acting_as(Actor.system("outer")):
         with acting_as(Actor(kind="task", label="inner")):

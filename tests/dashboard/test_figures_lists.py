@@ -153,6 +153,57 @@ def test_the_facets_narrow_the_integration_list_by_name(seeded_all, admin_a, log
     assert len(names("no.such.facet")) == 5
 
 
+def test_summarised_runs_give_the_same_figures_as_their_rows(seeded_all, admin_a, login):
+    """A run finished by the scan task carries its worst grade and certificate day; runs without that summary
+    (older rows) are read from their endpoints and findings — both ways give the same figures and lists."""
+    from vendorvet.web.scans.dashboard import summarise
+    from vendorvet.web.scans.models import ScanRun
+
+    client = login(admin_a)
+    scan_keys = [k for k in EXPECTED if k.startswith("scans.")]
+    before = {k: v for k, v in figures_of(client).items() if k.startswith("scans.")}
+    assert {k: before[k][0] for k in scan_keys} == {k: EXPECTED[k] for k in scan_keys}
+    tenant = seeded_all["Acme CRM"].tenant
+    with acting(tenant):
+        for run in ScanRun.objects.filter(status="done"):
+            summarise(run)
+            ScanRun.all_tenants.filter(pk=run.pk).update(worst_grade=run.worst_grade, cert_day=run.cert_day)
+        crm_latest = ScanRun.objects.filter(integration=seeded_all["Acme CRM"]).order_by("-created").first()
+    assert crm_latest.worst_grade == "D"
+    assert crm_latest.cert_day == (timezone.now() + dt.timedelta(days=20)).date().isoformat()
+    after = {k: v for k, v in figures_of(client).items() if k.startswith("scans.")}
+    assert after == before
+    for key, (count, url) in after.items():
+        assert listed_count(client, url) == count, key
+    # a stored summary is what is read: a run marked F by its summary counts as F, on the figure and the list
+    ScanRun.all_tenants.filter(pk=crm_latest.pk).update(worst_grade="F")
+    figures = figures_of(client)
+    assert (figures["scans.grade.F"][0], figures["scans.grade.D"][0]) == (1, 0)
+    assert listed_count(client, figures["scans.grade.F"][1]) == 1
+
+
+def test_a_snooze_that_ran_out_counts_as_open(seeded_all, inventory_b, tenant_b, admin_a, login, member):
+    from vendorvet.web.monitoring.models import MonitoringEvent
+
+    now = timezone.now()
+    member(tenant_b, admin_a.username, "auditor")
+    for tenant, integration in ((seeded_all["Acme CRM"].tenant, seeded_all["Acme CRM"]),
+                                (tenant_b, inventory_b["integration"])):
+        with acting(tenant):
+            for n, until in enumerate((now - dt.timedelta(hours=1), now + dt.timedelta(days=3))):
+                MonitoringEvent.objects.create(integration=integration, kind="finding_new", severity="high",
+                                               dedup_key=f"snooze:{n}", title=f"snoozed {n}", first_seen=now,
+                                               last_seen=now, state="snoozed", snoozed_until=until)
+    client = login(admin_a)
+    figures = figures_of(client)
+    assert figures["monitoring.severity.high"][0] == 1  # the one whose snooze ran out; the other still sleeps
+    assert listed_count(client, figures["monitoring.severity.high"][1]) == 1
+    assert MonitoringEvent.all_tenants.filter(tenant=tenant_b, state="snoozed").count() == 2  # not woken there
+    rows = {r["tenant"]: r for r in client.get(reverse("dashboard:provider")).context["rows"]}
+    assert (rows[tenant_b.name]["open"], rows[tenant_b.name]["severe"]) == (1, 1)
+    assert MonitoringEvent.all_tenants.filter(tenant=tenant_b, state="snoozed").count() == 1
+
+
 def test_figures_that_cannot_be_computed_say_so(tenant_a, admin_a, login):
     client = login(admin_a)
     html = client.get(reverse("dashboard:home")).content.decode()

@@ -49,7 +49,12 @@ def test_scan_stores_one_finding_per_check_with_grade(tenant_a, assessor_a, scan
     assert found["disclosure.security_txt"].status == "fail"
     assert found["location.country"].status == "not_applicable"  # loopback has no country
     assert all(f.tenant_id == tenant_a.pk for f in found.values())
-    assert ScanRun.all_tenants.get(pk=run.pk).status == "done"
+    stored = ScanRun.all_tenants.get(pk=run.pk)
+    assert stored.status == "done"
+    # the run's summary for the dashboard: its worst grade and the day the leaf certificate ends
+    assert stored.worst_grade == target.grade
+    not_after = found.get("tls.cert.expiring") or found.get("tls.cert.expired")
+    assert stored.cert_day == str(not_after.evidence["not_after"])[:10] and len(stored.cert_day) == 10
 
 
 def test_without_the_tenant_setting_a_loopback_endpoint_is_refused(tenant_a, assessor_a, scan_settings,
@@ -68,6 +73,10 @@ def test_without_the_tenant_setting_a_loopback_endpoint_is_refused(tenant_a, ass
     assert site.seen == []  # the vendor server never saw a request
     target = ScanTarget.all_tenants.get(run=run)
     assert target.grade == "" and target.score is None
+    # nothing graded, no certificate seen: the summary says so ("-", ""), never a grade
+    from vendorvet.web.scans.models import ScanRun
+
+    assert (ScanRun.all_tenants.get(pk=run.pk).worst_grade, ScanRun.all_tenants.get(pk=run.pk).cert_day) == ("-", "")
 
 
 def test_the_task_is_the_actor_of_its_writes(tenant_a, assessor_a, scan_settings, allow_private,

@@ -27,10 +27,15 @@ class Has(Lookup):
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return (
-            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value = %s)",
-            [*lhs_params, str(self.rhs)],
-        )
+        exact = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value = %s)"
+        value = str(self.rhs)
+        quoted = json.dumps(value)
+        if quoted != f'"{value}"':  # a value JSON escapes: only the exact test
+            return exact, [*lhs_params, value]
+        # The stored text is Django's json.dumps of the list, so a list holding the value contains it quoted as is:
+        # a cheap text search first skips the rows that cannot hold it (SQLite evaluates AND left to right and
+        # stops at the first false), the JSON test decides for the others.
+        return f"(instr({lhs}, %s) > 0 AND {exact})", [*lhs_params, quoted, *lhs_params, value]
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

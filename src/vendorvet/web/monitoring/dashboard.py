@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from vendorvet.web.core.passcache import cached
 from vendorvet.web.core.registry import DashboardFigure, registry
 from vendorvet.web.monitoring.models import Severity
+from vendorvet.web.monitoring.services import wake_snoozed
 from vendorvet.web.monitoring.views import filtered_events
 
 
@@ -27,6 +29,7 @@ def _active():
 def _grouped() -> list[dict]:
     """Open and acknowledged events counted by severity and kind: one query for both sections."""
     def compute():
+        wake_snoozed()  # as the event list does: a snooze whose time is up counts as open again
         # grouped in the covering index's order (state, severity, kind): no sort of the matching rows
         return list(_active().order_by().values("state", "severity", "kind").annotate(n=Count("*")))
     return cached("monitoring.grouped", compute)
@@ -69,6 +72,10 @@ def severity_per_tenant(tenant_ids: list[int]) -> dict[int, dict[str, int]]:
     from vendorvet.web.monitoring.models import EventState, MonitoringEvent
 
     out: dict[int, dict[str, int]] = {t: {"monitoring.open": 0} for t in tenant_ids}
+    due = MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids, state=EventState.SNOOZED,
+                                             snoozed_until__lte=timezone.now())
+    if due.exists():  # as on each tenant's dashboard: a snooze whose time is up counts as open again
+        due.update(state=EventState.OPEN, snoozed_until=None)
     rows = (MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids,
                                                state__in=[EventState.OPEN, EventState.ACKNOWLEDGED])
             .order_by().values("tenant_id", "state", "severity").annotate(n=Count("*")))

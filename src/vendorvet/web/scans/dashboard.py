@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Exists, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +31,27 @@ CERT_CHECKS = ("tls.cert.expired", "tls.cert.expiring")  # the checks that recor
 
 
 def latest_runs():
-    """Each active integration's latest finished scan run, annotated with its worst grade ("-": none graded)."""
+    """Each active integration's latest finished scan run, annotated with its worst grade (``worst``; "-": none
+    graded) and the day its soonest TLS certificate ends (``cert``; "": no date seen). Both come from the run's
+    stored summary (:func:`summarise`), or are derived from its rows where a run has none."""
     newer = ScanRun.objects.filter(integration=OuterRef("integration_id"), status=RunStatus.DONE).filter(
         Q(created__gt=OuterRef("created")) | Q(created=OuterRef("created"), pk__gt=OuterRef("pk")))
     worst = ScanTarget.objects.filter(run=OuterRef("pk")).exclude(grade="").order_by("-grade").values("grade")[:1]
+    soonest = _with_day(Finding.objects.filter(run=OuterRef("pk"))).order_by("day").values("day")[:1]
+    # COALESCE evaluates its arguments in order (SQLite and PostgreSQL): a summarised run costs no subquery
     return (ScanRun.objects.filter(status=RunStatus.DONE).exclude(integration__status__in=INACTIVE)
-            .exclude(Exists(newer)).annotate(worst=Coalesce(Subquery(worst), Value(UNGRADED))))
+            .exclude(Exists(newer))
+            .annotate(worst=Coalesce("worst_grade", Subquery(worst), Value(UNGRADED), output_field=CharField()),
+                      cert=Coalesce("cert_day", Subquery(soonest), Value(""), output_field=CharField())))
+
+
+def summarise(run: ScanRun) -> None:
+    """Set the run's stored summary from its targets and certificate findings (the same rules as the
+    subqueries in :func:`latest_runs`); called by the scan task before it marks the run done."""
+    grades = [g for g in ScanTarget.objects.filter(run=run).exclude(grade="").values_list("grade", flat=True)]
+    run.worst_grade = max(grades) if grades else UNGRADED
+    days = [d for d in _with_day(Finding.objects.filter(run=run)).values_list("day", flat=True)]
+    run.cert_day = min(days) if days else ""
 
 
 class _NotAfterDay(Func):
@@ -76,29 +91,27 @@ def _cutoff(days: int, today: dt.date | None = None) -> str:
 
 def expiring_runs(days: int, today: dt.date | None = None):
     """The latest runs that saw a TLS certificate expiring within ``days`` (or expired)."""
-    soon = _with_day(Finding.objects.filter(run=OuterRef("pk"))).filter(day__lte=_cutoff(days, today))
-    return latest_runs().filter(Exists(soon))
+    return latest_runs().exclude(cert="").filter(cert__lte=_cutoff(days, today))
 
 
 def _cert_facet(days: int):
     return lambda qs: qs.filter(pk__in=expiring_runs(days).values("integration_id"))
 
 
-def summary() -> tuple[dict[str, int], dict[int, str]]:
-    """Per pass, for both sections: latest runs by worst grade, and each latest run's soonest certificate day.
-    Two plain reads, counted here (a GROUP BY would evaluate the per-run subqueries twice)."""
+def summary() -> tuple[dict[str, int], dict[int, int]]:
+    """Per pass, for both sections, in one grouped query: latest runs by worst grade, and how many of them saw a
+    TLS certificate ending within each window (or already ended)."""
     def compute():
+        windows = {days: Count("pk", filter=~Q(cert="") & Q(cert__lte=_cutoff(days))) for days in CERT_WINDOWS}
         grades: dict[str, int] = {}
-        latest = set()
-        for pk, worst in latest_runs().order_by().values_list("pk", "worst"):
-            grades[worst] = grades.get(worst, 0) + 1
-            latest.add(pk)
-        soonest: dict[int, str] = {}
-        # the certificate findings by the check-id index, then kept for the latest runs only
-        for run_id, day in _with_day(Finding.objects.all()).values_list("run_id", "day"):
-            if run_id in latest and (run_id not in soonest or day < soonest[run_id]):
-                soonest[run_id] = day
-        return grades, soonest
+        expiring = dict.fromkeys(CERT_WINDOWS, 0)
+        rows = latest_runs().order_by().values("worst").annotate(n=Count("pk"), **{f"tls{d}": windows[d]
+                                                                                   for d in CERT_WINDOWS})
+        for row in rows:
+            grades[row["worst"]] = grades.get(row["worst"], 0) + row["n"]
+            for days in CERT_WINDOWS:
+                expiring[days] += row[f"tls{days}"]
+        return grades, expiring
     return cached("scans.summary", compute)
 
 
@@ -121,7 +134,7 @@ def _grade_label(grade: str):
 
 
 def grade_figures() -> list[DashboardFigure]:
-    counts, _soonest = summary()
+    counts, _expiring = summary()
     if not counts:
         return [DashboardFigure("scans.grades", gettext_lazy("Grades of the latest scans"), None,
                                 reverse("scans:run_list"), reason=NO_SCAN)]
@@ -135,15 +148,13 @@ def grade_figures() -> list[DashboardFigure]:
 
 
 def cert_figures() -> list[DashboardFigure]:
-    counts, soonest = summary()
+    counts, expiring = summary()
     if not counts:
         return [DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], None, reverse("scans:run_list"),
                                 reason=NO_SCAN) for days in CERT_WINDOWS]
     out = []
     for days in CERT_WINDOWS:
-        cutoff = _cutoff(days)
-        out.append(DashboardFigure(f"scans.tls{days}", CERT_LABELS[days],
-                                   sum(1 for day in soonest.values() if day <= cutoff), _url(f"scans.tls{days}"),
+        out.append(DashboardFigure(f"scans.tls{days}", CERT_LABELS[days], expiring[days], _url(f"scans.tls{days}"),
                                    tone="bad" if days == 30 else "warn"))
     return out
 

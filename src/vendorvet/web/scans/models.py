@@ -54,6 +54,12 @@ class ScanRun(TenantOwnedModel):
     claimed_by = models.CharField(max_length=120, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # What the dashboard reads of a finished run, written once with its findings (``scans.dashboard.summarise``):
+    # the worst grade of its endpoints ("-": none graded) and the day its soonest TLS certificate ends ("": no
+    # certificate date seen). NULL means "not summarised"; readers then derive both from the run's rows.
+    worst_grade = models.CharField(_("worst grade"), max_length=1, null=True, blank=True, editable=False)
+    cert_day = models.CharField(_("TLS certificate ends"), max_length=10, null=True, blank=True, editable=False)
+    worst_grade.change_log_exclude = cert_day.change_log_exclude = True  # derived from the run's rows
 
     change_log_parent = "integration"
 

@@ -28,6 +28,7 @@ from vendorvet.web.core.context import (
     require_tenant,
     tenant_session,
 )
+from vendorvet.web.scans.dashboard import summarise
 from vendorvet.web.scans.models import Finding, RunStatus, ScanRun, ScanTarget, TenantScanSettings
 
 log = logging.getLogger(__name__)
@@ -344,6 +345,7 @@ def _store(run: ScanRun, scanned: list, worker: str, attempt: int) -> int:
                         evidence=_jsonable(f.evidence))
                 for f in result.findings
             ])
+        summarise(run)  # the dashboard's worst grade and certificate day, read once here
         run.status, run.finished, run.lease_until = RunStatus.DONE, timezone.now(), None
         run.save()
     return len(scanned)
