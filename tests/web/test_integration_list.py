@@ -126,3 +126,29 @@ def test_query_count_does_not_grow_with_rows(admin_a, tenant_a, make_vendor, log
     # 2FA policies (one join), count, page, departments, vendors; whether the user has a second factor is
     # remembered in the session until a factor changes (tests/web/test_mfa.py)
     assert many <= 8
+
+
+def test_deep_pages_read_the_keys_first_and_hold_the_same_rows(admin_a, tenant_a, make_vendor, login):
+    """Past the first pages the list asks for the page's keys first (one statement, ``id IN (SELECT …)``); every
+    sort order gives exactly the rows and order of plain OFFSET paging, the last short page included."""
+    from vendorvet.web.inventory.models import Integration
+    from vendorvet.web.inventory.queries import SORTS, IntegrationFilter, integration_list
+
+    vendors = [make_vendor(tenant_a, f"Vendor {v}") for v in range(7)]
+    with acting(tenant_a):
+        Integration.objects.bulk_create([
+            Integration(tenant=tenant_a, vendor=vendors[i % 7], name=f"App {i % 97:03d}",  # repeated names: ties
+                        status=["proposed", "approved", "in_review"][i % 3], tier=1 + i % 4,
+                        department=["IT", "HR", ""][i % 3]) for i in range(333)])
+    client = login(admin_a)
+    for sort in SORTS:
+        with acting(tenant_a):
+            expected = [i.name for i in integration_list(IntegrationFilter.from_params({"sort": sort}))]
+        for page in (5, 7):  # rows 200-249 and the last 33
+            with CaptureQueriesContext(connection) as ctx:
+                html = client.get(LIST + f"?sort={sort}&page={page}").content.decode()
+            assert names(html) == expected[(page - 1) * 50:page * 50], (sort, page)
+            assert any('"id" IN (SELECT' in q["sql"] for q in ctx.captured_queries), sort
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(names(client.get(LIST + "?page=2").content.decode())) == 50
+    assert not any('"id" IN (SELECT' in q["sql"] for q in ctx.captured_queries)  # early pages: as before

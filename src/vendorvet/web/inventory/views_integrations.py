@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.i18n import content_language
+from vendorvet.web.core.paging import DeepPagePaginator
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
@@ -78,7 +78,7 @@ class IntegrationListView(PermissionRequiredMixin, View):
     def get(self, request):
         flt = IntegrationFilter.from_params(request.GET)
         queryset = integration_list(flt).only(*LIST_FIELDS)
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = DeepPagePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = clean_query(request.GET, FILTER_KEYS)
         context = {
             "filter": flt,

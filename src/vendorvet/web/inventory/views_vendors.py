@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.paging import DeepPagePaginator
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory import services
 from vendorvet.web.inventory.forms import ContactFormSet, VendorForm
@@ -37,7 +37,7 @@ class VendorListView(PermissionRequiredMixin, View):
             "id", "name", "country", "website", "last_updated")
         if q:
             qs = qs.filter(Q(name__icontains=q) | Q(website__icontains=q))
-        page = Paginator(qs.order_by(*VENDOR_SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = DeepPagePaginator(qs.order_by(*VENDOR_SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
         columns = []
         for key, label in (("name", _("Legal name")), ("country", _("Country")),
                            ("integrations", _("Integrations"))):

@@ -4,7 +4,6 @@ alert rules and settings (administrators)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +15,7 @@ from django.views import View
 from vendorvet.web.accounts import roles
 from vendorvet.web.core.events import kind_choices
 from vendorvet.web.core.registry import registry
+from vendorvet.web.core.paging import DeepPagePaginator
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.monitoring import services
@@ -82,7 +82,7 @@ class EventListView(PermissionRequiredMixin, View):
     def get(self, request):
         services.wake_snoozed()
         qs, chosen = filtered_events(request.GET)
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = DeepPagePaginator(qs, 50).get_page(request.GET.get("page"))
         return render(request, "monitoring/event_list.html", {
             "page_obj": page, "events": page.object_list, "chosen": chosen,
             "kinds": kind_choices(), "severities": Severity.choices,
