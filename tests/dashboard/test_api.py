@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.api.conftest import client_with, issue
 from tests.conftest import acting
-from tests.dashboard.test_figures_lists import figures_of, seeded_all  # noqa: F401  (fixture)
+from tests.dashboard.test_figures_lists import _seed, figures_of
 from vendorvet.web.core.registry import registry
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,19 @@ def local(url: str) -> str:
 
 
 @pytest.fixture
+def seeded(tenant_a, inventory_a):
+    """Every kind of figure with a non-zero count (the web dashboard tests' data)."""
+    _seed(inventory_a, tenant_a)
+    return inventory_a
+
+
+@pytest.fixture
 def api_a(tenant_a, admin_a):
     _token, key = issue(tenant_a, admin_a)
     return client_with(key)
 
 
-def test_every_api_link_counts_exactly_the_figure(seeded_all, api_a):
+def test_every_api_link_counts_exactly_the_figure(seeded, api_a):
     body = api_a.get(FIGURES).json()
     checked, facets = {}, set()
     for figure in body["figures"]:
@@ -52,7 +59,7 @@ def test_every_api_link_counts_exactly_the_figure(seeded_all, api_a):
     assert checked["legal.personal_no_dpa"] == 1 and checked["scans.tls90"] == 2  # not a comparison of zeros
 
 
-def test_the_api_figures_are_the_web_page_figures(seeded_all, admin_a, api_a, login):
+def test_the_api_figures_are_the_web_page_figures(seeded, admin_a, api_a, login):
     web = figures_of(login(admin_a))
     body = api_a.get(FIGURES).json()
     api = {f["key"]: f for f in body["figures"]}
@@ -68,7 +75,7 @@ def test_the_api_figures_are_the_web_page_figures(seeded_all, admin_a, api_a, lo
     assert {f["section"] for f in api.values()} <= set(sections)
 
 
-def test_a_figure_without_an_api_list_has_no_api_url(seeded_all, api_a):
+def test_a_figure_without_an_api_list_has_no_api_url(seeded, api_a):
     api = {f["key"]: f for f in api_a.get(FIGURES).json()["figures"]}
     assert api["discovery.pending"]["api_url"] is None  # the web's review queue filter has no API twin
     assert api["discovery.pending"]["web_url"].startswith("http://testserver/")
@@ -76,7 +83,7 @@ def test_a_figure_without_an_api_list_has_no_api_url(seeded_all, api_a):
         "http://testserver/api/inventory/integrations/?facet=legal.personal_no_dpa"
 
 
-def test_facet_filter_narrows_and_unknown_facet_is_400(seeded_all, api_a):
+def test_facet_filter_narrows_and_unknown_facet_is_400(seeded, api_a):
     names = lambda facet: {r["name"] for r in api_a.get(INTEGRATIONS, {"facet": facet}).json()["results"]}  # noqa
     assert names("legal.personal_no_dpa") == {"Acme CRM"}
     assert names("scans.tls90") == {"Acme CRM", "Payroll Export"}
@@ -92,7 +99,7 @@ def test_facet_filter_narrows_and_unknown_facet_is_400(seeded_all, api_a):
     assert api_a.get(INTEGRATIONS, {"facet": "legal.personal_no_dpa", "status": "retired"}).json()["count"] == 0
 
 
-def test_german_labels(seeded_all, api_a):
+def test_german_labels(seeded, api_a):
     body = api_a.get(FIGURES, HTTP_ACCEPT_LANGUAGE="de").json()
     labels = {f["key"]: f["label"] for f in body["figures"]}
     assert labels["scans.grade.D"] == "Letzter Scan mit Note D"
@@ -105,7 +112,7 @@ def test_german_labels(seeded_all, api_a):
     assert rows[0]["light_label"] in {"Handlungsbedarf", "Beobachten", "In Ordnung"}
 
 
-def test_trends_follow_the_snapshots(seeded_all, tenant_a, api_a):
+def test_trends_follow_the_snapshots(seeded, tenant_a, api_a):
     from vendorvet.web.dashboard.snapshots import take_snapshot
 
     assert all(s["points"] == [] and s["latest"] is None for s in api_a.get(TRENDS).json()["series"])
