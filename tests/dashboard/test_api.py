@@ -153,8 +153,8 @@ def test_provider_view_lists_exactly_the_users_tenants(three_tenants, tenant_a, 
          for r in body["results"]]
     # sortable like the web view
     by_count = session.get(TENANTS, {"ordering": "-integrations"}).json()["results"]
-    assert [r["tenant_id"] for r in by_count] == [r["tenant_id"] for r in
-                                                  session.get(reverse("dashboard:provider") + "?sort=-integrations").context["rows"]]
+    web_sorted = session.get(reverse("dashboard:provider") + "?sort=-integrations").context["rows"]
+    assert [r["tenant_id"] for r in by_count] == [r["tenant_id"] for r in web_sorted]
     assert session.get(TENANTS, {"sort": "-tenant"}).json()["results"][0]["tenant"] == "Nordlicht Maschinenbau GmbH"
     bad = session.get(TENANTS, {"ordering": "price"})
     assert bad.status_code == 400 and "'price'" in bad.json()["ordering"][0]
@@ -195,3 +195,29 @@ def test_schema_documents_the_dashboard_and_the_facets():
     assert {"key", "section", "label", "value", "web_url", "api_url"} <= set(figure)
     ordering = {p["name"]: p for p in schema["paths"][TENANTS]["get"]["parameters"]}["ordering"]
     assert "-light" in ordering["schema"]["enum"]
+
+
+def test_cli_prints_the_same_figures_and_tenants(seeded, three_tenants, api_a, capsys):
+    import json
+
+    from vendorvet.cli.main import main
+
+    assert main(["dashboard", "figures", "--tenant", "nordlicht", "--user", "anna.admin", "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    api = api_a.get(FIGURES).json()
+    assert {f["key"]: f["value"] for f in printed["figures"]} == {f["key"]: f["value"] for f in api["figures"]}
+    assert {f["key"]: f["api_url"] for f in printed["figures"] if f["api_url"]} == \
+        {f["key"]: local(f["api_url"]) for f in api["figures"] if f["api_url"]}
+    assert main(["dashboard", "figures", "--tenant", "nordlicht", "--user", "anna.admin", "--language", "de"]) == 0
+    assert "Letzter Scan mit Note D" in capsys.readouterr().out
+    assert main(["dashboard", "tenants", "--user", "anna.admin", "--format", "json", "--sort=-tenant"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["tenant"] for r in rows] == ["Nordlicht Maschinenbau GmbH", "Hafenblick Logistik AG"]
+    assert main(["dashboard", "tenants", "--user", "anna.admin"]) == 0
+    table = capsys.readouterr().out
+    assert "Hafenblick Logistik AG" in table and "Drittfirma" not in table
+    assert main(["dashboard", "tenants", "--user", "anna.admin", "--sort", "price"]) == 2
+    assert "Unknown sort key 'price'" in capsys.readouterr().err
+    # a tenant the user is not a member of is refused like everywhere in the CLI
+    assert main(["dashboard", "figures", "--tenant", "drittfirma", "--user", "anna.admin"]) == 1
+    assert "not a member" in capsys.readouterr().err

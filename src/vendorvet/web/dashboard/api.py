@@ -127,20 +127,22 @@ class FiguresView(TenantContextMixin, APIView):
         "Every figure of the active tenant's dashboard, the same numbers as the web page, each with the list "
         "behind it: web_url, and api_url where the API has the same filter (its count equals the value)."))
     def get(self, request):
-        sections = figures.collect()
-        out = []
-        for section in sections:
-            for f in section.figures:
-                api = api_path(f.url)
-                out.append({"key": f.key, "section": section.key, "label": str(f.label), "value": f.count,
-                            "reason": str(f.reason or ""), "tone": f.tone, "total": f.total,
-                            "web_url": request.build_absolute_uri(f.url),
-                            "api_url": request.build_absolute_uri(api) if api else None})
-        return Response(DashboardFiguresSerializer({
-            "tenant": current_tenant().name,
-            "sections": [{"key": s.key, "label": str(s.label)} for s in sections],
-            "figures": out,
-        }).data)
+        return Response(DashboardFiguresSerializer(figures_data(request.build_absolute_uri)).data)
+
+
+def figures_data(absolute=lambda path: path) -> dict:
+    """The active tenant's dashboard as plain data (the API and ``vendorvet dashboard figures`` print it):
+    ``absolute`` turns the site-relative links into full URLs where a request knows the host."""
+    sections = figures.collect()
+    out = []
+    for section in sections:
+        for f in section.figures:
+            api = api_path(f.url)
+            out.append({"key": f.key, "section": section.key, "label": str(f.label), "value": f.count,
+                        "reason": str(f.reason or ""), "tone": f.tone, "total": f.total,
+                        "web_url": absolute(f.url), "api_url": absolute(api) if api else None})
+    return {"tenant": current_tenant().name,
+            "sections": [{"key": s.key, "label": str(s.label)} for s in sections], "figures": out}
 
 
 class TrendsView(TenantContextMixin, APIView):
@@ -172,14 +174,24 @@ class ProviderViewSet(TenantContextMixin, viewsets.GenericViewSet):
         tenants = [m.tenant for m in memberships_of(request.user)]
         if isinstance(request.auth, APIToken):
             tenants = [t for t in tenants if t.pk == request.auth.tenant_id]
-        rows = views.provider_rows(tenants)
-        if not views.sort_rows(rows, sort):
-            raise ValidationError({"ordering": [gettext("Unknown sort key %(key)s. Known keys: %(known)s.") % {
-                "key": repr(sort[:60]), "known": ", ".join(SORT_CHOICES)}]})
-        for row in rows:
-            row["light_label"] = str(views.LIGHTS[row["light"]])
+        try:
+            rows = provider_data(tenants, sort)
+        except ValueError as exc:
+            raise ValidationError({"ordering": [str(exc)]}) from None
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DashboardTenantSerializer(page, many=True).data)
+
+
+def provider_data(tenants: list, sort: str = "tenant") -> list[dict]:
+    """The provider view's rows of these tenants (the caller has checked the memberships), sorted like the web
+    view; ``ValueError`` with a message for an unknown sort key."""
+    rows = views.provider_rows(tenants)
+    if not views.sort_rows(rows, sort):
+        raise ValueError(gettext("Unknown sort key %(key)s. Known keys: %(known)s.") % {
+            "key": repr(sort[:60]), "known": ", ".join(SORT_CHOICES)})
+    for row in rows:
+        row["light_label"] = str(views.LIGHTS[row["light"]])
+    return rows
 
 
 ROUTES = ApiRoutes("dashboard", (
