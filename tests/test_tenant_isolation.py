@@ -59,7 +59,8 @@ def api_client(tenant, user, read_only=False) -> APIClient:
 def test_web_lists_exports_and_guessed_ids(world, admin_a):
     client = web_client(admin_a)
     for url in ("/dashboard/", "/dashboard/tenants/", "/integrations/", "/integrations/?q=HAFENBLICK", "/vendors/",
-                "/changes/", "/accounts/tokens/", "/accounts/members/", "/integrations/export.csv", "/integrations/export.json",
+                "/changes/", "/accounts/tokens/", "/accounts/members/", "/integrations/export.csv",
+                "/integrations/export.json",
                 f"/integrations/?vendor={world['their_vendor'].pk}"):
         response = client.get(url)
         assert response.status_code == 200, url
