@@ -58,8 +58,9 @@ def api_client(tenant, user, read_only=False) -> APIClient:
 
 def test_web_lists_exports_and_guessed_ids(world, admin_a):
     client = web_client(admin_a)
-    for url in ("/integrations/", "/integrations/?q=HAFENBLICK", "/vendors/", "/changes/", "/accounts/tokens/",
-                "/accounts/members/", "/integrations/export.csv", "/integrations/export.json",
+    for url in ("/dashboard/", "/dashboard/tenants/", "/integrations/", "/integrations/?q=HAFENBLICK", "/vendors/",
+                "/changes/", "/accounts/tokens/", "/accounts/members/", "/integrations/export.csv",
+                "/integrations/export.json",
                 f"/integrations/?vendor={world['their_vendor'].pk}"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -90,10 +91,19 @@ def test_web_tenant_switch_only_to_own_tenants(world, admin_a):
 def test_api_lists_guessed_ids_and_cross_tenant_references(world, tenant_a, admin_a):
     client = api_client(tenant_a, admin_a)
     for url in ("/api/integrations/", "/api/vendors/", "/api/contacts/", "/api/endpoints/", "/api/changes/",
-                "/api/tokens/", "/api/me/", "/api/integrations/?q=HAFENBLICK"):
+                "/api/tokens/", "/api/me/", "/api/integrations/?q=HAFENBLICK",
+                "/api/inventory/integrations/?facet=legal.personal_no_dpa", "/api/dashboard/figures/",
+                "/api/dashboard/trends/", "/api/dashboard/tenants/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.content.decode(), url
+    # the dashboard counts only A's integrations, and the provider view names only A
+    facet = client.get("/api/inventory/integrations/?facet=legal.personal_no_dpa").json()
+    figures = {f["key"]: f["value"] for f in client.get("/api/dashboard/figures/").json()["figures"]}
+    assert facet["count"] == figures["legal.personal_no_dpa"] == 0  # B's payroll has personal data, no AVV
+    assert sum(v or 0 for k, v in figures.items() if k.startswith("inventory.tier")) == 1
+    tenants = client.get("/api/dashboard/tenants/").json()["results"]
+    assert [row["tenant_id"] for row in tenants] == [tenant_a.pk]
     for url in (f"/api/integrations/{world['theirs'].pk}/", f"/api/vendors/{world['their_vendor'].pk}/",
                 f"/api/contacts/{world['their_contact'].pk}/", f"/api/endpoints/{world['their_endpoint'].pk}/"):
         assert client.get(url).status_code == 404, url

@@ -18,11 +18,43 @@ from rest_framework.exceptions import ValidationError
 from vendorvet.web.api.filtersets import IdFilter, SearchFilter, fk_filterset
 from vendorvet.web.core.context import ACTOR_KINDS
 from vendorvet.web.core.models import ObjectChange, TenantOwnedModel
+from vendorvet.web.core.registry import registry
 from vendorvet.web.inventory import queries
 from vendorvet.web.inventory.choices import DataCategory, Kind, Status, Tier
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
 
 SORT_CHOICES = [(key, key) for key in queries.SORTS]
+FACET_HELP = _("A named filter another part of vendorvet contributes, the one each dashboard figure links to "
+               "(the count of the list equals the figure).")
+
+
+class FacetField(forms.CharField):
+    """A key of ``registry.integration_facets``: read when a request comes in (the apps fill the registry in
+    ``ready()``), so a facet registered by any app is accepted and an unknown one is a 400 naming the known
+    ones."""
+
+    default_error_messages = {"unknown": _("Unknown facet %(value)s. Known facets: %(known)s.")}
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if value and value not in registry.integration_facets:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={
+                "value": repr(value[:60]), "known": ", ".join(sorted(registry.integration_facets))})
+        return value
+
+
+class FacetFilter(django_filters.CharFilter):
+    """``?facet=legal.personal_no_dpa`` — applied in ``IntegrationFilterSet.filter_queryset`` with the web list's
+    code; documented with the facets registered when the schema is generated (an enum plus key: label)."""
+
+    field_class = FacetField
+
+    @property
+    def _spectacular_annotation(self):  # read by drf-spectacular at schema time, after every ready()
+        facets = sorted(registry.integration_facets.items())
+        lines = "\n".join(f"* `{key}` — {facet.label}" for key, facet in facets)
+        return {"field": {"type": "string", "enum": [key for key, _facet in facets],
+                          "description": f"{FACET_HELP}\n\n{lines}"}}
 
 
 class IntegrationFilterSet(django_filters.FilterSet):
@@ -35,6 +67,7 @@ class IntegrationFilterSet(django_filters.FilterSet):
     department = django_filters.CharFilter(label=_("Exact department name."))
     vendor = IdFilter(label=_("Vendor id."))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind of integration."))
+    facet = FacetFilter(label=FACET_HELP)
     ordering = django_filters.ChoiceFilter(choices=SORT_CHOICES,
                                            label=_("Sort order; a leading '-' reverses it. Default: name."))
 
@@ -54,7 +87,8 @@ class IntegrationFilterSet(django_filters.FilterSet):
         f = queries.IntegrationFilter(
             q=(d.get("q") or "").strip()[:200], status=d.get("status") or "", tier=d.get("tier") or None,
             data_category=d.get("data_category") or "", department=(d.get("department") or "").strip()[:100],
-            vendor=d.get("vendor"), kind=d.get("kind") or "", sort=d.get("ordering") or queries.DEFAULT_SORT)
+            vendor=d.get("vendor"), kind=d.get("kind") or "", facet=d.get("facet") or "",
+            sort=d.get("ordering") or queries.DEFAULT_SORT)
         return queries.filter_integrations(queryset, f)
 
 

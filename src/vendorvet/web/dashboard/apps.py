@@ -9,10 +9,11 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from vendorvet.web.core.registry import DashboardSection, NavItem, registry
-        from vendorvet.web.dashboard import figures, snapshots
+        from vendorvet.web.dashboard import api, figures, snapshots
 
         registry.nav_items.register("dashboard:home", NavItem(_("Dashboard"), "dashboard:home", order=1))
         registry.dashboard_sections.register(
             "inventory.tiers", DashboardSection(_("Integrations by tier and status"), figures.integrations, order=10,
                                                per_tenant=figures.integrations_per_tenant))
         registry.periodic_hooks.register("dashboard.snapshot", snapshots.weekly_snapshot)
+        registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/dashboard/…
