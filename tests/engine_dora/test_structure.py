@@ -123,3 +123,16 @@ def test_a_subcontractor_serving_two_providers_of_the_chain_is_reported_for_each
              if r.values["c0010"] == "C-001"]
     assert (DEEP_LEI, "3", SUB_LEI) in links and (DEEP_LEI, "3", DEEPER_LEI) in links
     assert len(links) == len(set(links)) == 5
+
+
+def test_licensed_activity_list_is_complete():
+    from vendorvet.engine.dora.definitions import codelists
+
+    activities = codelists()["licensed_activity"]
+    assert len(activities) == 128 and all(code.startswith("eba_TA:x") for code in activities)
+    assert all(labels["en"] and labels["de"] for labels in activities.values())
+    reg = register()
+    reg.functions[1].licensed_activity = "eba_TA:x190"  # non-life insurance: liability (added with the full list)
+    assert validate(build(reg), REPORTED) == []
+    reg.functions[1].licensed_activity = "eba_TA:x142"  # no such member (x142 and x145 are not in the list)
+    assert ("B_06.01", "c0020", "not_in_list") in codes(validate(build(reg), REPORTED))

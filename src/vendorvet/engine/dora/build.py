@@ -9,7 +9,8 @@ from decimal import Decimal
 import vendorvet.engine.dora.definitions as definitions
 from vendorvet.engine.dora.model import Contract, Identifier, Provider, Register
 
-NOT_APPLICABLE_TEXT = "Not Applicable"  # key text columns without a value (B_04.01 c0040) [verify FAQ 64]
+NOT_APPLICABLE_TEXT = "Not Applicable"  # key text columns without a value (B_04.01 c0040) [verify FAQ 64, see
+# content/dora/templates.yaml]
 YES, NO = "eba_BT:x28", "eba_BT:x29"
 NOT_A_BRANCH, BRANCH = "eba_ZZ:x839", "eba_ZZ:x838"
 LEI_TYPE = "eba_qCO:qx2000"
