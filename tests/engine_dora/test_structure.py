@@ -81,6 +81,14 @@ def test_intra_group_arrangement_is_linked_and_its_provider_signs_in_b_03_03():
     assert signers == {"C-001": GROUP_IT_LEI, "C-002": ENTITY_LEI, "C-IG": ENTITY_LEI}
 
 
+def test_reintegration_is_not_asked_of_an_intra_group_provider():
+    reg = intra_group()
+    reg.contracts[-1].services[0].reintegration = ""
+    assert validate(build(reg), REPORTED) == []
+    reg.contracts[0].services[0].reintegration = ""  # an outside provider: still needed
+    assert ("B_07.01", "c0090", "missing") in codes(validate(build(reg), REPORTED))
+
+
 def test_broken_intra_group_links_are_issues():
     reg = intra_group()
     reg.contracts[-1].linked_references = ["C-404", "C-IG"]

@@ -195,10 +195,12 @@ def check_conditions(tables: Tables, reporting_date: dt.date | None = None) -> l
     for index, row in enumerate(tables.get("B_05.01", []), 1):
         if row.values.get("c0010") in direct:
             need("B_05.01", index, row, "c0100")
+    group = {r.values.get("c0010") for r in tables.get("B_01.02", [])}  # entities of the group in scope
     for index, row in enumerate(tables.get("B_07.01", []), 1):
         if row.values.get("c0050") in HARD_TO_SUBSTITUTE:
             need("B_07.01", index, row, "c0060")
-        need("B_07.01", index, row, "c0090")  # reintegration: only not applicable for intra-group providers
+        if row.values.get("c0020") not in group:
+            need("B_07.01", index, row, "c0090")  # reintegration: not applicable for ICT intra-group providers
     return issues
 
 
