@@ -87,7 +87,7 @@ def test_demo_content_spans_tiers_statuses_and_tenants():
         from vendorvet.web.dora import services as dora
 
         assembly = dora.assemble()
-        assert assembly is not None and Integration.objects.count() == 3
+        assert assembly is not None and Integration.objects.count() == 4
         assert dora.completeness(assembly)[0] == []
     with use_tenant(nordlicht):
         from vendorvet.web.dora import services as dora

@@ -49,3 +49,34 @@ def test_fill_the_gap_and_download_the_package(live_server, elbufer, elbufer_adm
     assert path.name.endswith(".zip") and zipfile.is_zipfile(path)
     assert any(n.endswith("reports/b_07.01.csv") for n in zipfile.ZipFile(path).namelist())
     assert page.console_errors == []
+
+
+def test_dora_pages_pass_axe_in_both_languages(live_server, elbufer, elbufer_admin, browser_page):  # noqa: F811
+    """The register, the branch form and the forms with the new supply-chain and intra-group fields: no serious
+    or critical axe-core violation, no dangling ARIA reference, no horizontal scrolling (390 px … 1366 px)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    from tests.browser.test_a11y_layout import _dangling, _login, _overflow, _violations
+    from vendorvet.web.dora.models import DoraBranch
+    from vendorvet.web.inventory.models import Vendor
+    from vendorvet.web.legal.models import Contract, SubProcessor
+
+    with acting(elbufer):
+        branch = DoraBranch.objects.get(code="EF-DK-001").pk
+        contract = Contract.objects.get(reference="EF-IG-001").pk
+        sub = SubProcessor.objects.get(name="Hanse Rechenzentrum GmbH").pk
+        vendor = Vendor.objects.get(name="Elbufer IT-Services GmbH").pk
+    page = browser_page
+    page.context.add_init_script(AXE_SCRIPT)
+    problems = []
+    for language in ("en", "de"):
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        _login(page, live_server.url, elbufer_admin.username)
+        for path in ("/dora/", "/dora/branches/add/", f"/dora/branches/{branch}/", f"/dora/contracts/{contract}/",
+                     f"/dora/sub-processors/{sub}/", f"/dora/vendors/{vendor}/"):
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status == 200, (language, path)
+            problems += [f"[{language}] {path} {issue}" for issue in
+                         _violations(page, contrast=language == "de") + _dangling(page) + _overflow(page)]
+    assert problems == [], "\n".join(problems)

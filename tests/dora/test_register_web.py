@@ -15,7 +15,7 @@ from tests.web.conftest import assert_csp_clean
 from vendorvet.cli.main import main
 from vendorvet.engine.dora import lei
 from vendorvet.engine.dora.definitions import templates
-from vendorvet.web.demo_dora import ELBUFER_LEI
+from vendorvet.web.demo_dora import ELBUFER_LEI, demo_lei
 from vendorvet.web.dora.models import DoraFunction, DoraSettings, DoraVendor
 from vendorvet.web.inventory.models import Vendor
 
@@ -51,15 +51,23 @@ def test_complete_demo_register_page_and_package(elbufer_admin, login):
     for template_id, template in templates().items():
         assert files[f"reports/{template_id.lower()}.csv"][0] == list(template.codes)
     contracts = {r[0] for r in files["reports/b_02.01.csv"][1:]}
-    assert contracts == {"EF-2023-001", "EF-2024-007", "EF-2025-003"}
+    assert contracts == {"EF-2023-001", "EF-2024-007", "EF-2025-003", "EF-IG-001"}
     providers = {r[0] for r in files["reports/b_05.01.csv"][1:]}
-    assert all(lei.is_valid(code) for code in providers) and len(providers) == 4
+    assert all(lei.is_valid(code) for code in providers) and len(providers) == 6
     for path, column in (("b_02.02.csv", 0), ("b_03.01.csv", 0), ("b_03.02.csv", 0), ("b_05.02.csv", 0),
                          ("b_07.01.csv", 0)):
         assert {r[column] for r in files[f"reports/{path}"][1:]} <= contracts
     assert {r[2] for r in files["reports/b_05.02.csv"][1:]} <= providers
     ranks = {(r[2], r[4]) for r in files["reports/b_05.02.csv"][1:]}
     assert any(rank == "2" for _code, rank in ranks)  # the sub-processors are rank 2 in the chain
+    assert (demo_lei("HANSERZ"), "3") in ranks  # … and the one serving Nordkap rank 3
+    assert [r[0] for r in files["reports/b_01.03.csv"][1:]] == ["EF-DK-001"]
+    assert ["EF-2025-003", ELBUFER_LEI, "eba_ZZ:x838", "EF-DK-001"] in files["reports/b_04.01.csv"]
+    group_it = demo_lei("ElbuferIT-Se")
+    assert {r[0] for r in files["reports/b_01.02.csv"][1:]} == {ELBUFER_LEI, group_it}
+    assert files["reports/b_02.03.csv"][1:] == [["EF-IG-001", "EF-2024-007", "true"]]
+    assert files["reports/b_03.03.csv"][1:] == [["EF-IG-001", group_it, "true"]]
+    assert ["EF-2024-007", group_it, "true"] in files["reports/b_03.01.csv"]
     functions = {r[0] for r in files["reports/b_06.01.csv"][1:]}
     assert {r[4] for r in files["reports/b_02.02.csv"][1:]} == functions == {"F1", "F2", "F3"}
 
@@ -112,7 +120,8 @@ def test_wrong_lei_is_refused_by_the_form_and_reported_if_stored(elbufer, elbufe
 def test_api_reports_the_register(elbufer, elbufer_admin, api_as):
     data = api_as(elbufer, elbufer_admin).get("/api/dora/register/").json()
     assert data["financial_entity"] is True and data["complete"] is True and data["issues"] == []
-    assert data["templates"]["B_02.01"] == 3 and data["templates"]["B_06.01"] == 3
+    assert data["templates"]["B_02.01"] == 4 and data["templates"]["B_06.01"] == 3
+    assert data["templates"]["B_01.03"] == 1 and data["templates"]["B_03.03"] == 1
 
 
 def test_tenant_that_is_not_a_financial_entity_gets_no_register(admin_a, tenant_a, login, api_as):

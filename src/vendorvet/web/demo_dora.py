@@ -1,5 +1,6 @@
 """Demo data: Elbufer Finanz AG, a small Hamburg credit institution — the demo's financial entity under DORA, with
-a complete register of information (issue 15).
+a complete register of information (issue 15): a branch in Copenhagen (B_01.03), the group's own IT company as ICT
+intra-group service provider (B_01.02, B_02.03, B_03.03) and a supply chain three ranks deep (B_05.02).
 
 Elbufer Finanz AG and its three ICT providers are invented; so are their LEIs: each starts with ``VVDEMO`` and
 carries check digits computed per ISO 17442 (ISO 7064 MOD 97-10), so they validate but name no real entity.
@@ -9,6 +10,7 @@ Loaded like the other demo tenants (``demo.py``), inside the tenant session of t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +18,7 @@ from vendorvet.engine.dora.lei import with_check_digits
 
 
 def demo_lei(name: str) -> str:
-    return with_check_digits(("VVDEMO" + name.upper())[:18].ljust(18, "0"))
+    return with_check_digits(("VVDEMO" + re.sub(r"[^0-9A-Z]", "", name.upper()))[:18].ljust(18, "0"))
 
 
 ELBUFER_LEI = demo_lei("ELBUFERFIN")
@@ -28,6 +30,9 @@ ELBUFER_VENDORS: dict[str, dict[str, Any]] = {
                 "notes": "Private cloud hosting in Frankfurt and Hamburg (invented demo provider).", "contacts": []},
     "fleetwatch": {"name": "Fleetwatch Security GmbH", "country": "DE", "website": "https://fleetwatch.example",
                    "notes": "Security operations centre, 24/7 (invented demo provider).", "contacts": []},
+    "groupit": {"name": "Elbufer IT-Services GmbH", "country": "DE", "website": "https://it.elbufer.example",
+                "notes": "The group's own IT company: workplace IT and the group's cloud contract (invented).",
+                "contacts": []},
 }
 
 ELBUFER_INTEGRATIONS: list[dict[str, Any]] = [
@@ -46,6 +51,11 @@ ELBUFER_INTEGRATIONS: list[dict[str, Any]] = [
      "department": "IT", "status": "approved", "data_categories": ["personal", "internal"],
      "data_subjects": ["employees"], "approx_users": 5, "processing_countries": ["DE", "DK"],
      "access_scope": "read", "outage_impact": "medium", "tags": ["security", "dora"]},
+    {"vendor": "groupit", "name": "Elbufer Arbeitsplatz-IT", "kind": "agent",
+     "purpose": "Workplaces, e-mail and user support for all staff, run by the group's IT company.",
+     "business_owner": "Ole Hansen (IT)", "department": "IT", "status": "approved",
+     "data_categories": ["personal", "internal"], "data_subjects": ["employees"], "approx_users": 80,
+     "processing_countries": ["DE"], "access_scope": "admin", "outage_impact": "high", "tags": ["dora"]},
 ]
 
 FUNCTIONS = [
@@ -58,20 +68,30 @@ FUNCTIONS = [
      "rto_hours": 72, "rpo_hours": 24, "impact": "eba_ZZ:x791"},
 ]
 
-# vendor key -> (contract fields, contract DORA fields, provider's sub-processors with their LEI names)
-CONTRACTS: dict[str, tuple[dict, dict, list[tuple[str, str, str]]]] = {
+BRANCH = {"code": "EF-DK-001", "name": "Elbufer Finanz AG, filial af Elbufer Finanz AG, Tyskland", "country": "DK"}
+
+# vendor key -> (contract fields, contract DORA fields, provider's sub-processors: name, country, LEI name and the
+# sub-processor subcontracting to it — empty: the vendor itself)
+CONTRACTS: dict[str, tuple[dict, dict, list[tuple[str, str, str, str]]]] = {
     "alsterdata": ({"type": "main", "title": "Kernbank-Servicevertrag", "reference": "EF-2023-001",
                     "start": dt.date(2023, 1, 1), "notice_period_days": 365},
                    {"annual_cost": Decimal("480000"), "notice_provider_days": 730, "governing_law_country": "DE"},
-                   [("Nordkap Cloud GmbH", "DE", "NORDKAPCLOUD")]),
+                   [("Nordkap Cloud GmbH", "DE", "NORDKAPCLOUD", ""),
+                    ("Hanse Rechenzentrum GmbH", "DE", "HANSERZ", "Nordkap Cloud GmbH")]),
     "nordkap": ({"type": "main", "title": "Private-Cloud-Rahmenvertrag", "reference": "EF-2024-007",
                  "start": dt.date(2024, 4, 1), "end": dt.date(2028, 3, 31), "notice_period_days": 180},
                 {"annual_cost": Decimal("96000"), "notice_provider_days": 365, "governing_law_country": "DE"}, []),
     "fleetwatch": ({"type": "main", "title": "SOC-Dienstleistungsvertrag", "reference": "EF-2025-003",
                     "start": dt.date(2025, 2, 1), "notice_period_days": 90},
                    {"annual_cost": Decimal("54000"), "notice_provider_days": 180, "governing_law_country": "DE"},
-                   [("Skagen Telemetry ApS", "DK", "SKAGENTELEMETRY")]),
+                   [("Skagen Telemetry ApS", "DK", "SKAGENTELEMETRY", "")]),
+    "groupit": ({"type": "main", "title": "Konzerninterne IT-Dienstleistungsvereinbarung", "reference": "EF-IG-001",
+                 "start": dt.date(2024, 1, 1), "notice_period_days": 180},
+                {"annual_cost": Decimal("210000"), "notice_provider_days": 365, "governing_law_country": "DE"}, []),
 }
+GROUP_VENDOR = "groupit"  # the ICT intra-group service provider (a subsidiary of Elbufer Finanz AG)
+SIGNED_BY_GROUP = "nordkap"  # the group's IT company signed the private cloud contract for the group
+BRANCH_USES = "fleetwatch"  # the Copenhagen branch is monitored by the SOC too
 
 SERVICES: dict[str, dict[str, Any]] = {
     "Alsterdata Core Banking": {
@@ -93,12 +113,19 @@ SERVICES: dict[str, dict[str, Any]] = {
         "sensitiveness": "eba_ZZ:x792", "reliance": "eba_ZZ:x795", "substitutability": "eba_ZZ:x962",
         "last_audit": dt.date(2025, 11, 3), "exit_plan": True, "reintegration": "eba_ZZ:x966",
         "impact": "eba_ZZ:x792", "alternatives_identified": "eba_BT:x28"},
+    "Elbufer Arbeitsplatz-IT": {
+        "functions": ["F1", "F2", "F3"], "ict_service_type": "eba_TA:S14", "provision_country": "DE",
+        "data_stored": True, "storage_countries": ["DE"], "processing_countries": ["DE"],
+        "sensitiveness": "eba_ZZ:x792", "reliance": "eba_ZZ:x796", "substitutability": "eba_ZZ:x961",
+        "last_audit": dt.date(2025, 6, 30), "exit_plan": True, "reintegration": "eba_ZZ:x966",
+        "impact": "eba_ZZ:x792", "alternatives_identified": "eba_BT:x29"},
 }
 
 
 def load_dora(integrations: dict, vendors: dict) -> None:
     """The financial entity's settings, functions, contracts and DORA profiles (the active tenant session)."""
     from vendorvet.web.dora.models import (
+        DoraBranch,
         DoraContract,
         DoraFunction,
         DoraService,
@@ -115,16 +142,25 @@ def load_dora(integrations: dict, vendors: dict) -> None:
         authority_country="DE", currency="EUR", total_assets=Decimal("850000000")))
     functions = {f["identifier"]: save_object(DoraFunction(last_assessment=dt.date(2025, 10, 1), **f))
                  for f in FUNCTIONS}
-    contracts = {}
+    branch = save_object(DoraBranch(**BRANCH))
+    contracts, profiles = {}, {}
     for key, (fields, dora_fields, subs) in CONTRACTS.items():
         vendor = vendors[key]
-        save_object(DoraVendor(vendor=vendor, lei=demo_lei(vendor.name.replace(" ", "")[:12])))
+        group = {"intra_group": True, "group_entity_type": "eba_CT:x317", "group_hierarchy": "eba_RP:x56"} \
+            if key == GROUP_VENDOR else {}
+        save_object(DoraVendor(vendor=vendor, lei=demo_lei(vendor.name.replace(" ", "")[:12]), **group))
         contract = save_object(Contract(vendor=vendor, **fields))
-        save_object(DoraContract(contract=contract, **dora_fields))
         contracts[key] = contract
-        for name, country, lei_name in subs:
+        by_name = {}
+        for name, country, lei_name, recipient in subs:
             sub = save_object(SubProcessor(vendor=vendor, name=name, country=country, purpose="Hosting and operations"))
-            save_object(DoraSubProcessor(sub_processor=sub, lei=demo_lei(lei_name)))
+            save_object(DoraSubProcessor(sub_processor=sub, lei=demo_lei(lei_name), recipient=by_name.get(recipient)))
+            by_name[name] = sub
+    for key, (_fields, dora_fields, _subs) in CONTRACTS.items():
+        signed = {"signed_by": vendors[GROUP_VENDOR]} if key == SIGNED_BY_GROUP else {}
+        profiles[key] = save_object(DoraContract(contract=contracts[key], **dora_fields, **signed))
+    profiles[BRANCH_USES].branches.set([branch])
+    profiles[GROUP_VENDOR].linked_contracts.set([contracts[SIGNED_BY_GROUP]])
     for name, spec in SERVICES.items():
         integration = integrations[name]
         fields = {k: v for k, v in spec.items() if k != "functions"}

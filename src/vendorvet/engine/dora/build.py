@@ -9,9 +9,11 @@ from decimal import Decimal
 import vendorvet.engine.dora.definitions as definitions
 from vendorvet.engine.dora.model import Contract, Identifier, Provider, Register
 
-NOT_APPLICABLE_TEXT = "Not Applicable"  # key text columns without a value (B_04.01 c0040) [verify FAQ 64]
+NOT_APPLICABLE_TEXT = "Not Applicable"  # key text columns without a value (B_04.01 c0040) [verify FAQ 64, see
+# content/dora/templates.yaml]
 YES, NO = "eba_BT:x28", "eba_BT:x29"
-NOT_A_BRANCH = "eba_ZZ:x839"
+NOT_A_BRANCH, BRANCH = "eba_ZZ:x839", "eba_ZZ:x838"
+LEI_TYPE = "eba_qCO:qx2000"
 
 
 @dataclass
@@ -67,20 +69,26 @@ def _ident(identifier: Identifier | None) -> tuple[str, str]:
 
 def _chain(register: Register, start: str) -> list[tuple[int, str, str]]:
     """(rank, provider key, recipient key) below the direct provider ``start``: its subcontractors are rank 2,
-    theirs rank 3 … (breadth first; a provider met twice in one chain is reported once, so cycles end)."""
-    out, seen, level = [], {start}, [start]
-    rank = 1
+    theirs rank 3 … (breadth first). Every subcontracting link is reported once, also when two providers of the
+    chain use the same subcontractor; each provider's own subcontractors are expanded once, and a link back to a
+    provider further up the same chain (a cycle in the data) is left out, so the walk always ends."""
+    out: list[tuple[int, str, str]] = []
+    ancestors = {start: frozenset({start})}  # provider -> the providers above it (itself included)
+    level, rank, expanded, links = [start], 1, {start}, set()
     while level:
         rank += 1
         following = []
         for recipient in level:
             provider = register.providers.get(recipient)
             for key in (provider.subcontractors if provider else []):
-                if key in seen:
+                if key in ancestors[recipient] or (key, recipient) in links:
                     continue
-                seen.add(key)
+                links.add((key, recipient))
                 out.append((rank, key, recipient))
-                following.append(key)
+                if key not in expanded:
+                    expanded.add(key)
+                    ancestors[key] = ancestors[recipient] | {key}
+                    following.append(key)
         level = following
     return out
 
@@ -116,6 +124,16 @@ def build(register: Register) -> Tables:
         "c0070": _date(entity.updated or register.reporting_date),
         "c0080": _date(entity.integrated or register.reporting_date), "c0090": definitions.open_date(),
         "c0100": _currency(entity.currency), "c0110": _amount(entity.total_assets)}, subject=entity.name))
+    for g in register.group_entities:
+        tables["B_01.02"].append(Row({
+            "c0010": g.lei, "c0020": g.name, "c0030": _country(g.country), "c0040": g.entity_type,
+            "c0050": g.hierarchy, "c0060": g.parent_lei or lei,
+            "c0070": _date(entity.updated or register.reporting_date),
+            "c0080": _date(entity.integrated or register.reporting_date), "c0090": definitions.open_date(),
+            "c0100": _currency(entity.currency), "c0110": _amount(g.total_assets)}, subject=g.name, where=g.where))
+    for b in entity.branches:
+        tables["B_01.03"].append(Row({"c0010": b.code, "c0020": b.head_office_lei or lei, "c0030": b.name,
+                                      "c0040": _country(b.country)}, subject=b.name, where=b.where))
 
     used: list[str] = []
     direct_costs: dict[str, Decimal] = {}
@@ -152,11 +170,21 @@ def _contract_rows(register: Register, c: Contract, tables: Tables) -> None:
     tables["B_02.01"].append(Row({
         "c0010": c.reference, "c0020": c.arrangement_type, "c0030": c.overarching_reference,
         "c0040": _currency(c.currency), "c0050": _amount(c.annual_cost)}, subject=subject, where=c.where))
-    tables["B_03.01"].append(Row({"c0010": c.reference, "c0020": lei, "c0030": "true"}, subject, c.where))
+    for linked in c.linked_references:
+        tables["B_02.03"].append(Row({"c0010": c.reference, "c0020": linked, "c0030": "true"}, subject, c.where))
+    tables["B_03.01"].append(Row({"c0010": c.reference, "c0020": c.signer_lei or lei, "c0030": "true"},
+                                 subject, c.where))
     tables["B_03.02"].append(Row({"c0010": c.reference, "c0020": code, "c0030": kind},
                                  subject, provider.where if provider else c.where))
+    if kind == LEI_TYPE and code in {g.lei for g in register.group_entities}:
+        # the provider is an entity of the group within the scope of the register: it signs for providing
+        tables["B_03.03"].append(Row({"c0010": c.reference, "c0020": code, "c0031": "true"}, subject, c.where))
     tables["B_04.01"].append(Row({"c0010": c.reference, "c0020": lei, "c0030": NOT_A_BRANCH,
                                   "c0040": NOT_APPLICABLE_TEXT}, subject, c.where))
+    head_offices = {b.code: b.head_office_lei or lei for b in register.entity.branches}
+    for branch_code in c.branch_codes:
+        tables["B_04.01"].append(Row({"c0010": c.reference, "c0020": head_offices.get(branch_code, lei),
+                                      "c0030": BRANCH, "c0040": branch_code}, f"{subject}: {branch_code}", c.where))
     seen_assessments = set()
     for s in c.services:
         s_subject = f"{subject}: {s.name}"

@@ -25,6 +25,32 @@ class Identifier:
 
 
 @dataclass
+class Branch:
+    """A branch of the financial entity (B_01.03): its own identification code, name and country."""
+
+    code: str
+    name: str
+    country: str
+    head_office_lei: str = ""  # empty: the financial entity maintaining the register
+    where: str = ""
+
+
+@dataclass
+class GroupEntity:
+    """Another entity of the group within the scope of the register (B_01.02), e.g. an ICT intra-group service
+    provider (entity type ``eba_CT:x317``); contracts whose provider has this LEI appear in B_03.03."""
+
+    lei: str
+    name: str
+    country: str
+    entity_type: str = "eba_CT:x317"
+    hierarchy: str = "eba_RP:x56"
+    parent_lei: str = ""  # empty: the financial entity maintaining the register
+    total_assets: Decimal | None = None
+    where: str = ""
+
+
+@dataclass
 class Entity:
     """The financial entity maintaining the register (B_01.01) and, here, the only entity in scope (B_01.02)."""
 
@@ -41,6 +67,7 @@ class Entity:
     updated: dt.date | None = None
     consolidation: str = "IND"  # IND individual | CON consolidated
     authority_country: str = ""  # country of the competent authority (package name); the entity's by default
+    branches: list[Branch] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +139,10 @@ class Contract:
     notice_provider_days: int | None = None
     governing_law_country: str = ""
     services: list[Service] = field(default_factory=list)
+    branch_codes: list[str] = field(default_factory=list)  # branches (B_01.03 codes) using the services (B_04.01)
+    # intra-group arrangement: the arrangements of the ICT intra-group provider with its own providers (B_02.03)
+    linked_references: list[str] = field(default_factory=list)
+    signer_lei: str = ""  # the entity of the group signing it (B_03.01); empty: the financial entity
     where: str = ""
 
 
@@ -123,3 +154,4 @@ class Register:
     contracts: list[Contract]
     reference_date: dt.date  # refPeriod: the date the register is reported as of
     reporting_date: dt.date  # B_01.01 c0060
+    group_entities: list[GroupEntity] = field(default_factory=list)  # further B_01.02 rows

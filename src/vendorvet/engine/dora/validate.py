@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 import vendorvet.engine.dora.definitions as definitions
 import vendorvet.engine.dora.lei as lei
-from vendorvet.engine.dora.build import Row, Tables
+from vendorvet.engine.dora.build import BRANCH, NOT_APPLICABLE_TEXT, Row, Tables
 
 LEI_TYPE = "eba_qCO:qx2000"
 CRITICAL = "eba_BT:x28"
@@ -42,6 +42,9 @@ MESSAGES = {
                          "Daten werden gespeichert, aber kein Speicherort ist angegeben."),
     "duplicate_key": ("{label} '{value}' appears more than once.", "{label} „{value}“ kommt mehrfach vor."),
     "dangling": ("{label} '{value}' is not in {target}.", "{label} „{value}“ fehlt in {target}."),
+    "self_link": ("Contract '{value}' is linked to itself.", "Vertrag „{value}“ ist mit sich selbst verknüpft."),
+    "branch_code_needed": ("A branch making use of the ICT services needs its branch code.",
+                           "Eine Zweigniederlassung, die die IKT-Dienstleistungen nutzt, braucht ihre Kennung."),
     "contract_without_service": ("Contract '{value}' has no ICT service in B_02.02.",
                                  "Vertrag „{value}“ hat keine IKT-Dienstleistung in B_02.02."),
 }
@@ -192,25 +195,32 @@ def check_conditions(tables: Tables, reporting_date: dt.date | None = None) -> l
     for index, row in enumerate(tables.get("B_05.01", []), 1):
         if row.values.get("c0010") in direct:
             need("B_05.01", index, row, "c0100")
+    group = {r.values.get("c0010") for r in tables.get("B_01.02", [])}  # entities of the group in scope
     for index, row in enumerate(tables.get("B_07.01", []), 1):
         if row.values.get("c0050") in HARD_TO_SUBSTITUTE:
             need("B_07.01", index, row, "c0060")
-        need("B_07.01", index, row, "c0090")  # reintegration: only not applicable for intra-group providers
+        if row.values.get("c0020") not in group:
+            need("B_07.01", index, row, "c0090")  # reintegration: not applicable for ICT intra-group providers
     return issues
 
 
 # (template, column) whose values must exist among the values of (target template, target column)
 REFERENCES = [
     ("B_01.01", "c0010", "B_01.02", "c0010"),
+    ("B_01.03", "c0020", "B_01.02", "c0010"),
     ("B_02.01", "c0030", "B_02.01", "c0010"),
     ("B_02.02", "c0010", "B_02.01", "c0010"),
     ("B_02.02", "c0020", "B_01.02", "c0010"),
     ("B_02.02", "c0030", "B_05.01", "c0010"),
     ("B_02.02", "c0050", "B_06.01", "c0010"),
+    ("B_02.03", "c0010", "B_02.01", "c0010"),
+    ("B_02.03", "c0020", "B_02.01", "c0010"),
     ("B_03.01", "c0010", "B_02.01", "c0010"),
     ("B_03.01", "c0020", "B_01.02", "c0010"),
     ("B_03.02", "c0010", "B_02.01", "c0010"),
     ("B_03.02", "c0020", "B_05.01", "c0010"),
+    ("B_03.03", "c0010", "B_02.01", "c0010"),
+    ("B_03.03", "c0020", "B_01.02", "c0010"),
     ("B_04.01", "c0010", "B_02.01", "c0010"),
     ("B_04.01", "c0020", "B_01.02", "c0010"),
     ("B_05.02", "c0010", "B_02.01", "c0010"),
@@ -220,7 +230,7 @@ REFERENCES = [
     ("B_07.01", "c0010", "B_02.01", "c0010"),
     ("B_07.01", "c0020", "B_05.01", "c0010"),
 ]
-UNIQUE = [("B_01.02", "c0010"), ("B_02.01", "c0010"), ("B_05.01", "c0010"), ("B_06.01", "c0010")]
+UNIQUE = [("B_01.02", "c0010"), ("B_01.03", "c0010"), ("B_02.01", "c0010"), ("B_05.01", "c0010"), ("B_06.01", "c0010")]
 
 
 def check_references(tables: Tables) -> list[Issue]:
@@ -240,6 +250,19 @@ def check_references(tables: Tables) -> list[Issue]:
             if value and value not in known:
                 issues.append(_issue(template_id, index, code, "dangling", row, label=_label(template_id, code),
                                      value=value, target=f"{target} {target_code}"))
+    branches = {r.values.get("c0010") for r in tables.get("B_01.03", [])}
+    for index, row in enumerate(tables.get("B_04.01", []), 1):
+        code = row.values.get("c0040", "")
+        if row.values.get("c0030") != BRANCH:
+            continue
+        if not code or code == NOT_APPLICABLE_TEXT:
+            issues.append(_issue("B_04.01", index, "c0040", "branch_code_needed", row))
+        elif code not in branches:
+            issues.append(_issue("B_04.01", index, "c0040", "dangling", row, label=_label("B_04.01", "c0040"),
+                                 value=code, target="B_01.03 c0010"))
+    for index, row in enumerate(tables.get("B_02.03", []), 1):
+        if row.values.get("c0010") and row.values.get("c0010") == row.values.get("c0020"):
+            issues.append(_issue("B_02.03", index, "c0020", "self_link", row, value=row.values["c0010"]))
     served = {r.values.get("c0010") for r in tables.get("B_02.02", [])}
     for index, row in enumerate(tables.get("B_02.01", []), 1):
         if row.values.get("c0010") and row.values["c0010"] not in served:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorvet.engine.dora import definitions
 from vendorvet.web.dora.models import (
+    DoraBranch,
     DoraContract,
     DoraFunction,
     DoraService,
@@ -17,7 +18,8 @@ from vendorvet.web.dora.models import (
     DoraVendor,
 )
 from vendorvet.web.inventory.choices import country_choices
-from vendorvet.web.legal.models import Contract
+from vendorvet.web.inventory.models import Vendor
+from vendorvet.web.legal.models import Contract, SubProcessor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
@@ -59,6 +61,19 @@ class SettingsForm(CodeListMixin, forms.ModelForm):
         self._setup_choices()
 
 
+class BranchForm(CodeListMixin, forms.ModelForm):
+    country_fields = ("country",)
+
+    class Meta:
+        model = DoraBranch
+        fields = ["code", "name", "country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_choices()
+        self.fields["country"].required = True
+
+
 class FunctionForm(CodeListMixin, forms.ModelForm):
     code_lists = {"licensed_activity": "licensed_activity", "criticality": "yes_no_not_assessed",
                   "impact": "impact"}
@@ -75,11 +90,12 @@ class FunctionForm(CodeListMixin, forms.ModelForm):
 
 
 class ProviderForm(CodeListMixin, forms.ModelForm):
-    code_lists = {"person_type": "person_type"}
+    code_lists = {"person_type": "person_type", "group_entity_type": "entity_type", "group_hierarchy": "hierarchy"}
 
     class Meta:
         model = DoraVendor
-        fields = ["lei", "other_code", "other_code_kind", "person_type", "parent_lei", "latin_name"]
+        fields = ["lei", "other_code", "other_code_kind", "person_type", "parent_lei", "latin_name", "intra_group",
+                  "group_entity_type", "group_hierarchy"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,11 +107,14 @@ class SubProcessorForm(CodeListMixin, forms.ModelForm):
 
     class Meta:
         model = DoraSubProcessor
-        fields = ["in_supply_chain", "lei", "other_code", "other_code_kind", "person_type"]
+        fields = ["in_supply_chain", "recipient", "lei", "other_code", "other_code_kind", "person_type"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_choices()
+        sub = self.instance.sub_processor if self.instance.sub_processor_id else None
+        self.fields["recipient"].queryset = SubProcessor.objects.filter(vendor_id=getattr(sub, "vendor_id", None)) \
+            .exclude(pk=getattr(sub, "pk", None)).order_by("name", "pk")
 
 
 class ContractForm(CodeListMixin, forms.ModelForm):
@@ -105,13 +124,19 @@ class ContractForm(CodeListMixin, forms.ModelForm):
     class Meta:
         model = DoraContract
         fields = ["in_register", "arrangement_type", "overarching", "annual_cost", "currency",
-                  "termination_reason", "notice_provider_days", "governing_law_country"]
+                  "termination_reason", "notice_provider_days", "governing_law_country", "branches", "signed_by",
+                  "linked_contracts"]
+        widgets = {"branches": forms.CheckboxSelectMultiple, "linked_contracts": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_choices()
-        self.fields["overarching"].queryset = Contract.objects.exclude(pk=getattr(contract, "pk", None)) \
-            .select_related("vendor").order_by("vendor__name", "title")
+        others = Contract.objects.exclude(pk=getattr(contract, "pk", None)).select_related("vendor") \
+            .order_by("vendor__name", "title")
+        self.fields["overarching"].queryset = others
+        self.fields["linked_contracts"].queryset = others
+        self.fields["branches"].queryset = DoraBranch.objects.order_by("code")
+        self.fields["signed_by"].queryset = Vendor.objects.filter(dora__intra_group=True).order_by("name")
 
 
 class ServiceForm(CodeListMixin, forms.ModelForm):

@@ -74,6 +74,33 @@ class DoraSettings(TenantOwnedModel):
             raise ValidationError({"currency": _("Not an ISO 4217 currency.")})
 
 
+class DoraBranch(TenantOwnedModel):
+    """A branch of the financial entity (B_01.03), e.g. in another member state; contracts name the branches
+    that make use of their ICT services (B_04.01)."""
+
+    code = models.CharField(_("identification code of the branch"), max_length=50,
+                            help_text=_("The code the entity uses for the branch, e.g. its registration number."))
+    name = models.CharField(_("name of the branch"), max_length=200)
+    country = models.CharField(_("country of the branch"), max_length=2, validators=[validate_country])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="dora_branch_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dora:branch_edit", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").strip()
+        self.country = (self.country or "").upper()
+        super().save(*args, **kwargs)
+
+
 class DoraFunction(TenantOwnedModel):
     """A function of the financial entity that ICT services support (B_06.01)."""
 
@@ -132,6 +159,13 @@ class DoraVendor(IdentifiedMixin, TenantOwnedModel):
                                   validators=[validate_lei],
                                   help_text=_("Leave empty when the provider is its own ultimate parent."))
     latin_name = models.CharField(_("name in Latin alphabet"), max_length=200, blank=True)
+    intra_group = models.BooleanField(
+        _("ICT intra-group service provider"), default=False,
+        help_text=_("An entity of the financial entity's group: it is listed among the entities within the scope "
+                    "of the register, and its contracts for providing ICT services are reported as intra-group."))
+    group_entity_type = models.CharField(_("type of entity (within the group)"), max_length=20,
+                                         default="eba_CT:x317")
+    group_hierarchy = models.CharField(_("hierarchy within the group"), max_length=20, default="eba_RP:x56")
 
     change_log_parent = "vendor"
 
@@ -141,6 +175,12 @@ class DoraVendor(IdentifiedMixin, TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.vendor} – DORA"
 
+    def clean(self) -> None:
+        super().clean()
+        _check_codes(self, {"group_entity_type": "entity_type", "group_hierarchy": "hierarchy"})
+        if self.intra_group and not self.lei:
+            raise ValidationError({"lei": _("An entity of the group is identified by its LEI.")})
+
 
 class DoraSubProcessor(IdentifiedMixin, TenantOwnedModel):
     """A sub-processor as subcontractor in the ICT supply chain (B_05.02 rank 2 and B_05.01)."""
@@ -149,6 +189,11 @@ class DoraSubProcessor(IdentifiedMixin, TenantOwnedModel):
     in_supply_chain = models.BooleanField(
         _("part of the ICT supply chain"), default=True,
         help_text=_("Subcontractors that effectively underpin the ICT services are reported in the register."))
+    recipient = models.ForeignKey(
+        SubProcessor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("subcontracted by"),
+        help_text=_("Empty: the vendor itself subcontracts to it (rank 2). Otherwise the sub-processor of the same "
+                    "vendor that subcontracts to it (rank 3 and below)."))
 
     change_log_parent = "sub_processor"
 
@@ -157,6 +202,20 @@ class DoraSubProcessor(IdentifiedMixin, TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.sub_processor} – DORA"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.recipient_id is None or not self.sub_processor_id:
+            return
+        if self.recipient.vendor_id != self.sub_processor.vendor_id:
+            raise ValidationError({"recipient": _("Choose a sub-processor of the same vendor.")})
+        seen, current = {self.sub_processor_id}, self.recipient
+        while current is not None:  # walk up the chain: it must not come back to this sub-processor
+            if current.pk in seen:
+                raise ValidationError({"recipient": _("This would make the supply chain a circle.")})
+            seen.add(current.pk)
+            profile = DoraSubProcessor.objects.filter(sub_processor_id=current.pk).select_related("recipient").first()
+            current = profile.recipient if profile else None
 
 
 class DoraContract(TenantOwnedModel):
@@ -175,6 +234,17 @@ class DoraContract(TenantOwnedModel):
                                                        blank=True, validators=[MaxValueValidator(3650)])
     governing_law_country = models.CharField(_("country of the governing law"), max_length=2, blank=True,
                                              validators=[validate_country])
+    branches = models.ManyToManyField(DoraBranch, blank=True, related_name="contracts",
+                                      verbose_name=_("branches making use of the ICT services"))
+    signed_by = models.ForeignKey(
+        Vendor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("signed by an entity of the group"),
+        help_text=_("Empty: the financial entity signed it. Otherwise the ICT intra-group service provider that "
+                    "signed it for the group."))
+    linked_contracts = models.ManyToManyField(
+        Contract, blank=True, related_name="+", verbose_name=_("linked arrangements of the intra-group provider"),
+        help_text=_("For a contract with an ICT intra-group service provider: the provider's own contracts with "
+                    "providers outside the group that the services rely on."))
 
     change_log_parent = "contract"
 
@@ -190,6 +260,8 @@ class DoraContract(TenantOwnedModel):
             raise ValidationError({"currency": _("Not an ISO 4217 currency.")})
         if self.overarching_id and self.overarching_id == self.contract_id:
             raise ValidationError({"overarching": _("A contract cannot be its own overarching arrangement.")})
+        if self.signed_by_id and not DoraVendor.objects.filter(vendor_id=self.signed_by_id, intra_group=True).exists():
+            raise ValidationError({"signed_by": _("Only an ICT intra-group service provider signs for the group.")})
 
 
 class DoraService(TenantOwnedModel):

@@ -11,7 +11,14 @@ from django.utils import timezone
 from vendorvet.engine import dora as engine
 from vendorvet.engine.dora.model import Identifier
 from vendorvet.web.core.context import require_tenant
-from vendorvet.web.dora.models import DoraContract, DoraFunction, DoraService, DoraSettings
+from vendorvet.web.dora.models import (
+    DoraBranch,
+    DoraContract,
+    DoraFunction,
+    DoraService,
+    DoraSettings,
+    DoraVendor,
+)
 from vendorvet.web.inventory.models import Integration
 from vendorvet.web.legal.models import IntegrationLegal, SubProcessor
 
@@ -64,12 +71,21 @@ def assemble(today: dt.date | None = None) -> Assembly | None:
         entity_type=settings.entity_type, competent_authority=settings.competent_authority,
         currency=settings.currency, total_assets=settings.total_assets, consolidation=settings.consolidation,
         authority_country=settings.authority_country, integrated=settings.created.date(),
-        updated=settings.last_updated.date())
+        updated=settings.last_updated.date(),
+        branches=[engine.Branch(b.code, b.name, b.country, where=b.get_absolute_url())
+                  for b in DoraBranch.objects.order_by("code")])
+    group = list(DoraVendor.objects.select_related("vendor").filter(intra_group=True).exclude(lei="")
+                 .order_by("vendor__name", "pk"))
+    group_entities = [engine.GroupEntity(g.lei, g.vendor.name, g.vendor.country, entity_type=g.group_entity_type,
+                                         hierarchy=g.group_hierarchy, where=reverse("dora:vendor", args=[g.vendor_id]))
+                      for g in group]
+    group_leis = {g.vendor_id: g.lei for g in group}
     services = list(DoraService.objects.select_related("integration", "integration__vendor", "contract",
                                                        "contract__vendor")
                     .prefetch_related("functions").exclude(integration__status="retired")
                     .filter(contract__isnull=False).order_by("integration__name", "pk"))
-    profiles = {p.contract_id: p for p in DoraContract.objects.select_related("overarching")}
+    profiles = {p.contract_id: p for p in DoraContract.objects.select_related("overarching")
+                .prefetch_related("branches", "linked_contracts")}
     contracts = {s.contract_id: s.contract for s in services}
     for contract_id, profile in profiles.items():
         if profile.in_register:
@@ -99,19 +115,7 @@ def assemble(today: dt.date | None = None) -> Assembly | None:
             ultimate_parent=Identifier(profile.parent_lei) if profile and profile.parent_lei else None,
             where=reverse("dora:vendor", args=[vendor.pk]))
     for vendor_pk, key in vendor_keys.items():
-        for sp in subs_by_vendor.get(vendor_pk, []):
-            sub_profile = getattr(sp, "dora", None) if hasattr(sp, "dora") else None
-            if sub_profile is not None and not sub_profile.in_supply_chain:
-                continue
-            ident = _identifier(sub_profile)
-            sub_key = _key(ident, f"sub:{sp.pk}")
-            if sub_key not in providers:
-                providers[sub_key] = engine.Provider(
-                    key=sub_key, name=sp.name, identifier=ident, country=sp.country,
-                    person_type=sub_profile.person_type if sub_profile else "eba_CT:x212",
-                    where=reverse("dora:sub_processor", args=[sp.pk]))
-            if sub_key != key and sub_key not in providers[key].subcontractors:
-                providers[key].subcontractors.append(sub_key)
+        _supply_chain(providers, key, subs_by_vendor.get(vendor_pk, []))
 
     functions = [engine.Function(
         identifier=f.identifier, name=f.name, licensed_activity=f.licensed_activity, criticality=f.criticality,
@@ -148,14 +152,53 @@ def assemble(today: dt.date | None = None) -> Assembly | None:
             notice_entity_days=contract.notice_period_days,
             notice_provider_days=profile.notice_provider_days if profile else None,
             governing_law_country=profile.governing_law_country if profile else "",
-            services=by_contract.get(contract.pk, []), where=reverse("dora:contract", args=[contract.pk])))
+            services=by_contract.get(contract.pk, []), where=reverse("dora:contract", args=[contract.pk]),
+            branch_codes=sorted(b.code for b in profile.branches.all()) if profile else [],
+            linked_references=sorted(contract_reference(c) for c in profile.linked_contracts.all()) if profile else [],
+            signer_lei=group_leis.get(profile.signed_by_id, "") if profile and profile.signed_by_id else ""))
     register = engine.Register(entity, providers, functions, engine_contracts,
-                               reference_date=reference_date(today), reporting_date=today)
+                               reference_date=reference_date(today), reporting_date=today,
+                               group_entities=group_entities)
     in_use = set(DoraService.objects.filter(contract__isnull=False).values_list("integration_id", flat=True))
     unassigned = list(Integration.objects.select_related("vendor")
                       .filter(status__in=("approved", "approved_with_conditions")).exclude(pk__in=in_use)
                       .order_by("name", "pk"))
     return Assembly(register, settings, sorted(contracts.values(), key=lambda c: c.pk), unassigned)
+
+
+def _supply_chain(providers: dict[str, engine.Provider], vendor_key: str, subs: list[SubProcessor]) -> None:
+    """The vendor's sub-processors as its supply chain: each under the sub-processor that subcontracts to it
+    (its recipient), or under the vendor itself. Sub-processors outside the supply chain are skipped — one below
+    them moves up to the nearest one in it. The walk up the recipients stops at a circle (the form refuses
+    one, older or imported data may still hold one)."""
+    profiles = {sp.pk: getattr(sp, "dora", None) if hasattr(sp, "dora") else None for sp in subs}
+    keys: dict[int, str] = {}
+    for sp in subs:
+        profile = profiles[sp.pk]
+        if profile is not None and not profile.in_supply_chain:
+            continue
+        ident = _identifier(profile)
+        keys[sp.pk] = _key(ident, f"sub:{sp.pk}")
+        if keys[sp.pk] not in providers:
+            providers[keys[sp.pk]] = engine.Provider(
+                key=keys[sp.pk], name=sp.name, identifier=ident, country=sp.country,
+                person_type=profile.person_type if profile else "eba_CT:x212",
+                where=reverse("dora:sub_processor", args=[sp.pk]))
+    for sp in subs:
+        if sp.pk not in keys:
+            continue
+        parent, seen = vendor_key, {sp.pk}
+        profile = profiles[sp.pk]
+        up = profile.recipient_id if profile else None
+        while up is not None and up not in seen and up in profiles:
+            seen.add(up)
+            if up in keys:
+                parent = keys[up]
+                break
+            up = profiles[up].recipient_id if profiles[up] else None
+        child = keys[sp.pk]
+        if child != parent and child not in providers[parent].subcontractors:
+            providers[parent].subcontractors.append(child)
 
 
 def contract_reference(contract) -> str:

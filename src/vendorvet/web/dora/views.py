@@ -19,6 +19,7 @@ from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.dora import forms, services
 from vendorvet.web.dora.models import (
+    DoraBranch,
     DoraContract,
     DoraFunction,
     DoraService,
@@ -52,6 +53,7 @@ class RegisterView(PermissionRequiredMixin, View):
                             len(tables.get(template_id, [])))
                            for template_id, t in definitions.templates().items()],
                 "functions": DoraFunction.objects.order_by("identifier"),
+                "branches": DoraBranch.objects.order_by("code"),
                 "contracts": [(c, services.contract_reference(c)) for c in assembly.contracts],
                 "providers": assembly.register.providers.values(),
             })
@@ -126,6 +128,40 @@ class FunctionDeleteView(PermissionRequiredMixin, View):
     def post(self, request, pk: int):
         delete_object(get_object_or_404(DoraFunction.objects, pk=pk))
         messages.success(request, _("The function was deleted."))
+        return redirect("dora:register")
+
+
+class BranchView(PermissionRequiredMixin, View):
+    """A branch of the financial entity (B_01.03)."""
+
+    required_permission = roles.VIEW
+
+    def _page(self, request, form, branch, status=200):
+        extra = {"delete_url": reverse("dora:branch_delete", args=[branch.pk]),
+                 "delete_label": _("Delete branch")} if branch and roles.has_perm(roles.DELETE) else {}
+        return _form_page(request, form=form, title=str(branch) if branch else _("Add branch"),
+                          back=reverse("dora:register"), parent=_("DORA register"), status=status, extra=extra)
+
+    def get(self, request, pk=None):
+        branch = get_object_or_404(DoraBranch.objects, pk=pk) if pk else None
+        roles.require(roles.CHANGE if branch else roles.ADD)
+        return self._page(request, forms.BranchForm(instance=branch), branch)
+
+    def post(self, request, pk=None):
+        branch = get_object_or_404(DoraBranch.objects, pk=pk) if pk else None
+        roles.require(roles.CHANGE if branch else roles.ADD)
+        form = forms.BranchForm(request.POST, instance=branch or DoraBranch())
+        if _save(request, form, message=_("The branch was saved.")):
+            return redirect("dora:register")
+        return self._page(request, form, branch, status=400)
+
+
+class BranchDeleteView(PermissionRequiredMixin, View):
+    required_permission = roles.DELETE
+
+    def post(self, request, pk: int):
+        delete_object(get_object_or_404(DoraBranch.objects, pk=pk))
+        messages.success(request, _("The branch was deleted."))
         return redirect("dora:register")
 
 
