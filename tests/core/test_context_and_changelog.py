@@ -136,6 +136,12 @@ def test_has_lookup_is_exact_for_lookalikes_and_escaped_values(tenant_a, make_in
         assert names(tags__has='say "hi"') == ["B"]
         assert names(tags__has="\\back") == ["B"]
         assert names(tags__has="Bürokratie") == ["C"]
+        # any of several values: one test per row, the same exactness
+        assert names(data_categories__has_any=["personal", "internal"]) == ["B", "C"]
+        assert names(data_categories__has_any=["personal_extra"]) == ["A"]
+        assert names(data_categories__has_any=["financial", "x"]) == []
+        assert names(tags__has_any=['say "hi"', "Büro"]) == ["A", "B"]
+        assert names(tags__has_any=["Bür", "kratie"]) == []
 
 
 def test_actor_context_is_reset_after_use(tenant_a):

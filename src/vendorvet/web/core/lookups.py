@@ -40,3 +40,41 @@ class Has(Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} @> %s::jsonb", [*lhs_params, json.dumps([self.rhs])]
+
+
+@JSONField.register_lookup
+class HasAny(Lookup):
+    """``field__has_any=[a, b]``: the JSON list holds at least one of the values (one test per row, not one
+    per value: PostgreSQL's ``?|`` on the list's strings; on SQLite one pass over the list's elements)."""
+
+    lookup_name = "has_any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        values = [str(v) for v in self.rhs]
+        if not values:
+            raise ValueError("has_any needs at least one value")
+        return values
+
+    def process_rhs(self, compiler, connection):
+        return "%s", [self.rhs]
+
+    def as_sql(self, compiler, connection):  # pragma: no cover - dispatched per vendor
+        raise NotImplementedError(f"'has_any' lookup is not implemented for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        marks = ", ".join(["%s"] * len(values))
+        exact = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value IN ({marks}))"
+        quoted = [json.dumps(v) for v in values]
+        if any(q != f'"{v}"' for q, v in zip(quoted, values)):
+            return exact, [*lhs_params, *values]
+        # as in Has: the text pre-check only skips rows that cannot hold any of the values
+        pre = " OR ".join([f"instr({lhs}, %s) > 0"] * len(values))
+        pre_params = [p for q in quoted for p in (*lhs_params, q)]
+        return f"(({pre}) AND {exact})", [*pre_params, *lhs_params, *values]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} ?| %s::text[]", [*lhs_params, list(self.rhs)]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from vendorvet.web.core.passcache import cached
 from vendorvet.web.core.registry import DashboardFigure, registry
-from vendorvet.web.monitoring.models import Severity
+from vendorvet.web.monitoring.models import EventState, Severity
 from vendorvet.web.monitoring.services import wake_snoozed
 from vendorvet.web.monitoring.views import filtered_events
 
@@ -22,16 +22,17 @@ def _url(**params) -> str:
     return reverse("monitoring:event_list") + ("?" + urlencode(params) if params else "")
 
 
-def _active():
-    return filtered_events({})[0]
-
-
 def _grouped() -> list[dict]:
-    """Open and acknowledged events counted by severity and kind: one query for both sections."""
+    """Open and acknowledged events counted by severity and kind, for both sections: per state, the event list's
+    own filter grouped in the covering index's order (tenant, state, severity, kind) — read in order and counted
+    without a sort or hash of the matching rows."""
     def compute():
         wake_snoozed()  # as the event list does: a snooze whose time is up counts as open again
-        # grouped in the covering index's order (state, severity, kind): no sort of the matching rows
-        return list(_active().order_by().values("state", "severity", "kind").annotate(n=Count("*")))
+        rows = []
+        for state in (EventState.OPEN, EventState.ACKNOWLEDGED):  # together: the list's default, "active"
+            rows += filtered_events({"state": state})[0].order_by().values("state", "severity", "kind").annotate(
+                n=Count("*"))
+        return rows
     return cached("monitoring.grouped", compute)
 
 
@@ -69,7 +70,7 @@ def by_calendar_kind() -> list[DashboardFigure]:
 def severity_per_tenant(tenant_ids: list[int]) -> dict[int, dict[str, int]]:
     """For the service-provider view: the severity figures of several tenants in one query (the caller has
     checked the user's membership of each)."""
-    from vendorvet.web.monitoring.models import EventState, MonitoringEvent
+    from vendorvet.web.monitoring.models import MonitoringEvent
 
     out: dict[int, dict[str, int]] = {t: {"monitoring.open": 0} for t in tenant_ids}
     due = MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids, state=EventState.SNOOZED,
