@@ -14,6 +14,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.assessments.models import Assessment
+from vendorvet.web.core.downloads import attachment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.questionnaires import standard
@@ -26,11 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def xlsx_response(questionnaire, *, vendor: bool = False) -> HttpResponse:
     out = io.BytesIO()
     standard.export_xlsx(questionnaire, out, vendor=vendor)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(out.getvalue(), f"questionnaire-{questionnaire.pk}.xlsx", XLSX)
 
 
 class CaiqImportView(PermissionRequiredMixin, View):
