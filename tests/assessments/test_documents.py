@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.assessments.test_web_api import api_client
 from tests.conftest import acting
 from tests.support import documents as builders
+from tests.support.downloads import assert_download
 from vendorvet.web.assessments.models import Certification, CertificationDocument
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +237,7 @@ def test_stored_file_downloads_only_as_attachment(login, assessor_a, vendor, tmp
     doc = CertificationDocument.all_tenants.get()
     response = client.get(reverse("assessments:certificate_document_file", args=[doc.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
-    assert "attachment" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+    assert assert_download(response) == "cert.pdf"
 
 
 def test_existing_evidence_file_read_into_suggestions(login, assessor_a, started, vendor, tmp_path, media_root):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.conftest import acting
+from tests.support.downloads import assert_download
 from vendorvet.web.assessments.models import Answer, Evidence
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +104,7 @@ def test_evidence_stored_with_random_name_and_served_as_attachment(login, assess
     assert stored.read_bytes() == PDF
     download = login(auditor_a).get(item.get_absolute_url())
     assert download.status_code == 200
-    assert download["Content-Disposition"].startswith("attachment")
-    assert download["X-Content-Type-Options"] == "nosniff"
+    assert assert_download(download) == item.original_name
     assert b"".join(download.streaming_content) == PDF
     assert login(admin_b).get(item.get_absolute_url()).status_code == 404
 

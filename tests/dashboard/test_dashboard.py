@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import acting
+from tests.support.downloads import assert_download
 from tests.web.conftest import assert_csp_clean
 
 pytestmark = pytest.mark.django_db
@@ -134,10 +135,12 @@ def test_provider_view_shows_exactly_the_users_tenants(seeded, inventory_b, tena
     assert [r["tenant"] for r in data] == [tenant_a.name, tenant_b.name]
     data = json.loads(client.get(reverse("dashboard:provider") + "?format=json&sort=open").content)
     assert [r["tenant"] for r in data] == [tenant_b.name, tenant_a.name]
-    text = client.get(reverse("dashboard:provider") + "?format=csv").content.decode()
+    response = client.get(reverse("dashboard:provider") + "?format=csv")
+    assert assert_download(response) == "tenants.csv"
+    text = response.content.decode()
     assert len(list(csv.reader(io.StringIO(text)))) == 3 and third.name not in text
     xlsx = client.get(reverse("dashboard:provider") + "?format=xlsx")
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.content[:2] == b"PK" and assert_download(xlsx) == "tenants.xlsx"
 
     # drill-down: switching the tenant opens its dashboard
     response = client.post(reverse("accounts:switch_tenant"), {"tenant": tenant_b.pk})

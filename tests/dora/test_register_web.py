@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.conftest import acting
+from tests.support.downloads import assert_download
 from tests.web.conftest import assert_csp_clean
 from vendorvet.cli.main import main
 from vendorvet.engine.dora import lei
@@ -40,7 +41,7 @@ def test_complete_demo_register_page_and_package(elbufer_admin, login):
     assert_csp_clean(html)
     response = client.get(reverse("dora:export", args=["zip"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+    name = assert_download(response)
     assert name.startswith(f"{ELBUFER_LEI}.IND_DE_DORA010100_DORA_") and name.endswith(".zip")
     files = _package(response)
     root = name[:-4]
@@ -90,7 +91,9 @@ def test_missing_mandatory_field_is_listed_with_its_place_and_blocks_the_package
     refused = client.get(reverse("dora:export", args=["zip"]))
     assert refused.status_code == 302 and refused["Location"] == reverse("dora:register")
     assert "not written" in client.get(reverse("dora:register")).content.decode()
-    book = load_workbook(io.BytesIO(client.get(reverse("dora:export", args=["xlsx"])).content))
+    sheet = client.get(reverse("dora:export", args=["xlsx"]))
+    assert assert_download(sheet) == "dora-register.xlsx"
+    book = load_workbook(io.BytesIO(sheet.content))
     assert any("c0080" == row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True))
     # filling it in through the form completes the register again
     response = client.post(reverse("dora:function_edit", args=[f1.pk]), {

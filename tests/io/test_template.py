@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from tests.support.downloads import assert_download
 from vendorvet.web.inventory.io.columns import column_set
 from vendorvet.web.inventory.io.readers import read_file
 
@@ -20,7 +21,8 @@ def test_template_headers_are_the_ones_the_importer_reads(client, tenant_a, admi
     client.force_login(admin_a)
     response = client.get(reverse("inventory_io:import_template", args=[fmt]), {"lang": lang})
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment")
+    stem = "vendorvet-import-vorlage" if lang == "de" else "vendorvet-import-template"
+    assert assert_download(response) == f"{stem}.{fmt}"
     path = tmp_path / f"template.{fmt}"
     path.write_bytes(response.content)
     parsed = read_file(path)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import acting
+from tests.support.downloads import assert_download
 from tests.web.conftest import assert_csp_clean
 from vendorvet.web.core.context import use_tenant
 from vendorvet.web.core.models import ObjectChange
@@ -155,8 +156,8 @@ def test_contract_with_safe_upload_and_download(assessor_a, legal_a, login, audi
     download = login(auditor_a).get(reverse("legal:contract_file", args=[contract.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.7 test"
-    assert download["Content-Disposition"].startswith("attachment;")
-    assert download["Content-Type"] == "application/octet-stream"
+    assert assert_download(download, "application/octet-stream") == "AVV Acme.pdf"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 def test_contract_reminders_show_on_overview(assessor_a, legal_a, login):
@@ -194,7 +195,7 @@ def test_tia_six_steps_print_and_docx(assessor_a, legal_a, login):
     assert "E2E encryption &lt;keys in EU&gt;" in printed
     assert_csp_clean(printed)
     docx = client.get(reverse("legal:tia_docx", args=[tia.pk]) + "?lang=en")
-    assert docx.status_code == 200 and docx["Content-Disposition"].endswith('.docx"')
+    assert docx.status_code == 200 and assert_download(docx) == "tia-acme-crm.docx"
     with zipfile.ZipFile(io.BytesIO(docx.content)) as zf:
         assert set(zf.namelist()) == {"[Content_Types].xml", "_rels/.rels", "word/document.xml"}
         xml = zf.read("word/document.xml").decode()
@@ -214,13 +215,16 @@ def test_ropa_page_and_exports_in_both_languages(assessor_a, legal_a, login):
     assert "Standardvertragsklauseln" in page and "Nordlicht Maschinenbau GmbH, Kiel" in page
     assert_csp_clean(page)
     xlsx = client.get(reverse("legal:ropa_xlsx") + "?lang=en")
+    assert assert_download(xlsx).startswith("ropa-controller-en-")
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c for c in row] for row in ws.iter_rows(values_only=True)]
     flat = [str(v) for row in values for v in row if v]
     assert "Processing activity" in flat and "Acme CRM – Acme Cloud Inc." in flat
     assert "'=HYPERLINK(\"x\")" in flat  # formulas defused
     assert any("standard contractual clauses" in v for v in flat)
-    csv_text = b"".join(client.get(reverse("legal:ropa_csv") + "?lang=de").streaming_content).decode("utf-8-sig")
+    csv_response = client.get(reverse("legal:ropa_csv") + "?lang=de")
+    assert assert_download(csv_response, "text/csv; charset=utf-8").endswith(".csv")
+    csv_text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Verarbeitungstätigkeit;")
     assert "HR Cloud" in csv_text and "Personalakten" not in csv_text
     processor = client.get(reverse("legal:ropa") + "?view=processor&lang=en").content.decode()

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from tests.conftest import acting
 from tests.engine_questionnaires import caiq_layout
 from tests.questionnaires.conftest import link_of, path_of
+from tests.support.downloads import assert_download
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,6 +80,53 @@ def test_malformed_caiq_is_refused_in_german_naming_row_and_column(tenant_a, ass
     assert _count(tenant_a) == (0, 0)
 
 
+def _caiq_form(html: str) -> str:
+    match = re.search(r'<form[^>]*id="caiq-form".*?</form>', html, re.S)
+    assert match, html[:3000]
+    return match.group(0)
+
+
+def test_refused_caiq_posted_from_the_questionnaire_page_is_shown_inline_there(tenant_a, assessor_a, send, login,
+                                                                               make_integration):
+    q = send(points=["cert.pentest", "monitor.security_contact"])
+    client = login(assessor_a)
+    url = reverse("questionnaires:caiq_import", args=[q.assessment_id])
+    form = _caiq_form(client.get(q.get_absolute_url()).content.decode())
+    assert f'action="{url}"' in form
+    origin = re.search(r'<input type="hidden" name="origin" value="(\d+)">', form).group(1)
+    before = _count(tenant_a)
+    data = caiq_layout.build({"CEK-03.1": "Mostly"})
+    row = caiq_layout.row_of(data, "CEK-03.1")
+    response = client.post(url, {"origin": origin, "caiq-sheet": _upload(data)})
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][0] == "questionnaires/detail.html"  # the page it came from
+    html = response.content.decode()
+    form = _caiq_form(html)
+    error = re.search(r'<p class="field-error" role="alert" id="id_caiq-sheet-error">(.*?)</p>', form, re.S)
+    assert error, form
+    assert "The CAIQ file was not imported" in error.group(1) and str(row) in error.group(1)
+    assert 'aria-invalid="true"' in form and "autofocus" in form  # the browser brings the error into view
+    assert "id_xlsx-sheet-error" not in html and html.count('role="alert" id="id_') == 1
+    assert _count(tenant_a) == before  # nothing half-stored
+    # no file chosen at all: the form's own error, on the same page
+    response = client.post(url, {"origin": origin})
+    assert response.status_code == 400 and [t.name for t in response.templates][0] == "questionnaires/detail.html"
+    assert 'id="id_caiq-sheet-error"' in _caiq_form(response.content.decode())
+    # an origin that is not a questionnaire of this review falls back to the CAIQ page, the error still inline
+    with acting(tenant_a, assessor_a, role="assessor"):
+        from vendorvet.web.assessments import services
+
+        other = services.start_assessment(make_integration(tenant_a, "Other App"))
+    other_q = send(points=None, assessment=other)
+    before = _count(tenant_a)
+    for wrong in (str(other_q.pk), "999999", "²", "x"):
+        response = client.post(url, {"origin": wrong, "caiq-sheet": _upload(data)})
+        assert response.status_code == 400
+        assert [t.name for t in response.templates][0] == "questionnaires/caiq.html", wrong
+        assert 'id="id_caiq-sheet-error"' in response.content.decode()
+    assert _count(tenant_a) == before
+
+
 def test_oversized_upload_is_refused_before_reading(tenant_a, assessor_a, started, login, monkeypatch):
     from vendorvet.web.questionnaires import standard
 
@@ -96,7 +144,7 @@ def test_assessor_downloads_the_spreadsheet_and_reads_it_back(tenant_a, assessor
     detail = client.get(q.get_absolute_url()).content.decode()
     assert reverse("questionnaires:xlsx_export", args=[q.pk]) in detail
     response = client.get(reverse("questionnaires:xlsx_export", args=[q.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    assert response.status_code == 200 and assert_download(response, XLSX) == f"questionnaire-{q.pk}.xlsx"
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.worksheets[1]
     ws["D2"], ws["E2"] = "yes", "Yearly pen test by an external firm"
@@ -129,7 +177,7 @@ def test_vendor_portal_spreadsheet_round_trip_through_the_link(tenant_a, send, d
     page = vendor.get(link).content.decode()
     assert 'href="?format=xlsx"' in page and 'value="import_sheet"' in page
     response = vendor.get(link + "?format=xlsx")
-    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    assert response.status_code == 200 and assert_download(response, XLSX).startswith("questionnaire-")
     assert response["Cache-Control"] == "no-store" and "Content-Security-Policy" in response
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.worksheets[1]

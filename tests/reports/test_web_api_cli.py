@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import acting
 from tests.reports.conftest import pdf_text, squeezed
+from tests.support.downloads import assert_download
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +47,15 @@ def test_downloads_as_a_read_only_auditor(reviewed, tenant_a, auditor_a, login):
     client = login(auditor_a)
     response = client.get(reverse("reports:audit_pack", args=[integration.pk]) + "?lang=en")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith('attachment; filename="audit-pack-cloud-crm-connector-en-')
+    assert assert_download(response).startswith("audit-pack-cloud-crm-connector-en-")
     pages, text = pdf_text(response.content)
     assert "Audit pack" in text and response["X-Content-SHA256"] in squeezed(text)
     response = client.get(reverse("reports:audit_pack", args=[integration.pk]) + "?bundle=zip")
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200 and assert_download(response, "application/zip").endswith(".zip")
     assert "manifest.json" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     response = client.get(reverse("reports:management") + "?lang=de&start=2026-01-01&end=2026-12-31")
     assert response.status_code == 200 and b"%PDF-" == response.content[:5]
+    assert assert_download(response, "application/pdf").startswith("management-report-")
     assert client.get(reverse("reports:settings")).status_code == 403  # settings: administrators only
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import acting
 from tests.engine.test_ocsf import missing_required
+from tests.support.downloads import assert_download
 from tests.web.conftest import login  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,12 @@ def test_run_page_offers_both_downloads(login, admin_a, stored_run):
 def test_sarif_and_ocsf_downloads(login, admin_a, stored_run):
     client = login(admin_a)
     sarif = client.get(reverse("scans:run_sarif", args=[stored_run.pk]))
-    assert sarif.status_code == 200 and "attachment" in sarif["Content-Disposition"]
+    assert sarif.status_code == 200 and assert_download(sarif).endswith(".sarif")
     doc = json.loads(sarif.content)
     assert doc["version"] == "2.1.0"
     assert {r["ruleId"] for r in doc["runs"][0]["results"]} == {"http.hsts", "dns.caa"}  # SARIF: problems only
     response = client.get(reverse("scans:run_ocsf", args=[stored_run.pk]))
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('.ocsf.json"')
+    assert response.status_code == 200 and assert_download(response).endswith(".ocsf.json")
     events = json.loads(response.content)
     assert len(events) == 3 and all(missing_required(e) == [] for e in events)
     status = {e["compliance"]["control"]: e["compliance"]["status_id"] for e in events}

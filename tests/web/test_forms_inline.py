@@ -36,6 +36,21 @@ def test_a_new_vendor_is_created_with_the_integration(admin_a, tenant_a, invento
         assert Vendor.objects.filter(name__iexact="zammad gmbh").count() == 1
 
 
+@pytest.mark.parametrize("language, hint, link", [
+    ("en", "A new vendor is created with its name only; add its country, website and contacts on its page "
+           "afterwards, or", "add the vendor with all details first"),
+    ("de", "Ein neuer Anbieter wird nur mit seinem Namen angelegt; Land, Website und Kontakte ergänzen Sie danach "
+           "auf seiner Seite – oder", "Sie legen den Anbieter zuerst mit allen Angaben an"),
+])
+def test_the_hint_beside_the_new_vendor_field_says_what_it_does(admin_a, tenant_a, inventory_a, login, language,
+                                                                 hint, link):
+    """The hint once said "Add a vendor first." — no longer true since a new vendor can be entered inline."""
+    client = login(admin_a)
+    page = client.get(reverse("inventory:integration_add"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert hint in page and f'<a href="{reverse("inventory:vendor_add")}">{link}</a>.' in page
+    assert "Add a vendor first" not in page and "zuerst einen Anbieter an" not in page
+
+
 def test_vendor_or_new_vendor_but_not_both_nor_neither(admin_a, tenant_a, inventory_a, login):
     client = login(admin_a)
     acme = inventory_a["vendors"]["acme"]

@@ -132,13 +132,12 @@ def download_response(stored, name: str, content_type: str = ""):
     """
     from django.http import FileResponse, Http404
 
+    from vendorvet.web.core.downloads import as_attachment
+
     try:
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
+    response = as_attachment(FileResponse(handle, content_type=content_type or "application/octet-stream"), name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store"
     return response

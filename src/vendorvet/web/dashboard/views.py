@@ -14,6 +14,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import memberships_of
+from vendorvet.web.core.downloads import as_attachment
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.dashboard import figures, snapshots
 
@@ -139,5 +140,5 @@ def _export(rows: list[dict], fmt: str) -> HttpResponse:
         book.save(out)
         response = HttpResponse(out.getvalue(),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="tenants.{fmt}"'
+    as_attachment(response, f"tenants.{fmt}")
     return response

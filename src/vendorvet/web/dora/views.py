@@ -15,6 +15,7 @@ from django.views import View
 from vendorvet.engine import dora as engine
 from vendorvet.engine.dora import definitions
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.downloads import as_attachment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.dora import forms, services
@@ -258,7 +259,7 @@ class ExportView(PermissionRequiredMixin, View):
             audit("export.dora", request=request, format="xlsx")
             response = HttpResponse(
                 data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = 'attachment; filename="dora-register.xlsx"'
+            as_attachment(response, "dora-register.xlsx")
             return response
         try:
             name, data = engine.export_package(assembly.register)
@@ -268,5 +269,5 @@ class ExportView(PermissionRequiredMixin, View):
             return redirect("dora:register")
         audit("export.dora", request=request, format="xbrl-csv", package=name)
         response = HttpResponse(data, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        as_attachment(response, name)
         return response

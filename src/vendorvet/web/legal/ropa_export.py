@@ -1,5 +1,8 @@
 """Writers for the record of processing activities: CSV, XLSX and DOCX, from :func:`ropa.build`'s data.
 
+User-entered text in CSV and XLSX cells is made inert against formula injection by the shared rule of
+``engine.spreadsheet`` (so ``unneutralize`` reads every value back exactly).
+
 Gaps (a missing legal basis, no safeguard on file, no categories of personal data) are highlighted in
 XLSX and DOCX and counted at the top; their cells say "none recorded" in every format, CSV included.
 """
@@ -13,15 +16,10 @@ from typing import IO, Iterator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vendorvet.engine.spreadsheet import neutralize as _safe
 from vendorvet.web.legal import docx
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GAP_FILL = "FFF2CC"
-
-
-def _safe(value: str) -> str:
-    """Defuse spreadsheet formulas in user-entered text (CSV/XLSX injection)."""
-    return f"'{value}" if value and value.startswith(FORMULA_START) else value
 
 
 def iter_csv(data: dict, delimiter: str = ";") -> Iterator[str]:

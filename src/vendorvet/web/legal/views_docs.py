@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core import uploads
+from vendorvet.web.core.downloads import as_attachment
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
@@ -94,13 +96,9 @@ class ContractFileView(PermissionRequiredMixin, View):
         contract = get_object_or_404(Contract.objects, pk=pk)
         if not contract.file:
             raise Http404
-        try:
-            handle = contract.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
+        response = uploads.download_response(contract.file, contract.file_name or PurePath(contract.file.name).name)
         audit("download.contract", request=request, contract_id=contract.pk, file_name=contract.file_name)
-        return FileResponse(handle, as_attachment=True, filename=contract.file_name or PurePath(contract.file.name).name,
-                            content_type="application/octet-stream")
+        return response
 
 
 # ----------------------------------------------------------------------------- TIA
@@ -189,7 +187,7 @@ class TIAExportView(PermissionRequiredMixin, View):
                     paragraphs.append(docx.Paragraph(s["text"] or "—"))
                 response = HttpResponse(docx.build(paragraphs, language), content_type=(
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
-                response["Content-Disposition"] = f'attachment; filename="tia-{slugify(tia.integration.name)}.docx"'
+                as_attachment(response, f"tia-{slugify(tia.integration.name)}.docx")
                 audit("export.tia", request=request, tia_id=tia.pk, format="docx")
                 return response
             return render(request, "legal/tia_print.html", {"tia": tia, "sections": sections, "meta": meta,
@@ -254,6 +252,6 @@ class RopaExportView(PermissionRequiredMixin, View):
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
         else:
             response = StreamingHttpResponse(ropa_export.iter_csv(data), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        as_attachment(response, f"{stem}.{fmt}")
         audit("export.ropa", request=request, format=fmt, view=view)
         return response

@@ -132,14 +132,14 @@ class DetailView(PermissionRequiredMixin, View):
         q = get_object_or_404(Questionnaire.objects.select_related("assessment__integration__vendor"), pk=pk)
         return self.page(request, q)
 
-    def page(self, request, q, *, xlsx_form=None, status=200):
+    def page(self, request, q, *, xlsx_form=None, caiq_form=None, status=200):
         rows = _item_rows(q, content_language())
         return render(request, "questionnaires/detail.html", {
             "q": q, "rows": rows, "recipients": list(q.recipients.all()),
             "follow_ups": sum(1 for r in rows if r["item"].state == ItemState.FOLLOW_UP),
             "answered": sum(1 for r in rows if r["item"].answered_at), "clarify_form": ClarifyForm(),
             "integration": q.assessment.integration, "xlsx_form": xlsx_form or forms.xlsx_form(),
-            "caiq_form": forms.caiq_form()}, status=status)
+            "caiq_form": caiq_form or forms.caiq_form()}, status=status)
 
 
 class DecideView(PermissionRequiredMixin, View):

@@ -14,6 +14,7 @@ from django.views import View
 
 from vendorvet.web.accounts import roles
 from vendorvet.web.assessments.models import Assessment
+from vendorvet.web.core.downloads import attachment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.questionnaires import standard
@@ -26,19 +27,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def xlsx_response(questionnaire, *, vendor: bool = False) -> HttpResponse:
     out = io.BytesIO()
     standard.export_xlsx(questionnaire, out, vendor=vendor)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(out.getvalue(), f"questionnaire-{questionnaire.pk}.xlsx", XLSX)
 
 
 class CaiqImportView(PermissionRequiredMixin, View):
-    """"Import a completed CSA CAIQ v4": its answers become a submitted, vendor-stated questionnaire of the review."""
+    """"Import a completed CSA CAIQ v4": its answers become a submitted, vendor-stated questionnaire of the review.
+
+    The form is on its own page and on each questionnaire page of the review; a refused file is shown inline on the
+    page it was posted from (the questionnaire named by the form's ``origin`` field, if it belongs to this review).
+    """
 
     required_permission = roles.CHANGE
 
     def _render(self, request, assessment, form, status=200):
+        origin = request.POST.get("origin", "")
+        if origin.isascii() and origin.isdigit():
+            q = Questionnaire.objects.filter(pk=int(origin), assessment=assessment).first()
+            if q is not None:
+                from vendorvet.web.questionnaires.views import DetailView
+
+                return DetailView().page(request, q, caiq_form=form, status=status)
         return render(request, "questionnaires/caiq.html", {"assessment": assessment, "form": form,
                                                             "integration": assessment.integration}, status=status)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.downloads import attachment as download
 from vendorvet.web.core.i18n import content_language
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
@@ -30,9 +31,7 @@ def _language(request) -> str:
 
 
 def attachment(body: bytes, filename: str, content_type: str, sha256: str = "") -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    response = download(body, filename, content_type)
     if sha256:
         response["X-Content-SHA256"] = sha256
     return response

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.downloads import attachment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.models import Integration
@@ -113,9 +113,7 @@ class RunExportView(PermissionRequiredMixin, View):
         run = get_object_or_404(ScanRun.objects, pk=pk)
         text, content_type, name = exports.render(run, self.fmt)
         audit("export.scan", request=request, format=self.fmt, run_id=run.pk)
-        response = HttpResponse(text, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(text, name, content_type)
 
 
 class IntegrationHistoryView(PermissionRequiredMixin, View):

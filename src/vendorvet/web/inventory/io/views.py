@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -24,6 +24,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from vendorvet.web.accounts import roles
+from vendorvet.web.core.downloads import attachment, as_attachment
 from vendorvet.web.core.security import audit
 from vendorvet.web.core.views import PermissionRequiredMixin
 from vendorvet.web.inventory.io import exporter, safety
@@ -217,16 +218,13 @@ class ExportView(PermissionRequiredMixin, View):
         filename = exporter.export_filename(fmt, request.tenant.slug)
         audit("export.inventory", request=request, format=fmt, filters=sorted(request.GET.keys()))
         if fmt == "xlsx":
-            return FileResponse(exporter.xlsx_tempfile(qs, language=language), as_attachment=True,
-                                filename=filename, content_type=exporter.CONTENT_TYPES["xlsx"])
+            return attachment(exporter.xlsx_tempfile(qs, language=language), filename, exporter.CONTENT_TYPES["xlsx"])
         if fmt == "csv":
             delimiter = "," if request.GET.get("delimiter") == "," else ";"
             lines = exporter.iter_csv(qs, delimiter=delimiter, language=language)
         else:
             lines = exporter.iter_json(qs)
-        response = StreamingHttpResponse(exporter.iter_bytes(lines), content_type=exporter.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(exporter.iter_bytes(lines), filename, exporter.CONTENT_TYPES[fmt])
 
 
 class ImportTemplateView(PermissionRequiredMixin, View):
@@ -245,6 +243,5 @@ class ImportTemplateView(PermissionRequiredMixin, View):
             response = HttpResponse(template.template_csv(language), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(template.template_xlsx(language), content_type=exporter.CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-        return response
+        return as_attachment(response, f"{stem}.{fmt}")
 
