@@ -127,3 +127,11 @@ def _default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_table_built_once():
+    """WhiteNoise walks every static file for each new test client; the table is built once (tests/support)."""
+    from tests.support import static_cache
+
+    static_cache.install()

@@ -22,3 +22,13 @@ VENDORVET_API_RATES = {"token": "100000/min", "client": "100000/min", "anon": "1
 # settings never read it; 'vendorvet check-config' refuses it (tests/scans/test_outbound_policy.py).
 # Off by default (the production policy); the 'allow_private' fixtures switch it on for loopback servers.
 VENDORVET_SCAN_ALLOW_LOOPBACK_FOR_TESTS = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # tests/support/pgtest: flush by DELETE instead of TRUNCATE (the empty-the-database step after every
+    # transactional test; see its docstring). The product's settings keep Django's backend.
+    DATABASES["default"]["ENGINE"] = "tests.support.pgtest"  # noqa: F405
+    # A test database is thrown away: commits need not wait for the WAL to reach the disk (the migrations, the
+    # live-server and transactional tests commit thousands of times). Durability only; every query, constraint and
+    # isolation level is PostgreSQL's as configured.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
