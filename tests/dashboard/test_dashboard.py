@@ -141,6 +141,14 @@ def test_provider_view_shows_exactly_the_users_tenants(seeded, inventory_b, tena
     assert len(list(csv.reader(io.StringIO(text)))) == 3 and third.name not in text
     xlsx = client.get(reverse("dashboard:provider") + "?format=xlsx")
     assert xlsx.content[:2] == b"PK" and assert_download(xlsx) == "tenants.xlsx"
+    # a tenant named like a formula is exported as inert text, restorable by the shared spreadsheet rule
+    from vendorvet.engine.spreadsheet import unneutralize
+
+    Tenant.objects.filter(pk=tenant_b.pk).update(name="'=HYPERLINK(\"http://x\")")
+    cells = [row[0] for row in csv.reader(io.StringIO(
+        client.get(reverse("dashboard:provider") + "?format=csv").content.decode()))]
+    assert "''=HYPERLINK(\"http://x\")" in cells and unneutralize("''=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    Tenant.objects.filter(pk=tenant_b.pk).update(name=tenant_b.name)
 
     # drill-down: switching the tenant opens its dashboard
     response = client.post(reverse("accounts:switch_tenant"), {"tenant": tenant_b.pk})

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
+from vendorvet.engine.spreadsheet import neutralize  # a tenant name that starts like a formula stays text
 from vendorvet.web.accounts import roles
 from vendorvet.web.accounts.models import memberships_of
 from vendorvet.web.core.downloads import as_attachment
@@ -106,17 +107,10 @@ class ProviderView(LoginRequiredMixin, View):
         return render(request, "dashboard/provider.html", {"rows": rows, "columns": columns, "sort": sort})
 
 
-def _cell(value):
-    """A tenant name that starts like a formula is written as text (no formula injection in CSV or Excel)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export(rows: list[dict], fmt: str) -> HttpResponse:
     keys = [k for k, _label in COLUMNS]
     header = [str(label) for _k, label in COLUMNS]
-    values = [[str(LIGHTS[r["light"]]) if k == "light" else "" if r[k] is None else _cell(r[k]) for k in keys]
+    values = [[str(LIGHTS[r["light"]]) if k == "light" else "" if r[k] is None else neutralize(r[k]) for k in keys]
               for r in rows]
     if fmt == "json":
         data = [{k: r[k] for k in keys} for r in rows]
