@@ -196,15 +196,18 @@ def test_watch_and_certificate_document_pages_read_german(demo_client):
 
     phrases, user_data = english_phrases(), demo_texts()
     english, leaked = {}, {}
-    for url in watch_and_document_pages(Tenant.objects.get(slug="nordlicht"), panels=True):
-        response = demo_client.get(url)
-        assert response.status_code == 200, url
-        page = response.content.decode()
-        text = visible_text(page)
-        for phrase in untranslated(without(text, user_data), phrases):
-            english.setdefault(phrase, url)
-        for line in internals(visible_text(page, with_code=True)):
-            leaked.setdefault(line[:160], url)
+    urls = watch_and_document_pages(Tenant.objects.get(slug="nordlicht"), panels=True)
+    for language in ("de", "en"):
+        for url in urls:
+            response = demo_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            assert "/panel/" in url or f'<html lang="{language}"' in page, (language, url)  # a panel is a fragment
+            if language == "de":
+                for phrase in untranslated(without(visible_text(page), user_data), phrases):
+                    english.setdefault(phrase, url)
+            for line in internals(visible_text(page, with_code=True)):
+                leaked.setdefault(f"[{language}] {line[:160]}", url)
     report = [f"English {url}: {phrase!r}" for phrase, url in sorted(english.items(), key=str)]
     report += [f"internals {url}: {line!r}" for line, url in sorted(leaked.items(), key=str)]
     assert not report, "\n".join(report)

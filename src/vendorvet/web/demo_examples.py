@@ -6,8 +6,7 @@ Kept apart from ``demo.py`` / ``demo_reviews.py`` (the tenants and the first rev
 - alert rules that need a mail server start disabled in every demo tenant (the demo has none);
 - the discovery example: an Entra ID export with an app from an unverified publisher that reads and sends mail
   (``demo_data/discovery``, the same files the discovery tests use);
-- the SBOM example: the backup agent's SBOM with log4j-core 2.14.1 (``demo_data/sbom``);
-- a watched sub-processor page with two snapshots and uploaded certificate documents (``demo_watch.py``).
+- the SBOM example: the backup agent's SBOM with log4j-core 2.14.1 (``demo_data/sbom``).
 
 Runs once, when a demo tenant is created, inside its tenant session (actor: the demo loader).
 """
@@ -36,18 +35,6 @@ def complete(tenant_slug: str) -> None:
     if tenant_slug == "nordlicht":
         load_discovery_example()
         load_sbom_example()
-        from vendorvet.web.demo_watch import load
-
-        load(_vendors())
-
-
-def _vendors() -> dict:
-    """The demo tenant's vendors by their key in ``demo.NORDLICHT_VENDORS``."""
-    from vendorvet.web.demo import NORDLICHT_VENDORS
-    from vendorvet.web.inventory.models import Vendor
-
-    by_name = {v.name: v for v in Vendor.objects.all()}
-    return {key: by_name[data["name"]] for key, data in NORDLICHT_VENDORS.items() if data["name"] in by_name}
 
 
 def decide_approved() -> int:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from pathlib import Path
 
 from django.utils import timezone
 
-from vendorvet.web.demo_examples import DATA
+DATA = Path(__file__).resolve().parent / "demo_data"
 
 WATCH_VENDOR = "hubspot"
 SNAPSHOTS = (("hubspot-subprocessors-before.html", dt.timedelta(days=9)),
