@@ -47,6 +47,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "web.watch": INFRA | {"web.legal", "web.watch"},
     # the composition root: settings, URL map, WSGI, demo data, the command line
     "web.settings": TOP, "web.urls": TOP, "web.wsgi": TOP, "web.demo": TOP, "web.demo_reviews": TOP, "web.demo_examples": TOP, "web.demo_dora": TOP,
+    "web.demo_watch": TOP,
     "cli": TOP,
 }
 

@@ -59,7 +59,7 @@ def assert_identical(restored: dict, original: dict) -> None:
     differing = sorted(k for k in original if restored.get(k) != original[k])
     assert differing == [], differing
     assert restored == original
-    assert len(original["files"]) == 2  # the contract and the evidence file
+    assert len(original["files"]) == 4  # the contract, the evidence file and the demo's two certificate documents
     assert int(original["audit.auditevent"].split(":")[0]) > 5 and int(original["auth.permission"].split(":")[0])
 
 

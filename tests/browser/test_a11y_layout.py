@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.support.demo_pages import watch_and_document_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +73,7 @@ def demo_pages(tenant) -> list[str]:
         "/accounts/lockouts/", "/accounts/mfa/", "/accounts/mfa/totp/add/", "/accounts/mfa/passkeys/add/",
         "/no-such-page/",
     ]
-    return pages
+    return pages + watch_and_document_pages(tenant)
 
 
 # records this document's CSP violations (a DOM event per violation), read before axe runs

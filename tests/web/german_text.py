@@ -188,9 +188,18 @@ def demo_texts() -> str:
 
     for data_file in (SRC / "web" / "demo_data").rglob("*.json"):
         walk(json.loads(data_file.read_text(encoding="utf-8")))
+    from vendorvet.engine.watch import extract
+
+    for page in (SRC / "web" / "demo_data").rglob("*.html"):  # vendor pages the demo stored as watched snapshots
+        for line in extract.lines_of(page.read_bytes(), "text/html; charset=utf-8"):
+            add(line)
     return "\n".join(sorted(found))
 
 
+DIFF_MARK = re.compile(r"^[+-] ")
+
+
 def without(text: str, user_data: str) -> str:
-    """``text`` without its lines that are (part of) user data."""
-    return "\n".join(line for line in text.splitlines() if len(line) < 12 or line not in user_data)
+    """``text`` without its lines that are (part of) user data (also as a diff line: ``+ …`` / ``- …``)."""
+    return "\n".join(line for line in text.splitlines()
+                     if len(line) < 12 or DIFF_MARK.sub("", line.strip()) not in user_data)

@@ -186,3 +186,28 @@ def test_every_event_message_and_kind_reads_german():
     assert not untranslated_ids, untranslated_ids
     same = [k for k in kinds if kinds[k] == english_kinds[k] and " " in kinds[k]]
     assert not same, same
+
+
+def test_watch_and_certificate_document_pages_read_german(demo_client):
+    """The watched sub-processor page (with its HTMX panel and events) and the certificate documents, which the
+    crawl above may not reach (it reads only a few pages of each kind and follows no HTMX loads)."""
+    from tests.support.demo_pages import watch_and_document_pages
+    from vendorvet.web.accounts.models import Tenant
+
+    phrases, user_data = english_phrases(), demo_texts()
+    english, leaked = {}, {}
+    urls = watch_and_document_pages(Tenant.objects.get(slug="nordlicht"), panels=True)
+    for language in ("de", "en"):
+        for url in urls:
+            response = demo_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            assert "/panel/" in url or f'<html lang="{language}"' in page, (language, url)  # a panel is a fragment
+            if language == "de":
+                for phrase in untranslated(without(visible_text(page), user_data), phrases):
+                    english.setdefault(phrase, url)
+            for line in internals(visible_text(page, with_code=True)):
+                leaked.setdefault(f"[{language}] {line[:160]}", url)
+    report = [f"English {url}: {phrase!r}" for phrase, url in sorted(english.items(), key=str)]
+    report += [f"internals {url}: {line!r}" for line, url in sorted(leaked.items(), key=str)]
+    assert not report, "\n".join(report)

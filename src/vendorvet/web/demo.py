@@ -483,6 +483,10 @@ def _load_tenant(spec: TenantSpec):
         from vendorvet.web.demo_examples import complete
 
         complete(spec.slug)
+        if spec.slug == "nordlicht":  # a watched sub-processor page and certificate documents
+            from vendorvet.web.demo_watch import load as load_watch_and_documents
+
+            load_watch_and_documents(vendors)
     return tenant
 
 

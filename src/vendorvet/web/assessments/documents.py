@@ -24,7 +24,7 @@ from vendorvet.web.assessments import evidence as evidence_rules
 from vendorvet.web.assessments.models import Certification, CertificationKind, evidence_storage
 from vendorvet.web.assessments.models_documents import CertificationDocument, DocumentState
 from vendorvet.web.core import uploads
-from vendorvet.web.core.context import require_tenant
+from vendorvet.web.core.context import require_actor, require_tenant
 
 MAX_BYTES = 20 * 1024 * 1024
 EXTENSIONS = ("pdf", "docx")
@@ -206,6 +206,7 @@ def confirm(doc: CertificationDocument, taken: dict, user, subservice: list | No
     """Take over the ``taken`` fields ({engine field: value as confirmed}) into the register entry.
 
     A value that differs from the reading is marked as corrected; the page and text stay those of the reading.
+    Without a ``user`` (the demo loader) the active actor's label names who confirmed.
     """
     roles.require(roles.CHANGE)
     doc = CertificationDocument.objects.select_for_update().get(pk=doc.pk)
@@ -238,7 +239,8 @@ def confirm(doc: CertificationDocument, taken: dict, user, subservice: list | No
     doc.confirmed = {"fields": record, "subservice_organizations": [str(s)[:300] for s in (subservice or [])],
                      "cuecs": [str(c)[:500] for c in (cuecs or [])], "created_entry": creating}
     doc.confirmed_by = user
-    doc.confirmed_by_label = (user.get_full_name() or user.get_username())[:150]
+    label = (user.get_full_name() or user.get_username()) if user is not None else require_actor().label
+    doc.confirmed_by_label = label[:150]
     doc.confirmed_on = today or timezone.localdate()
     doc.save()
     return cert

@@ -42,7 +42,11 @@ class CertificationDocument(TenantOwnedModel):
     confirmed_by_label = models.CharField(_("confirmed by"), max_length=150, blank=True, editable=False)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True, editable=False)
 
-    file.change_log_exclude = True
+    # the history names the document and its state; what was read (JSON with page and text), the digest and the
+    # reader's kind id are shown on the document's page, not as raw values in the change history
+    for _field in (file, reading, confirmed, kind, sha256):
+        _field.change_log_exclude = True
+    del _field
     change_log_parent = "vendor"
 
     class Meta:

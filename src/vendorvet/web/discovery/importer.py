@@ -26,6 +26,7 @@ from vendorvet.web.accounts import roles
 from vendorvet.web.core.bulk import insert_many
 from vendorvet.web.core.context import require_actor, require_tenant
 from vendorvet.web.discovery import sources
+from vendorvet.web.discovery.adoption import adopt_name_records
 from vendorvet.web.discovery.models import AppStatus, DiscoveredApp, Grant, ImportRun, ReviewState
 from vendorvet.web.discovery.report import ImportReport
 from vendorvet.web.discovery.revocations import note_grant, revoke_unlisted
@@ -89,7 +90,7 @@ def run_import(source: str, paths: list, *, names: list[str] | None = None,
         run.save()
         report = ImportReport(run=run, result=result, repeated_files=repeated)
         _merge(report, count_traffic=not repeated)
-        warnings = list(result.warnings)
+        warnings = list(result.warnings) + report.notes
         if repeated:
             warnings.insert(0, f"already imported before: {', '.join(repeated)} (request counts not added again)")
         run.warnings = warnings
@@ -117,6 +118,7 @@ def _merge(report: ImportReport, count_traffic: bool) -> None:
     now = run.started
     existing = {}
     _resolve_known_service_principals(result)
+    report.notes = adopt_name_records(result)  # Google apps first imported without a client ID
     platforms = {key[0] for key in result.apps}
     for app in DiscoveredApp.objects.filter(platform__in=platforms).select_related("integration"):
         existing[(app.platform, app.client_id)] = app

@@ -17,3 +17,4 @@ class ImportReport:
     repeated_files: list[str] = field(default_factory=list)
     revoked_apps: list[DiscoveredApp] = field(default_factory=list)  # active before, nothing active now
     revoked_grants: list[dict] = field(default_factory=list)  # see ImportRun.revoked
+    notes: list[str] = field(default_factory=list)  # records merged or left apart (adoption), for the summary

@@ -54,3 +54,11 @@ class WatchedPage(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.vendor} · {self.get_kind_display()} · {self.url}"
+
+    @staticmethod
+    def history_repr(data: dict) -> str:
+        """The change history's name of a watched page in the reader's language (the stored name keeps the kind
+        in the language of whoever added it)."""
+        vendor = Vendor.objects.filter(pk=data.get("vendor")).values_list("name", flat=True).first()
+        kind = dict(WatchedPage.Kind.choices).get(data.get("kind"), data.get("kind"))
+        return " · ".join(str(part) for part in (vendor, kind, data.get("url")) if part)

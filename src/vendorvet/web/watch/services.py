@@ -93,6 +93,14 @@ def check_page(page: WatchedPage, *, now=None, resolver_=None, robots=None, limi
     result = engine_fetch.fetch(page.url, resolver_ or resolver(), etag=page.etag,
                                 last_modified=page.http_last_modified, max_bytes=max_bytes(), timeout=timeout(),
                                 robots=robots if robots is not None else engine_fetch.Robots(), limiter=limiter)
+    return record_fetch(page, result, now=now)
+
+
+def record_fetch(page: WatchedPage, result: engine_fetch.PageFetch, *, now=None) -> Outcome:
+    """Compare what a fetch returned with the last good read; store the result and its events in one transaction.
+
+    ``check_page`` fetches and calls this; the demo (``web.demo_watch``) calls it with stored snapshots."""
+    now = now or timezone.now()
     due = now + interval()
     if not result.ok:
         return _could_not_check(page, now, due, result.reason)
