@@ -180,6 +180,30 @@ def test_monitoring_tick_checks_due_pages_once(tenant_a, page, server, settings)
     assert server.hits["/subprocessors"] == hits
 
 
+def test_no_page_is_fetched_while_the_tenants_scheduled_monitoring_is_off(tenant_a, page, server, settings):
+    """Like the re-scans: a tenant that switched scheduled monitoring off (the demo does) sends no request to a
+    vendor's server on the tick; switched on again, the due page is checked."""
+    from vendorvet.web.inventory.services import save_object
+    from vendorvet.web.monitoring.models import MonitoringSettings
+    from vendorvet.web.monitoring.scheduling import tick
+    from vendorvet.web.watch.models import WatchedPage
+
+    settings.TASKS = IMMEDIATE
+    with acting(tenant_a):
+        save_object(MonitoringSettings(enabled=False), creating=True)
+    tick(tenants=[tenant_a])
+    assert server.hits.get("/subprocessors") is None
+    with acting(tenant_a):
+        assert WatchedPage.objects.get(pk=page.pk).state == "new"
+        current = MonitoringSettings.objects.get()
+        current.enabled = True
+        save_object(current)
+    tick(tenants=[tenant_a])
+    assert server.hits.get("/subprocessors")
+    with acting(tenant_a):
+        assert WatchedPage.objects.get(pk=page.pk).state == "checked"
+
+
 def test_robots_txt_disallowing_the_page_is_respected(tenant_a, page, server):
     server.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /subprocessors\n")
     outcome, after = check(tenant_a, page)

@@ -160,6 +160,9 @@ class Registry:
     integration_facets: Collection = field(default_factory=lambda: Collection("integration list facets"))
     # per-tenant work the monitoring tick runs on every pass (e.g. the dashboard's weekly snapshot)
     periodic_hooks: Collection = field(default_factory=lambda: Collection("periodic hooks"))
+    # per-tenant periodic work that reaches vendors' servers (e.g. watched pages): run by the tick only while the
+    # tenant's scheduled monitoring is switched on, like the re-scans
+    scheduled_checks: Collection = field(default_factory=lambda: Collection("scheduled checks"))
     # stored key -> callable(code) -> its label in the active language (e.g. "data_categories": "personal" ->
     # "personenbezogene Daten"), for core.texts.human and stored event texts (core.messages.Labels)
     value_labels: Collection = field(default_factory=lambda: Collection("value labels"))

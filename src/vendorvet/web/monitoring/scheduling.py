@@ -95,8 +95,13 @@ def tick(now=None, tenants=None) -> TickReport:
 
 
 def _periodic(report: TickReport, now) -> None:
-    """The apps' per-tenant periodic hooks (``registry.periodic_hooks``), e.g. the dashboard's weekly snapshot."""
-    for key, hook in registry.periodic_hooks.items():
+    """The apps' per-tenant periodic hooks (``registry.periodic_hooks``), e.g. the dashboard's weekly snapshot, and
+    — while the tenant's scheduled monitoring is on — their scheduled checks of vendors' servers
+    (``registry.scheduled_checks``, e.g. watched pages)."""
+    hooks = list(registry.periodic_hooks.items())
+    if monitoring_settings().enabled:
+        hooks += list(registry.scheduled_checks.items())
+    for key, hook in hooks:
         try:
             hook(now)
         except Exception as exc:

@@ -13,5 +13,5 @@ class WatchConfig(AppConfig):
 
         kinds.register()
         registry.vendor_panels.register("watch:vendor_panel", Panel("watch:vendor_panel", order=30))
-        registry.periodic_hooks.register("watch.due_pages", scheduling.enqueue_due)
+        registry.scheduled_checks.register("watch.due_pages", scheduling.enqueue_due)
         registry.api_routes.register(api.ROUTES.app, api.ROUTES)  # /api/watch/…

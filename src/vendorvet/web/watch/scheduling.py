@@ -1,6 +1,7 @@
 """Watched pages on the monitoring schedule.
 
-The monitoring tick runs :func:`enqueue_due` for each tenant (``registry.periodic_hooks``). It claims the due pages
+The monitoring tick runs :func:`enqueue_due` for each tenant whose scheduled monitoring is on
+(``registry.scheduled_checks``). It claims the due pages
 with a compare-and-swap on ``next_due`` (of two ticks at once only one wins a page) and queues their checks in
 batches as background tasks (``check_pages``), so a slow vendor server holds a worker, never the tick. A worker
 checks its batch with one robots.txt cache and a per-host limiter.
