@@ -38,6 +38,7 @@ class DeepPagePaginator(Paginator):
         rows = qs.model._base_manager.using(qs.db).filter(pk__in=keys)
         rows.query.select_related = qs.query.select_related
         rows.query.deferred_loading = qs.query.deferred_loading
+        rows = rows.prefetch_related(*qs._prefetch_related_lookups)  # e.g. the API's endpoints: still one query
         return rows.order_by(*(qs.query.order_by or qs.model._meta.ordering))
 
 
