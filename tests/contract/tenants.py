@@ -32,6 +32,7 @@ SEGMENT_MODELS = {
     "members": "accounts.Membership",
     "invitations": "accounts_security.Invitation",
     "functions": "dora.DoraFunction",
+    "branches": "dora.DoraBranch",
     "questionnaires": "questionnaires.Questionnaire",
     "items": "questionnaires.QuestionnaireItem",
     "recipients": "questionnaires.Recipient",

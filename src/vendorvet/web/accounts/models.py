@@ -32,6 +32,13 @@ class Tenant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def delete(self, *args, **kwargs):
+        """The tenant with everything it owns, its history included (so the cascade records nothing)."""
+        from vendorvet.web.core.context import tenant_deletion
+
+        with tenant_deletion():
+            return super().delete(*args, **kwargs)
+
 
 class Membership(TenantOwnedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

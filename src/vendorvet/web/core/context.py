@@ -52,6 +52,21 @@ class Actor:
 
 _tenant: contextvars.ContextVar[Any] = contextvars.ContextVar("vendorvet_tenant", default=None)
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("vendorvet_actor", default=None)
+# set while a whole tenant is deleted: its history goes with it, so the cascade's SET_NULL updates log nothing
+_tenant_deletion: contextvars.ContextVar[bool] = contextvars.ContextVar("vendorvet_tenant_deletion", default=False)
+
+
+@contextmanager
+def tenant_deletion() -> Iterator[None]:
+    token = _tenant_deletion.set(True)
+    try:
+        yield
+    finally:
+        _tenant_deletion.reset(token)
+
+
+def deleting_tenant() -> bool:
+    return _tenant_deletion.get()
 
 
 def current_tenant() -> Any:

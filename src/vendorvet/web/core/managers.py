@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.db.models import sql
 
-from vendorvet.web.core.context import TenantScopeError, current_actor, current_tenant, require_actor
+from vendorvet.web.core.context import TenantScopeError, current_actor, current_tenant, deleting_tenant, require_actor
 
 
 class UnloggedWriteError(RuntimeError):
@@ -97,6 +97,8 @@ class TenantQuerySet(models.QuerySet):
         """A plain update where nothing logged changes (models that are not change-logged, fields the history
         excludes); otherwise :meth:`update_logged` — also for the ``SET_NULL`` updates of a deletion's cascade."""
         logged = self._logged_in(kwargs)
+        if logged and current_actor() is None and deleting_tenant():
+            return super().update(**kwargs)  # the tenant's rows and history go with it: nothing to record
         if logged and current_actor() is None:
             raise UnloggedWriteError(
                 f"QuerySet.update() on {self.model._meta.label} changes {', '.join(logged)}, which the change "
