@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from vendorvet.web.core.passcache import cached
@@ -73,10 +72,7 @@ def severity_per_tenant(tenant_ids: list[int]) -> dict[int, dict[str, int]]:
     from vendorvet.web.monitoring.models import MonitoringEvent
 
     out: dict[int, dict[str, int]] = {t: {"monitoring.open": 0} for t in tenant_ids}
-    due = MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids, state=EventState.SNOOZED,
-                                             snoozed_until__lte=timezone.now())
-    if due.exists():  # as on each tenant's dashboard: a snooze whose time is up counts as open again
-        due.update(state=EventState.OPEN, snoozed_until=None)
+    wake_snoozed(tenant_ids=tenant_ids)  # as on each tenant's dashboard: a snooze whose time is up counts as open
     rows = (MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids,
                                                state__in=[EventState.OPEN, EventState.ACKNOWLEDGED])
             .order_by().values("tenant_id", "state", "severity").annotate(n=Count("*")))

@@ -76,10 +76,13 @@ def bulk_change_state(ids, action: str, days: int | None = None, now=None) -> in
     return len(found)
 
 
-def wake_snoozed(now=None) -> int:
-    """Snoozed events whose time is up are open again."""
+def wake_snoozed(now=None, tenant_ids: list[int] | None = None) -> int:
+    """Snoozed events whose time is up are open again: the active tenant's, or those of ``tenant_ids`` (the
+    provider view; the caller has checked the memberships)."""
     now = now or timezone.now()
-    due = MonitoringEvent.objects.filter(state=EventState.SNOOZED, snoozed_until__lte=now)
+    events = (MonitoringEvent.objects if tenant_ids is None
+              else MonitoringEvent.all_tenants.filter(tenant_id__in=tenant_ids))
+    due = events.filter(state=EventState.SNOOZED, snoozed_until__lte=now)
     if not due.exists():  # a read first: pages that call this need no write lock when nothing is due
         return 0
     return due.update(state=EventState.OPEN, snoozed_until=None)
