@@ -27,15 +27,7 @@ class Has(Lookup):
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        exact = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value = %s)"
-        value = str(self.rhs)
-        quoted = json.dumps(value)
-        if quoted != f'"{value}"':  # a value JSON escapes: only the exact test
-            return exact, [*lhs_params, value]
-        # The stored text is Django's json.dumps of the list, so a list holding the value contains it quoted as is:
-        # a cheap text search first skips the rows that cannot hold it (SQLite evaluates AND left to right and
-        # stops at the first false), the JSON test decides for the others.
-        return f"(instr({lhs}, %s) > 0 AND {exact})", [*lhs_params, quoted, *lhs_params, value]
+        return _sqlite_holds_any(lhs, lhs_params, [str(self.rhs)])
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -64,17 +56,23 @@ class HasAny(Lookup):
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
-        marks = ", ".join(["%s"] * len(values))
-        exact = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value IN ({marks}))"
-        quoted = [json.dumps(v) for v in values]
-        if any(q != f'"{v}"' for q, v in zip(quoted, values)):
-            return exact, [*lhs_params, *values]
-        # as in Has: the text pre-check only skips rows that cannot hold any of the values
-        pre = " OR ".join([f"instr({lhs}, %s) > 0"] * len(values))
-        pre_params = [p for q in quoted for p in (*lhs_params, q)]
-        return f"(({pre}) AND {exact})", [*pre_params, *lhs_params, *values]
+        return _sqlite_holds_any(lhs, lhs_params, list(self.rhs))
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} ?| %s::text[]", [*lhs_params, list(self.rhs)]
+
+
+def _sqlite_holds_any(lhs: str, lhs_params: list, values: list[str]) -> tuple[str, list]:
+    """SQL that the JSON list ``lhs`` holds one of ``values``. The stored text is Django's ``json.dumps`` of the
+    list, so a list holding a value contains it quoted as is: a cheap text search first skips the rows that
+    cannot hold any (SQLite evaluates AND left to right and stops at the first false); the JSON test over the
+    list's elements decides for the others. Values that JSON escapes get the JSON test alone."""
+    marks = ", ".join(["%s"] * len(values))
+    exact = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS je WHERE je.value IN ({marks}))"
+    quoted = [json.dumps(v) for v in values]
+    if any(q != f'"{v}"' for q, v in zip(quoted, values)):
+        return exact, [*lhs_params, *values]
+    pre = " OR ".join([f"instr({lhs}, %s) > 0"] * len(values))
+    pre_params = [p for q in quoted for p in (*lhs_params, q)]
+    return f"(({pre}) AND {exact})", [*pre_params, *lhs_params, *values]
