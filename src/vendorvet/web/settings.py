@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vendorvet.web.accounts.security.authentication.AuthenticationMiddleware",  # user and login record, one query
     "vendorvet.web.core.security.RequestMetaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vendorvet.web.accounts.security.middleware.SessionSecurityMiddleware",

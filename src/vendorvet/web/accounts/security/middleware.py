@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vendorvet.web.accounts.security import sessions
+from vendorvet.web.accounts.security.authentication import session_row
 from vendorvet.web.accounts.security.models import UserSession
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/")
@@ -37,7 +38,9 @@ class SessionSecurityMiddleware:
         session = request.session
         now = time.time()
         sid = session.get(sessions.SID_KEY)
-        row = UserSession.objects.filter(sid=sid, user=request.user).first() if sid else None
+        row = session_row(request)  # read with the user (authentication.py), else here
+        if row is ...:
+            row = UserSession.objects.filter(sid=sid, user=request.user).first() if sid else None
         if sid is None:  # a session from before sessions were recorded
             row = sessions.register(request, request.user)
         elif row is None:
