@@ -106,8 +106,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     config.private_sqlite_file(DATABASES["default"]["NAME"])  # 0600 (its -wal/-shm files inherit the mode)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
+    # Each request opens its own connection (CONN_MAX_AGE 0), and a new connection starts with an empty page
+    # cache: without memory mapping every request re-reads the index pages it touches through read() (a third of
+    # the inventory list's time on a large tenant). Mapped pages come from the operating system's cache, shared
+    # by all connections. 0 turns it off.
+    _mmap = config.env_int("VENDORVET_SQLITE_MMAP_MB", 256, minimum=0) * 1024 * 1024
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                         f"PRAGMA mmap_size={_mmap};",
          "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("VENDORVET_TEST_SQLITE") or None}
