@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -142,8 +142,15 @@ def coverage_q(which: str) -> Q:
 
 
 def coverage_figures() -> list[DashboardFigure]:
-    counts = answered_points().aggregate(total=Count("pk"),
-                                         **{k: Count("pk", filter=coverage_q(k)) for k in COVERAGE})
+    # one grouped pass: each answer is sorted into the first class it matches (the same order as coverage_q's
+    # exclusions), so its JSON text is searched at most twice instead of once per count
+    kind = Case(When(coverage_q("checked"), then=Value("checked")),
+                When(coverage_q("could_not_check"), then=Value("could_not_check")),
+                default=Value("manual"), output_field=CharField())
+    counts = dict.fromkeys(COVERAGE, 0)
+    for row in answered_points().annotate(coverage=kind).order_by().values("coverage").annotate(n=Count("pk")):
+        counts[row["coverage"]] = row["n"]
+    counts["total"] = sum(counts.values())
     url = reverse("assessments:points")
     if not counts["total"]:
         return [DashboardFigure("assessments.coverage", gettext_lazy("Answered review points"), None, url,

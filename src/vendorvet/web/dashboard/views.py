@@ -9,6 +9,7 @@ import json
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
@@ -29,9 +30,18 @@ class DashboardView(PermissionRequiredMixin, View):
         return render(request, "dashboard/dashboard.html", {
             "matrix": figures.tier_matrix(tiers.figures) if tiers else None,
             "sections": [{"section": s, "bars": bars(s.figures)} for s in sections if s.key != "inventory.tiers"],
-            "charts": snapshots.trends(),
+            "charts": marked(snapshots.trends()),
             "several_tenants": len(getattr(request, "memberships", []) or []) > 1,
         })
+
+
+def marked(charts: list[dict]) -> list[dict]:
+    """Each chart's points as marks with their tooltip ("date: value"): every week's date is formatted once for
+    all charts (the three series share their weeks), not once per point in the template."""
+    days = {week: date_format(week, "SHORT_DATE_FORMAT") for c in charts for _x, _y, _v, week in c["points"]}
+    for chart in charts:
+        chart["marks"] = [(x, y, f"{days[week]}: {localize(value)}") for x, y, value, week in chart["points"]]
+    return charts
 
 
 def bars(section_figures) -> list[dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -26,13 +26,19 @@ def _personal(qs):
     return qs.exclude(status__in=INACTIVE).filter(data_categories__has_any=sorted(PERSONAL_CATEGORIES))
 
 
+# what the latest transfer assessment of an integration says, as one value (NULL: none assessed yet)
+SCC_REQUIRED, OTHER = "scc_required", "other"
+
+
 def _annotated(qs):
-    latest = TransferAssessment.objects.filter(integration=OuterRef("pk")).order_by("-created", "-pk")
+    latest = (TransferAssessment.objects.filter(integration=OuterRef("pk")).order_by("-created", "-pk")
+              .annotate(legal_outcome=Case(When(basis="scc", third_country_transfer=True, then=Value(SCC_REQUIRED)),
+                                           default=Value(OTHER), output_field=CharField()))
+              .values("legal_outcome")[:1])
     return _personal(qs).annotate(
         legal_dpa=Exists(Contract.objects.filter(vendor=OuterRef("vendor_id"), type=Contract.Type.DPA)),
         legal_scc=Exists(Contract.objects.filter(vendor=OuterRef("vendor_id"), type=Contract.Type.SCC)),
-        legal_basis=Subquery(latest.values("basis")[:1]),
-        legal_third=Subquery(latest.values("third_country_transfer")[:1]),
+        legal_transfer=Subquery(latest),  # one lookup of the latest assessment per integration, not one per column
     )
 
 
@@ -43,9 +49,9 @@ FACETS = {
     "legal.personal_no_dpa": (gettext_lazy("Processes personal data, no AVV/DPA recorded"), Q(legal_dpa=False)),
     "legal.transfer_no_basis": (
         gettext_lazy("Third-country transfer without a recorded basis (SCCs required, none on file)"),
-        Q(legal_basis="scc", legal_third=True, legal_scc=False)),
+        Q(legal_transfer=SCC_REQUIRED, legal_scc=False)),
     "legal.transfer_unchecked": (gettext_lazy("Processes personal data, transfer not yet assessed"),
-                                 Q(legal_basis__isnull=True)),
+                                 Q(legal_transfer__isnull=True)),
 }
 
 
@@ -61,13 +67,13 @@ def figures() -> list[DashboardFigure]:
     from vendorvet.web.inventory.models import Integration
 
     groups = (_annotated(Integration.objects.all()).order_by()
-              .values("legal_dpa", "legal_scc", "legal_basis", "legal_third").annotate(n=Count("pk")))
+              .values("legal_dpa", "legal_scc", "legal_transfer").annotate(n=Count("pk")))
     total = dpa = no_basis = unchecked = 0
     for g in groups:
         total += g["n"]
         dpa += g["n"] if g["legal_dpa"] else 0
-        unchecked += g["n"] if g["legal_basis"] is None else 0
-        no_basis += g["n"] if (g["legal_basis"] == "scc" and g["legal_third"] and not g["legal_scc"]) else 0
+        unchecked += g["n"] if g["legal_transfer"] is None else 0
+        no_basis += g["n"] if (g["legal_transfer"] == SCC_REQUIRED and not g["legal_scc"]) else 0
 
     def fig(key, count, tone="", **kw):
         return DashboardFigure(key, FACETS[key][0], count, _url(key), tone=tone, **kw)
