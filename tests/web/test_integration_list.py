@@ -152,3 +152,21 @@ def test_deep_pages_read_the_keys_first_and_hold_the_same_rows(admin_a, tenant_a
     with CaptureQueriesContext(connection) as ctx:
         assert len(names(client.get(LIST + "?page=2").content.decode())) == 50
     assert not any('"id" IN (SELECT' in q["sql"] for q in ctx.captured_queries)  # early pages: as before
+
+
+def test_vendor_and_department_options_are_escaped_and_the_chosen_one_selected(admin_a, tenant_a, make_vendor,
+                                                                                 login):
+    from vendorvet.web.inventory.models import Integration
+
+    odd = make_vendor(tenant_a, 'Müller & <Söhne> "GmbH"')
+    plain = make_vendor(tenant_a, "Zeta AG")
+    with acting(tenant_a):
+        Integration.objects.create(vendor=odd, name="X", department='R&D <"lab">')
+        Integration.objects.create(vendor=plain, name="Y", department="HR")
+    client = login(admin_a)
+    html = client.get(LIST + f"?vendor={odd.pk}&department=HR").content.decode()
+    assert (f'<option value="{odd.pk}" selected>Müller &amp; &lt;Söhne&gt; &quot;GmbH&quot;</option>'
+            f'<option value="{plain.pk}">Zeta AG</option>') in html
+    assert ('<option value="HR" selected>HR</option>'
+            '<option value="R&amp;D &lt;&quot;lab&quot;&gt;">R&amp;D &lt;&quot;lab&quot;&gt;</option>') in html
+    assert "<Söhne>" not in html and '<"lab">' not in html

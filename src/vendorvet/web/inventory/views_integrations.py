@@ -99,7 +99,8 @@ class IntegrationListView(PermissionRequiredMixin, View):
             data_categories=DataCategory.choices,
             kinds=Kind.choices,
             departments=departments(),
-            vendor_options=[(str(v.pk), v.name) for v in Vendor.objects.only("id", "name").order_by("name")],
+            # plain (id, name) rows: a tenant's whole vendor list, no model instance per option
+            vendor_options=[(str(pk), name) for pk, name in Vendor.objects.order_by("name").values_list("id", "name")],
             selected_vendor=str(flt.vendor or ""),
         )
         return vary_on_htmx(render(request, "inventory/integration_list.html", context))

@@ -6,6 +6,8 @@ Inventory value labels (data categories, countries, tier names) are in ``invento
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from vendorvet.web.core.roles import Role
@@ -48,3 +50,16 @@ def nav_active(context, *prefixes: str) -> str:
     request = context.get("request")
     path = getattr(request, "path", "") or ""
     return "active" if any(path.startswith(p) for p in prefixes) else ""
+
+
+@register.simple_tag
+def select_options(choices, selected):
+    """The ``<option>`` elements of ``choices`` — ``(value, label)`` pairs or plain strings (value = label) — with
+    ``selected`` marked, every value and label escaped. For option lists that grow with the data (a tenant's
+    vendors and departments): one pass here instead of three template nodes per option."""
+    pairs = ((c, c) if isinstance(c, str) else c for c in choices)
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                            ((value, SELECTED if value == selected else "", label) for value, label in pairs))
+
+
+SELECTED = mark_safe(" selected")  # a constant attribute, no data in it
