@@ -22,6 +22,7 @@ from vendorvet.web.demo import DEMO_ACTOR_LABEL, grant_demo_admin, load_demo
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
 
 from tests.cli.test_ops import clean_subprocess_env, running_server
+from tests.support.module_data import loaded_for_module
 
 COUNTED = (Tenant.objects, Vendor.all_tenants, Contact.all_tenants, Integration.all_tenants,
            Endpoint.all_tenants, Membership.all_tenants, ObjectChange.all_tenants)
@@ -31,14 +32,24 @@ def counts() -> list[int]:
     return [manager.count() for manager in COUNTED]
 
 
+@pytest.fixture(scope="module")
+def first_load(request, django_db_setup, django_db_blocker):
+    """The demo loaded once for the module's database tests — [(slug, created)] of that first load — and restored
+    for each test by a savepoint rollback (tests/support/module_data.py); each test loaded it itself before."""
+    with loaded_for_module(request, django_db_blocker,
+                           lambda: [(t.slug, created) for t, created in load_demo()]) as loaded:
+        yield loaded
+
+
 @pytest.mark.django_db
-def test_demo_loader_is_idempotent():
-    first = load_demo()
-    assert [(t.slug, created) for t, created in first] == [("nordlicht", True), ("hafenblick", True),
-                                                           ("elbufer", True)]
+def test_demo_loader_is_idempotent(first_load):
+    assert first_load == [("nordlicht", True), ("hafenblick", True), ("elbufer", True)]
     after_first = counts()
     history = ObjectChange.all_tenants.count()
 
+    first = load_demo()  # the loaded demo again: nothing is created
+    assert [(t.slug, created) for t, created in first] == [("nordlicht", False), ("hafenblick", False),
+                                                           ("elbufer", False)]
     second = load_demo()
     assert [(t.slug, created) for t, created in second] == [("nordlicht", False), ("hafenblick", False),
                                                             ("elbufer", False)]
@@ -48,7 +59,7 @@ def test_demo_loader_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_content_spans_tiers_statuses_and_tenants():
+def test_demo_content_spans_tiers_statuses_and_tenants(first_load):
     nordlicht, hafenblick, elbufer = (tenant for tenant, _ in load_demo())
     assert nordlicht.name == "Nordlicht Maschinenbau GmbH"
     assert hafenblick.name == "Hafenblick Logistik AG"
@@ -96,7 +107,7 @@ def test_demo_content_spans_tiers_statuses_and_tenants():
 
 
 @pytest.mark.django_db
-def test_demo_admin_is_granted_once_in_both_tenants():
+def test_demo_admin_is_granted_once_in_both_tenants(first_load):
     tenants = [tenant for tenant, _ in load_demo()]
     user = get_user_model().objects.create_user("admin", password="Z9-demo-password-not-used")
     assert grant_demo_admin(user, tenants) is True
@@ -176,14 +187,14 @@ def test_serve_answers_the_login_page_with_its_css_and_js(tmp_path):
 
 
 @pytest.mark.django_db
-def test_demo_shows_the_whole_process_not_only_an_inventory():
+def test_demo_shows_the_whole_process_not_only_an_inventory(first_load):
     """A decided review with a condition, one in progress, an expiring certificate, two transfer checks."""
     from vendorvet.web.assessments.models import Assessment, Certification
     from vendorvet.web.demo import load_demo
     from vendorvet.web.legal.models import TransferAssessment
 
-    (nordlicht, created), *_ = load_demo()
-    assert created
+    (nordlicht, _created), *_ = load_demo()
+    assert first_load[0] == ("nordlicht", True)  # as loaded fresh
     with use_tenant(nordlicht):
         decided = Assessment.objects.get(integration__name="GitHub Enterprise Cloud")
         assert decided.status == "decided" and decided.decision.outcome == "approve_with_conditions"
@@ -203,7 +214,7 @@ def test_demo_shows_the_whole_process_not_only_an_inventory():
 
 
 @pytest.mark.django_db
-def test_the_loaded_demo_is_consistent():
+def test_the_loaded_demo_is_consistent(first_load):
     """Issue 13: every approved demo integration has a decided review; alert rules that need a mail server start
     disabled; the discovery and SBOM examples the demo promises are there."""
     from vendorvet.web.assessments.models import Decision

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import PASSWORD
+from tests.support.module_data import loaded_for_module
 from tests.web.german_text import demo_texts, english_phrases, internals, untranslated, visible_text, without
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,7 @@ LIMIT = 700
 PER_KIND = 4  # pages of one kind (the same URL with another id) read
 
 
-@pytest.fixture
-def demo_client():
+def _load_demo_reader() -> None:
     from django.contrib.auth import get_user_model
 
     from vendorvet.web.demo import grant_demo_admin, load_demo
@@ -36,6 +36,21 @@ def demo_client():
     scanned(tenants[0])
     user = get_user_model().objects.create_user("demo-reader", password=PASSWORD)
     grant_demo_admin(user, tenants)
+    return True
+
+
+@pytest.fixture(scope="module")
+def _demo_for_module(request, django_db_setup, django_db_blocker):
+    """The demo and its reader, loaded once for the module's tests and restored for each by a savepoint
+    rollback (tests/support/module_data.py): the load was most of each test's time."""
+    with loaded_for_module(request, django_db_blocker, _load_demo_reader) as loaded:
+        yield loaded
+
+
+@pytest.fixture
+def demo_client(_demo_for_module, db):
+    if _demo_for_module is None:
+        _load_demo_reader()
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
     assert client.login(username="demo-reader", password=PASSWORD)
     return client

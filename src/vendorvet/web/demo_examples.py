@@ -41,6 +41,7 @@ def decide_approved() -> int:
     """A decided review for every approved integration that has none; returns how many were added."""
     from vendorvet.web.assessments import services as review
     from vendorvet.web.assessments.models import Assessment, Decision
+    from vendorvet.web.core.review import collect as collect_evidence
     from vendorvet.web.inventory.models import Integration
 
     today, added = timezone.localdate(), 0
@@ -52,9 +53,10 @@ def decide_approved() -> int:
         assessment = (Assessment.objects.filter(integration=integration).exclude(status="decided").first()
                       or review.start_assessment(integration))
         answers = list(assessment.answers.order_by("requirement_id"))
+        evidence = collect_evidence(integration, [a.requirement_id for a in answers])  # once for all points
         for index, answer in enumerate(answers):
             partly = status == "approved_with_conditions" and index == 0
-            review.answer(answer, "partly_met" if partly else "met", DEMO_NOTE)
+            review.answer(answer, "partly_met" if partly else "met", DEMO_NOTE, evidence=evidence)
         if status == "approved_with_conditions":
             review.decide(assessment, "approve_with_conditions",
                           "Acceptable once the open point is closed (demo decision).",

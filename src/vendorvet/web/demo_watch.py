@@ -17,6 +17,7 @@ demo loader).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from html import escape
 from pathlib import Path
 
@@ -79,8 +80,10 @@ def _date_text(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
+@functools.lru_cache(maxsize=8)
 def certificate_pdf(holder: str, scope: str, number: str, issued: dt.date, until: dt.date) -> bytes:
-    """A one-page ISO/IEC 27001 certificate with a text layer (WeasyPrint, as the reports use it)."""
+    """A one-page ISO/IEC 27001 certificate with a text layer (WeasyPrint, as the reports use it). The same
+    certificate is printed once per process (a demo loaded again the same day, e.g. by the tests)."""
     from weasyprint import HTML
 
     html = CERTIFICATE_HTML.format(holder=escape(holder), scope=escape(scope), number=escape(number),

@@ -153,7 +153,9 @@ def add_optional(assessment: Assessment, requirement_ids: Iterable[str]) -> list
 
 
 @transaction.atomic
-def answer(answer: Answer, value: str, comment: str | None = None) -> Answer:
+def answer(answer: Answer, value: str, comment: str | None = None, evidence: dict | None = None) -> Answer:
+    """Record the answer to one review point. ``evidence`` is ``core.review.collect``'s result for this
+    integration when the caller answers many points at once (collected once, not once per point)."""
     roles.require(roles.CHANGE)
     assessment = answer.assessment
     _refuse_if_decided(assessment)
@@ -163,7 +165,9 @@ def answer(answer: Answer, value: str, comment: str | None = None) -> Answer:
     answer.answered_by = _actor_user()
     answer.answered_at = timezone.now()
     # remember what the automated evidence said, so a later change shows as "evidence changed since your answer"
-    seen = review.collect(assessment.integration, [answer.requirement_id]).get(answer.requirement_id, [])
+    if evidence is None:
+        evidence = review.collect(assessment.integration, [answer.requirement_id])
+    seen = evidence.get(answer.requirement_id, [])
     answer.evidence_fingerprint = review.fingerprint(seen)
     answer.evidence_seen = [s.seen() for s in seen]
     inventory_services.save_object(answer, creating=False)
