@@ -135,3 +135,16 @@ def _static_files_table_built_once():
     from tests.support import static_cache
 
     static_cache.install()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """An embedded database file migrated once by ``vendorvet migrate`` in a child process (~10 s), for the
+    tests that start ``vendorvet serve`` on a migrated installation: each copies it into its own data directory
+    (``tests.cli.test_ops.with_migrated``). The tests of ``migrate`` itself still run it."""
+    from tests.cli.test_ops import clean_subprocess_env, vendorvet
+
+    data = tmp_path_factory.mktemp("migrated-once")
+    done = vendorvet("migrate", env=clean_subprocess_env(data))
+    assert done.returncode == 0, done.stderr
+    return data / "vendorvet.sqlite3"

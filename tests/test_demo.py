@@ -21,7 +21,7 @@ from vendorvet.web.core.models import ObjectChange
 from vendorvet.web.demo import DEMO_ACTOR_LABEL, grant_demo_admin, load_demo
 from vendorvet.web.inventory.models import Contact, Endpoint, Integration, Vendor
 
-from tests.cli.test_ops import clean_subprocess_env, running_server
+from tests.cli.test_ops import clean_subprocess_env, running_server, with_migrated
 from tests.support.module_data import loaded_for_module
 
 COUNTED = (Tenant.objects, Vendor.all_tenants, Contact.all_tenants, Integration.all_tenants,
@@ -165,10 +165,9 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 
-def test_serve_answers_the_login_page_with_its_css_and_js(tmp_path):
+def test_serve_answers_the_login_page_with_its_css_and_js(tmp_path, migrated_database):
     env = clean_env(tmp_path)
-    migrated = vendorvet("migrate", env=env)
-    assert migrated.returncode == 0, migrated.stderr
+    with_migrated(migrated_database, tmp_path)
     with running_server(env) as port:
         base = f"http://127.0.0.1:{port}"
         status, ctype, body = fetch(f"{base}/accounts/login/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -36,6 +37,11 @@ def clean_subprocess_env(data_dir: Path) -> dict[str, str]:
 def vendorvet(*args: str, env: dict[str, str], stdin: str = "", timeout: int = 120):
     return subprocess.run([sys.executable, "-m", "vendorvet.cli.main", *args], env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def with_migrated(database: Path, data_dir: Path) -> None:
+    """Put the once-migrated database (the ``migrated_database`` fixture) into ``data_dir`` (mode 0600 kept)."""
+    shutil.copy2(database, data_dir / "vendorvet.sqlite3")
 
 
 def free_port() -> int:
@@ -187,9 +193,9 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
     assert "run 'vendorvet migrate' first" in result.stderr
 
 
-def test_serve_behind_tls_proxy_believes_only_the_trusted_proxy(tmp_path):
+def test_serve_behind_tls_proxy_believes_only_the_trusted_proxy(tmp_path, migrated_database):
     env = clean_subprocess_env(tmp_path)
-    assert vendorvet("migrate", env=env).returncode == 0
+    with_migrated(migrated_database, tmp_path)
     env["VENDORVET_HTTPS"] = "true"
     with running_server(env) as port:  # default trusted proxy with HTTPS on: 127.0.0.1
         plain = get(port, "/accounts/login/")
@@ -203,12 +209,12 @@ def test_serve_behind_tls_proxy_believes_only_the_trusted_proxy(tmp_path):
         assert spoofed.status == 301  # a header from an untrusted peer is dropped, not believed
 
 
-def test_serve_starts_worker_and_scheduler_and_stops_them_with_itself(tmp_path):
+def test_serve_starts_worker_and_scheduler_and_stops_them_with_itself(tmp_path, migrated_database):
     import uuid
 
     env = clean_subprocess_env(tmp_path)
     env["VENDORVET_TEST_MARK"] = mark = uuid.uuid4().hex  # tells this test's processes from any others
-    assert vendorvet("migrate", env=env).returncode == 0
+    with_migrated(migrated_database, tmp_path)
     with running_server(env) as port:
         assert get(port, "/accounts/login/").status == 200
         deadline = time.monotonic() + 15
