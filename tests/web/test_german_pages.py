@@ -27,7 +27,7 @@ LIMIT = 700
 PER_KIND = 4  # pages of one kind (the same URL with another id) read
 
 
-def _load_demo_reader() -> None:
+def _load_demo_reader() -> bool:
     from django.contrib.auth import get_user_model
 
     from vendorvet.web.demo import grant_demo_admin, load_demo

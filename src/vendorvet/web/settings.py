@@ -125,7 +125,7 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The dashboard's sections run side by side on this many threads, each with its own connection (1: one after
 # the other). See vendorvet.web.dashboard.parallel.
-VENDORVET_DASHBOARD_THREADS = int(os.environ.get("VENDORVET_DASHBOARD_THREADS", "2"))
+VENDORVET_DASHBOARD_THREADS = config.env_int("VENDORVET_DASHBOARD_THREADS", 2, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -136,16 +136,18 @@ def answered_points():
     return Answer.objects.exclude(answered_at=None).annotate(seen_text=Cast("evidence_seen", TextField()))
 
 
+_CHECKED_Q, _COULD_NOT_Q = Q(seen_text__contains=_CHECKED), Q(seen_text__contains=_COULD_NOT)
+
+
 def coverage_q(which: str) -> Q:
-    checked, could_not = Q(seen_text__contains=_CHECKED), Q(seen_text__contains=_COULD_NOT)
-    return {"checked": checked, "could_not_check": ~checked & could_not, "manual": ~checked & ~could_not}[which]
+    return {"checked": _CHECKED_Q, "could_not_check": ~_CHECKED_Q & _COULD_NOT_Q,
+            "manual": ~_CHECKED_Q & ~_COULD_NOT_Q}[which]
 
 
 def coverage_figures() -> list[DashboardFigure]:
-    # one grouped pass: each answer is sorted into the first class it matches (the same order as coverage_q's
-    # exclusions), so its JSON text is searched at most twice instead of once per count
-    kind = Case(When(coverage_q("checked"), then=Value("checked")),
-                When(coverage_q("could_not_check"), then=Value("could_not_check")),
+    # one grouped pass: each answer falls into the first class it matches — the order that is coverage_q's
+    # exclusions — so its JSON text is searched at most twice instead of once per count
+    kind = Case(When(_CHECKED_Q, then=Value("checked")), When(_COULD_NOT_Q, then=Value("could_not_check")),
                 default=Value("manual"), output_field=CharField())
     counts = dict.fromkeys(COVERAGE, 0)
     for row in answered_points().annotate(coverage=kind).order_by().values("coverage").annotate(n=Count("pk")):

@@ -52,6 +52,9 @@ def nav_active(context, *prefixes: str) -> str:
     return "active" if any(path.startswith(p) for p in prefixes) else ""
 
 
+SELECTED = mark_safe(" selected")  # a constant attribute, no data in it
+
+
 @register.simple_tag
 def select_options(choices, selected):
     """The ``<option>`` elements of ``choices`` — ``(value, label)`` pairs or plain strings (value = label) — with
@@ -61,5 +64,3 @@ def select_options(choices, selected):
     return format_html_join("", "<option value=\"{}\"{}>{}</option>",
                             ((value, SELECTED if value == selected else "", label) for value, label in pairs))
 
-
-SELECTED = mark_safe(" selected")  # a constant attribute, no data in it
